@@ -1,0 +1,100 @@
+"""Domain functions for organisations: every change is atomic and audited."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from gongkai.audit.log import Actor, record, snapshot
+from gongkai.organisations.models import PATH_SEGMENT, Organisation
+
+
+class OrganisationNotFound(LookupError):
+    pass
+
+
+def _segment(pk: int) -> str:
+    return f"{pk:0{PATH_SEGMENT}d}."
+
+
+def _assign_path(org: Organisation) -> None:
+    parent_path = org.parent.path if org.parent is not None else ""
+    org.path = parent_path + _segment(org.pk)
+    org.depth = 0 if org.parent is None else org.parent.depth + 1
+
+
+def _rewrite_descendants(old_path: str, new_path: str) -> None:
+    """Move a subtree: rewrite the path prefix of every descendant in one pass per body."""
+    delta = new_path.count(".") - old_path.count(".")
+    for child in Organisation.objects.filter(path__startswith=old_path).exclude(path=old_path):
+        child.path = new_path + child.path[len(old_path) :]
+        child.depth = child.depth + delta
+        child.save(update_fields=["path", "depth"])
+
+
+@transaction.atomic
+def save_organisation(actor: Actor, org: Organisation) -> Organisation:
+    """Create or update a body, keeping the materialised paths of it and its subtree correct."""
+    org.full_clean(exclude=["path"])
+    creating = org.pk is None
+    before = None if creating else snapshot(Organisation.objects.get(pk=org.pk))
+    old_path = "" if creating else Organisation.objects.values_list("path", flat=True).get(pk=org.pk)
+    if creating:
+        org.path = ""
+        org.save()
+    _assign_path(org)
+    org.save()
+    if old_path and old_path != org.path:
+        _rewrite_descendants(old_path, org.path)
+    record(actor, "organisation.create" if creating else "organisation.update", org, before=before,
+           after=snapshot(org), summary=org.name)
+    return org
+
+
+@transaction.atomic
+def create_organisations_bulk(actor: Actor, rows: Sequence[dict[str, Any]], batch_label: str) -> list[Organisation]:
+    """Bulk load (e.g. the demo city): parents must precede children in ``rows``; one audit entry per batch.
+
+    Each row is the Organisation fields with ``parent`` given as an index into ``rows`` (or None).
+    """
+    created: list[Organisation] = []
+    for row in rows:
+        data = dict(row)
+        parent_index = data.pop("parent", None)
+        org = Organisation(**data, parent=created[parent_index] if parent_index is not None else None)
+        org.full_clean(exclude=["path", "parent", "successor"])
+        org.path = ""
+        org.save()
+        _assign_path(org)
+        org.save(update_fields=["path", "depth"])
+        created.append(org)
+    record(actor, "organisation.bulk_create", object_type="organisations.organisation",
+           summary=batch_label, batch_size=len(created))
+    return created
+
+
+def resolve_org(text: str) -> Organisation:
+    """Resolve ``--org``: an organisation code, a credit code, or an exact name or short name.
+
+    An ambiguous name prefers the one body valid today; otherwise it is an error naming the candidates.
+    """
+    text = text.strip()
+    matches = list(
+        Organisation.objects.filter(
+            Q(org_code=text.upper()) | Q(credit_code=text.upper()) | Q(name=text) | Q(short_name=text)
+        )
+    )
+    if len(matches) == 1:
+        return matches[0]
+    if not matches:
+        raise OrganisationNotFound(_("找不到机关单位“%(text)s”（可用组织机构代码、统一社会信用代码、全称或简称）")
+                                   % {"text": text})
+    current = [o for o in matches if o.valid_to is None]
+    if len(current) == 1:
+        return current[0]
+    names = "、".join(f"{o.name}（{o.org_code}）" for o in matches)
+    raise OrganisationNotFound(_("“%(text)s”对应多个机关单位：%(names)s，请使用组织机构代码") % {"text": text, "names": names})

@@ -1,0 +1,130 @@
+"""Django settings for gongkai. Every variable is read from the environment; see docs/configuration.md."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import dj_database_url
+from django.utils.translation import gettext_lazy as _
+
+from gongkai.env import env_bool, env_int, env_list, env_path, env_str
+
+BASE_DIR = Path(__file__).resolve().parent
+DATA_DIR = env_path("GONGKAI_DATA_DIR", BASE_DIR.parent / "var")
+DATA_DIR.mkdir(parents=True, exist_ok=True)
+
+DEBUG = env_bool("GONGKAI_DEBUG", False)
+SECRET_KEY = env_str("GONGKAI_SECRET_KEY", "insecure-development-key-change-me")
+ALLOWED_HOSTS = env_list("GONGKAI_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "huey.contrib.djhuey",
+    "gongkai.audit",
+    "gongkai.organisations",
+    "gongkai.accounts",
+    "gongkai.workdays",
+    "gongkai.catalog",
+    "gongkai.cases",
+    "gongkai.engagement",
+    "gongkai.reports",
+    "gongkai.demo",
+    "gongkai.portal",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "gongkai.urls"
+WSGI_APPLICATION = "gongkai.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.i18n",
+            ],
+        },
+    },
+]
+
+# Embedded default: SQLite in WAL mode (readers never block the writer) with IMMEDIATE transactions so that
+# concurrent writers queue instead of failing. Production: DATABASE_URL=postgres://...
+_default_sqlite = f"sqlite:///{DATA_DIR / 'gongkai.sqlite3'}"
+DATABASES = {"default": dj_database_url.parse(env_str("DATABASE_URL", _default_sqlite), conn_max_age=60)}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["OPTIONS"] = {
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+    }
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+]
+
+LANGUAGE_CODE = "zh-hans"
+LANGUAGES = [("zh-hans", _("简体中文")), ("zh-hant", _("繁體中文")), ("en", _("English"))]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+USE_I18N = True
+TIME_ZONE = "Asia/Shanghai"
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = DATA_DIR / "static"
+MEDIA_ROOT = DATA_DIR / "media"
+
+LOGIN_URL = "/accounts/login/"
+LOGIN_REDIRECT_URL = "/staff/"
+LOGOUT_REDIRECT_URL = "/"
+
+# Background work: Redis when REDIS_URL is set (production), otherwise a SQLite file next to the database.
+_redis_url = env_str("REDIS_URL", "")
+HUEY = {
+    "name": "gongkai",
+    "immediate": env_bool("GONGKAI_HUEY_IMMEDIATE", False),
+    "utc": False,
+    "consumer": {"workers": env_int("GONGKAI_HUEY_WORKERS", 2), "worker_type": "thread"},
+}
+if _redis_url:
+    HUEY.update({"huey_class": "huey.RedisHuey", "url": _redis_url})
+else:
+    HUEY.update({"huey_class": "huey.SqliteHuey", "filename": str(DATA_DIR / "huey.sqlite3")})
+
+# Receipt date (statutory-reference §1, art 31 practice): a request arriving on a non-working day or after the
+# cut-off time is received on the next working day. Local practice, not in art 31 itself: a setting.
+GONGKAI_NEXT_WORKING_DAY_RECEIPT = env_bool("GONGKAI_NEXT_WORKING_DAY_RECEIPT", True)
+GONGKAI_RECEIPT_CUTOFF = env_str("GONGKAI_RECEIPT_CUTOFF", "17:30")
+
+# Index numbers (statutory-reference §5): the deployment's default rendering template; bodies may override it.
+GONGKAI_INDEX_TEMPLATE = env_str("GONGKAI_INDEX_TEMPLATE", "{code}/{year}-{serial:05d}")
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env_str("GONGKAI_LOG_LEVEL", "WARNING")},
+}
