@@ -5,11 +5,15 @@ from __future__ import annotations
 from pathlib import Path
 
 import dj_database_url
+import django_stubs_ext
 from django.utils.translation import gettext_lazy as _
 
 from gongkai.env import env_bool, env_int, env_list, env_path, env_str
 
 BASE_DIR = Path(__file__).resolve().parent
+# Lets runtime code write generic admin/queryset types (ModelAdmin[Model]) that mypy checks.
+django_stubs_ext.monkeypatch()
+
 DATA_DIR = env_path("GONGKAI_DATA_DIR", BASE_DIR.parent / "var")
 DATA_DIR.mkdir(parents=True, exist_ok=True)
 
