@@ -1,0 +1,267 @@
+"""Requests by application (依申请公开) and the reviews and lawsuits arising from them.
+
+The regime (2008 or 2019 Regulations) is fixed by the legal receipt date (statutory-reference §1) and stored,
+so a change in the law never moves an old case. On time, extended and overdue are derived from dates, never
+stored (2008 art 24; 2019 art 33).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from gongkai.cases import outcomes
+
+
+class RequestChannel(models.TextChoices):
+    IN_PERSON = "in_person", _("当面")
+    FAX = "fax", _("传真")
+    ONLINE = "online", _("网络")
+    LETTER = "letter", _("信函")
+    EMAIL = "email", _("电子邮件")
+
+
+class ApplicantKind(models.TextChoices):
+    """The applicant columns of Table 3 (2019 trial and 2021 formats)."""
+
+    NATURAL_PERSON = "natural", _("自然人")
+    BUSINESS = "business", _("商业企业")
+    RESEARCH = "research", _("科研机构")
+    PUBLIC_INTEREST = "public_interest", _("社会公益组织")
+    LEGAL_SERVICE = "legal_service", _("法律服务机构")
+    OTHER = "other", _("其他")
+
+
+class RegimeCode(models.TextChoices):
+    R2008 = "2008", _("2008年《条例》（国务院令第492号）")
+    R2019 = "2019", _("2019年《条例》（国务院令第711号）")
+
+
+class InformationRequestQuerySet(models.QuerySet["InformationRequest"]):
+    def received_in(self, year: int) -> InformationRequestQuerySet:
+        return self.filter(receipt_date__year=year)
+
+    def closed_in(self, year: int) -> InformationRequestQuerySet:
+        return self.filter(answered_on__year=year)
+
+    def open_on(self, day: dt.date) -> InformationRequestQuerySet:
+        return self.filter(Q(receipt_date__lte=day), Q(answered_on__isnull=True) | Q(answered_on__gt=day))
+
+    def on_time(self) -> InformationRequestQuerySet:
+        """Answered by the original due date (按时办结)."""
+        return self.filter(answered_on__lte=F("due_date"))
+
+    def extended(self) -> InformationRequestQuerySet:
+        """Answered after the original due date within an approved extension (延期办结)."""
+        return self.filter(
+            extension_days__gt=0, answered_on__gt=F("due_date"), answered_on__lte=F("extended_due_date")
+        )
+
+    def overdue_on(self, day: dt.date) -> InformationRequestQuerySet:
+        """Open past the applicable due date on ``day``, or answered after it."""
+        late_open = Q(answered_on__isnull=True) & (
+            Q(extension_days=0, due_date__lt=day) | Q(extension_days__gt=0, extended_due_date__lt=day)
+        )
+        late_answer = Q(extension_days=0, answered_on__gt=F("due_date")) | Q(
+            extension_days__gt=0, answered_on__gt=F("extended_due_date")
+        )
+        return self.filter(late_open | late_answer)
+
+
+def _outcome_in_regime() -> Q:
+    return (
+        Q(outcome="")
+        | Q(regime="2008", outcome__in=outcomes.codes_for_regime("2008"))
+        | Q(regime="2019", outcome__in=outcomes.codes_for_regime("2019"))
+    )
+
+
+class InformationRequest(models.Model):
+    body = models.ForeignKey(
+        "organisations.Organisation",
+        verbose_name=_("办理机关"),
+        on_delete=models.PROTECT,
+        related_name="information_requests",
+    )
+    received_on = models.DateField(_("提交日期"))
+    receipt_date = models.DateField(_("收到申请日期"), help_text=_("依《条例》第三十一条确定的收到申请之日"))
+    channel = models.CharField(_("申请方式"), max_length=12, choices=RequestChannel.choices)
+    applicant_kind = models.CharField(_("申请人类别"), max_length=16, choices=ApplicantKind.choices)
+    subject = models.CharField(_("申请内容"), max_length=500)
+    regime = models.CharField(_("适用条例"), max_length=4, choices=RegimeCode.choices)
+    due_date = models.DateField(_("答复期限"))
+    extension_days = models.PositiveSmallIntegerField(_("延长工作日数"), default=0)
+    extended_due_date = models.DateField(_("延长后的答复期限"), null=True, blank=True)
+    answered_on = models.DateField(_("答复日期"), null=True, blank=True)
+    outcome = models.CharField(_("办理结果"), max_length=40, choices=outcomes.CHOICES, blank=True)
+
+    objects = InformationRequestQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("政府信息公开申请")
+        verbose_name_plural = _("政府信息公开申请")
+        ordering = ["-receipt_date", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=_outcome_in_regime(), name="request_outcome_valid_for_regime"),
+            models.CheckConstraint(
+                condition=(Q(outcome="") & Q(answered_on__isnull=True))
+                | (~Q(outcome="") & Q(answered_on__isnull=False)),
+                name="request_answer_has_date_and_outcome",
+            ),
+            models.CheckConstraint(
+                condition=Q(receipt_date__gte=F("received_on")), name="request_receipt_not_before_submission"
+            ),
+            models.CheckConstraint(
+                condition=Q(answered_on__isnull=True) | Q(answered_on__gte=F("received_on")),
+                name="request_answer_not_before_submission",
+            ),
+            models.CheckConstraint(
+                condition=(Q(extension_days=0) & Q(extended_due_date__isnull=True))
+                | (Q(extension_days__gt=0) & Q(extended_due_date__gt=F("due_date"))),
+                name="request_extension_consistent",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["body", "receipt_date"], name="req_body_receipt"),
+            models.Index(fields=["body", "answered_on"], name="req_body_answered"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.receipt_date} {self.subject[:30]}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.answered_on is None
+
+    @property
+    def applicable_due_date(self) -> dt.date:
+        return self.extended_due_date or self.due_date
+
+    def is_overdue_on(self, day: dt.date) -> bool:
+        if self.answered_on is not None:
+            return self.answered_on > self.applicable_due_date
+        return day > self.applicable_due_date
+
+
+class OutcomeMapping(models.Model):
+    """Which Table 3 row (2019/2021 formats) an answer is counted in (statutory-reference §2) — editable data."""
+
+    outcome = models.CharField(_("办理结果"), max_length=40, choices=outcomes.CHOICES, unique=True)
+    table3_row = models.CharField(_("表三行"), max_length=200)
+    confirmed = models.BooleanField(_("有官方依据"), default=True)
+
+    class Meta:
+        verbose_name = _("办理结果统计口径")
+        verbose_name_plural = _("办理结果统计口径")
+        ordering = ["outcome"]
+
+    def __str__(self) -> str:
+        return f"{self.outcome} → {self.table3_row}"
+
+
+class RemedyOutcome(models.TextChoices):
+    UPHELD = "upheld", _("维持（驳回诉讼请求）")
+    CORRECTED = "corrected", _("纠正")
+    OTHER = "other", _("其他结果")
+    PENDING = "", _("尚未审结")
+
+
+class AdministrativeReview(models.Model):
+    """行政复议 against a body's handling of a request."""
+
+    body = models.ForeignKey(
+        "organisations.Organisation",
+        verbose_name=_("被申请机关"),
+        on_delete=models.PROTECT,
+        related_name="reviews",
+    )
+    request = models.ForeignKey(
+        InformationRequest,
+        verbose_name=_("原申请"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="reviews",
+    )
+    filed_on = models.DateField(_("申请复议日期"), db_index=True)
+    decided_on = models.DateField(_("复议决定日期"), null=True, blank=True)
+    outcome = models.CharField(_("复议结果"), max_length=10, choices=RemedyOutcome.choices, blank=True)
+
+    class Meta:
+        verbose_name = _("行政复议")
+        verbose_name_plural = _("行政复议")
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(outcome="") & Q(decided_on__isnull=True))
+                | (~Q(outcome="") & Q(decided_on__isnull=False)),
+                name="review_decision_has_date_and_outcome",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.body} {self.filed_on}"
+
+
+class Lawsuit(models.Model):
+    """行政诉讼; a lawsuit where the review body is co-defendant counts only for the original body
+    (国办公开办函〔2016〕201号)."""
+
+    body = models.ForeignKey(
+        "organisations.Organisation",
+        verbose_name=_("被告机关"),
+        on_delete=models.PROTECT,
+        related_name="lawsuits",
+    )
+    request = models.ForeignKey(
+        InformationRequest,
+        verbose_name=_("原申请"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="lawsuits",
+    )
+    after_review = models.BooleanField(_("复议后起诉"), default=False)
+    filed_on = models.DateField(_("起诉日期"), db_index=True)
+    decided_on = models.DateField(_("判决（裁定）日期"), null=True, blank=True)
+    outcome = models.CharField(_("诉讼结果"), max_length=10, choices=RemedyOutcome.choices, blank=True)
+
+    class Meta:
+        verbose_name = _("行政诉讼")
+        verbose_name_plural = _("行政诉讼")
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(outcome="") & Q(decided_on__isnull=True))
+                | (~Q(outcome="") & Q(decided_on__isnull=False)),
+                name="lawsuit_decision_has_date_and_outcome",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.body} {self.filed_on}"
+
+
+class FeeCollected(models.Model):
+    """A fee collected for providing information (yuan; reports show 万元)."""
+
+    body = models.ForeignKey(
+        "organisations.Organisation",
+        verbose_name=_("收费机关"),
+        on_delete=models.PROTECT,
+        related_name="fees",
+    )
+    request = models.ForeignKey(
+        InformationRequest, verbose_name=_("申请"), null=True, blank=True, on_delete=models.PROTECT
+    )
+    amount_yuan = models.DecimalField(_("金额（元）"), max_digits=12, decimal_places=2)
+    collected_on = models.DateField(_("收费日期"), db_index=True)
+
+    class Meta:
+        verbose_name = _("收费记录")
+        verbose_name_plural = _("收费记录")
+        constraints = [models.CheckConstraint(condition=Q(amount_yuan__gte=0), name="fee_not_negative")]
+
+    def __str__(self) -> str:
+        return f"{self.body} {self.amount_yuan}"

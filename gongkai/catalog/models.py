@@ -1,0 +1,232 @@
+"""Proactive disclosure (主动公开) records: publications, the channels they go out on, and the vocabularies.
+
+An index number (索引号, statutory-reference §5) is stored as code, year and serial and rendered by a template
+set per body and inherited down the tree (``IndexNumberTemplate``); it is unique and never changes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class ChannelCategory(models.TextChoices):
+    """The five channel categories of the 2014 national table (国办发〔2014〕32号, row 一（二）)."""
+
+    GAZETTE = "gazette", _("政府公报")
+    WEBSITE = "website", _("政府网站")
+    WEIBO = "weibo", _("政务微博")
+    WECHAT = "wechat", _("政务微信")
+    OTHER = "other", _("其他方式")
+
+
+class ChannelKind(models.Model):
+    """An extensible kind of channel (e.g. 政务客户端) mapped to one category of the statistics table."""
+
+    code = models.SlugField(_("代码"), max_length=30, unique=True)
+    name = models.CharField(_("名称"), max_length=50)
+    category = models.CharField(_("统计类别"), max_length=20, choices=ChannelCategory.choices)
+
+    class Meta:
+        verbose_name = _("发布渠道类型")
+        verbose_name_plural = _("发布渠道类型")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Channel(models.Model):
+    """A named site or account a body publishes through (the city portal, a department's Weibo account)."""
+
+    name = models.CharField(_("名称"), max_length=100)
+    kind = models.ForeignKey(ChannelKind, verbose_name=_("类型"), on_delete=models.PROTECT)
+    owner = models.ForeignKey(
+        "organisations.Organisation", verbose_name=_("主办机关"), on_delete=models.PROTECT, related_name="channels"
+    )
+    url = models.URLField(_("网址"), blank=True)
+    is_portal = models.BooleanField(
+        _("是否本级政府门户网站"), default=False, help_text=_("本级政府门户网站的统计数据单独列入年度报告")
+    )
+
+    class Meta:
+        verbose_name = _("发布渠道")
+        verbose_name_plural = _("发布渠道")
+        ordering = ["owner__path", "name"]
+        constraints = [models.UniqueConstraint(fields=["owner", "name"], name="channel_unique_name_per_owner")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Topic(models.Model):
+    """主题分类 (e.g. 综合政务\\政务公开): an editable two-level vocabulary."""
+
+    code = models.CharField(_("代码"), max_length=20, unique=True)
+    name = models.CharField(_("名称"), max_length=50)
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
+
+    class Meta:
+        verbose_name = _("主题分类")
+        verbose_name_plural = _("主题分类")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.parent.name}\\{self.name}" if self.parent else self.name
+
+
+class Genre(models.Model):
+    """体裁 (政府令, 决定, 公告 … 解读): an editable vocabulary."""
+
+    INTERPRETATION = "jiedu"
+
+    code = models.SlugField(_("代码"), max_length=20, unique=True)
+    name = models.CharField(_("名称"), max_length=20)
+
+    class Meta:
+        verbose_name = _("体裁")
+        verbose_name_plural = _("体裁")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class KeyArea(models.Model):
+    """重点领域 (行政审批, 财政资金 …), the art 20 categories the seed names."""
+
+    code = models.SlugField(_("代码"), max_length=30, unique=True)
+    name = models.CharField(_("名称"), max_length=50)
+
+    class Meta:
+        verbose_name = _("重点领域")
+        verbose_name_plural = _("重点领域")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class IndexNumberTemplate(models.Model):
+    """How a body renders index numbers; inherited by every body below it unless overridden.
+
+    Placeholders: ``{code}`` (the code stored on the publication), ``{year}``, ``{serial}`` (an int, so
+    ``{serial:05d}`` pads). The national form is ``{code}/{year}-{serial:05d}``.
+    """
+
+    body = models.OneToOneField(
+        "organisations.Organisation", verbose_name=_("机关"), on_delete=models.CASCADE, related_name="index_template"
+    )
+    template = models.CharField(_("索引号模板"), max_length=100)
+
+    class Meta:
+        verbose_name = _("索引号模板")
+        verbose_name_plural = _("索引号模板")
+
+    def __str__(self) -> str:
+        return f"{self.body}: {self.template}"
+
+
+class NormativeKind(models.TextChoices):
+    NONE = "", _("非规范性文件")
+    RULE = "rule", _("规章")
+    NORMATIVE = "normative", _("行政规范性文件")
+
+
+class PublicationQuerySet(models.QuerySet["Publication"]):
+    def published_in(self, year: int) -> PublicationQuerySet:
+        return self.filter(published_on__year=year)
+
+    def normative(self) -> PublicationQuerySet:
+        return self.exclude(normative_kind=NormativeKind.NONE)
+
+    def in_force_on(self, day: dt.date) -> PublicationQuerySet:
+        return self.normative().filter(
+            Q(issued_on__lte=day), Q(repealed_on__isnull=True) | Q(repealed_on__gt=day)
+        )
+
+
+class Publication(models.Model):
+    body = models.ForeignKey(
+        "organisations.Organisation",
+        verbose_name=_("发布机关"),
+        on_delete=models.PROTECT,
+        related_name="publications",
+    )
+    index_code = models.CharField(_("索引号机关代码"), max_length=18)
+    index_year = models.PositiveSmallIntegerField(_("索引号年份"))
+    index_serial = models.PositiveIntegerField(_("索引号序号"))
+    title = models.CharField(_("标题"), max_length=300)
+    text = models.TextField(_("正文"), blank=True)
+    document_number = models.CharField(_("文号"), max_length=60, blank=True)
+    made_on = models.DateField(_("成文日期"))
+    published_on = models.DateField(_("发布日期"), null=True, blank=True, db_index=True)
+    topic = models.ForeignKey(Topic, verbose_name=_("主题分类"), null=True, blank=True, on_delete=models.PROTECT)
+    genre = models.ForeignKey(Genre, verbose_name=_("体裁"), null=True, blank=True, on_delete=models.PROTECT)
+    key_area = models.ForeignKey(
+        KeyArea, verbose_name=_("重点领域"), null=True, blank=True, on_delete=models.PROTECT
+    )
+    normative_kind = models.CharField(
+        _("规范性文件类别"), max_length=10, choices=NormativeKind.choices, blank=True, default=NormativeKind.NONE
+    )
+    issued_on = models.DateField(_("印发日期"), null=True, blank=True, db_index=True)
+    repealed_on = models.DateField(_("废止日期"), null=True, blank=True)
+    interprets = models.ForeignKey(
+        "self",
+        verbose_name=_("解读的政策文件"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="interpretations",
+    )
+    channels = models.ManyToManyField(Channel, through="PublicationChannel", verbose_name=_("发布渠道"))
+
+    objects = PublicationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("政府信息")
+        verbose_name_plural = _("政府信息")
+        ordering = ["-published_on", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["index_code", "index_year", "index_serial"], name="publication_unique_index_number"
+            ),
+            models.CheckConstraint(
+                condition=Q(normative_kind="") | Q(issued_on__isnull=False),
+                name="normative_document_has_issue_date",
+            ),
+            models.CheckConstraint(
+                condition=Q(repealed_on__isnull=True) | ~Q(normative_kind=""),
+                name="only_normative_documents_are_repealed",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["body", "published_on"], name="pub_body_published"),
+            models.Index(fields=["normative_kind", "issued_on"], name="pub_normative_issued"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class PublicationChannel(models.Model):
+    """One publication going out on one channel on a date (the same item on several channels counts once in the
+    total but once per channel in the channel rows)."""
+
+    publication = models.ForeignKey(Publication, on_delete=models.CASCADE, related_name="postings")
+    channel = models.ForeignKey(Channel, verbose_name=_("发布渠道"), on_delete=models.PROTECT, related_name="postings")
+    published_on = models.DateField(_("发布日期"), db_index=True)
+
+    class Meta:
+        verbose_name = _("渠道发布记录")
+        verbose_name_plural = _("渠道发布记录")
+        constraints = [
+            models.UniqueConstraint(fields=["publication", "channel"], name="posting_once_per_channel"),
+        ]
+        indexes = [models.Index(fields=["channel", "published_on"], name="posting_channel_day")]
+
+    def __str__(self) -> str:
+        return f"{self.publication_id} @ {self.channel_id}"

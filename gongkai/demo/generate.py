@@ -1,0 +1,133 @@
+"""Build the demo city 许昌市 with 2014 records that add up exactly to the seed report (deterministic)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from collections.abc import Callable
+from pathlib import Path
+
+import opencc
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
+from gongkai.accounts.models import Role, StaffProfile
+from gongkai.audit.log import record
+from gongkai.demo import activity2014, catalog2014, seed2014
+from gongkai.demo.city import CITY_NAME, body_specs, codes_for
+from gongkai.organisations.actions import create_organisations_bulk
+from gongkai.organisations.models import Organisation
+from gongkai.reports.actions import save_narrative
+from gongkai.workdays.calendar import get_calendar
+
+ACTOR = "demo"
+RANDOM_SEED = 2014
+DEMO_PASSWORD = "gongkai-demo"  # noqa: S105 - documented demo credentials, never for production
+# The seed is a Taiwan-phrased web copy (statutory-reference §6). opencc's phrase converter (tw2sp) rewrites too
+# much (列入 → 任务栏入, 建立 → 创建), so convert by character (t2s) and fix the few Taiwan phrases by hand.
+TAIWAN_PHRASES = (("下发档案", "下发文件"), ("政府档案", "政府文件"), ("入口网站", "门户网站"), ("网路", "网络"),
+                  ("民众", "群众"))
+SEED_FILE = Path(__file__).resolve().parent / "data" / "xuchang-2014-annual-report.txt"
+
+
+def is_loaded() -> bool:
+    return Organisation.objects.filter(name=CITY_NAME).exists()
+
+
+@transaction.atomic
+def load(progress: Callable[[str], None] = lambda _msg: None) -> dict[str, int]:
+    """Load the whole demo city in one transaction: all of it or nothing."""
+    rng = random.Random(RANDOM_SEED)
+    calendar = get_calendar()
+    counts: dict[str, int] = {}
+    orgs = _organisations()
+    city = orgs[CITY_NAME]
+    counts["organisations"] = len(orgs)
+    progress(f"organisations: {len(orgs)}")
+    active = [o for o in orgs.values() if o.valid_from <= dt.date(seed2014.YEAR, 1, 1)
+              and (o.valid_to is None or o.valid_to >= dt.date(seed2014.YEAR, 12, 31))]
+    weights = {o.pk: w for o, w in ((o, _weight(o)) for o in active)}
+    bodies = [o for o in active if weights[o.pk] > 0]
+    weight_list = [weights[o.pk] for o in bodies]
+
+    channels = catalog2014.create_channels(city, bodies)
+    builder = catalog2014.CatalogBuilder(rng, city, bodies, weights, calendar)
+    pubs, postings = catalog2014.build_publications(builder, builder.plan(channels))
+    _batch("catalog.publication", pubs, "演示数据：2014年主动公开政府信息")
+    _batch("catalog.publicationchannel", postings, "演示数据：2014年渠道发布记录")
+    progress(f"publications: {pubs}, postings: {postings}")
+
+    for name, n in (
+        ("engagement.responses", activity2014.build_responses(rng, bodies, weight_list, calendar)),
+        ("engagement.hotline_mailbox", activity2014.build_hotline_and_mailbox(rng, bodies, weight_list)),
+    ):
+        _batch(name, n, f"演示数据：{name}")
+        counts[name] = n
+    requests = activity2014.build_requests(rng, bodies, weight_list, city, calendar)
+    _batch("cases.informationrequest", len(requests), "演示数据：2014年依申请公开")
+    remedies = activity2014.build_remedies(rng, requests)
+    other = activity2014.build_complaints_and_figures(rng, bodies)
+    _batch("cases.remedies", remedies, "演示数据：行政复议和行政诉讼")
+    _batch("engagement.complaints_figures", other, "演示数据：举报投诉和年度工作数据")
+    _city_narrative(city)
+    _users(city, orgs)
+    counts.update(publications=pubs, postings=postings, requests=len(requests))
+    record(ACTOR, "demo.load", city, summary="演示城市许昌市", after=counts)
+    return counts
+
+
+def _organisations() -> dict[str, Organisation]:
+    specs = body_specs()
+    index = {spec.name: n for n, spec in enumerate(specs)}
+    rows = []
+    for n, spec in enumerate(specs):
+        org_code, credit = codes_for(n + 1, spec.division)
+        rows.append({"name": spec.name, "short_name": spec.short_name, "kind": spec.kind, "org_code": org_code,
+                     "credit_code": credit, "valid_from": spec.valid_from, "valid_to": spec.valid_to,
+                     "sort_order": n, "parent": index[spec.parent] if spec.parent else None})
+    created = create_organisations_bulk(ACTOR, rows, "演示城市许昌市机关单位")
+    orgs = {o.name: o for o in created}
+    successors = []
+    for spec in specs:
+        if spec.successor:
+            org = orgs[spec.name]
+            org.successor = orgs[spec.successor]
+            successors.append(org)
+    Organisation.objects.bulk_update(successors, ["successor"])
+    return orgs
+
+
+_WEIGHTS: dict[str, int] = {spec.name: spec.weight for spec in body_specs()}
+
+
+def _weight(org: Organisation) -> int:
+    return _WEIGHTS.get(org.name, 0)
+
+
+def _batch(what: str, n: int, summary: str) -> None:
+    record(ACTOR, "demo.bulk_create", object_type=what, summary=summary, batch_size=n)
+
+
+def _city_narrative(city: Organisation) -> None:
+    """Section 一 of the city's 2014 report is the seed's own text, in mainland Simplified Chinese."""
+    text = SEED_FILE.read_text(encoding="utf-8")
+    start = text.index("一、基本情況") + len("一、基本情況")
+    basic = opencc.OpenCC("t2s").convert(text[start : text.index("二、主動公開情況")].strip())
+    for taiwan, mainland in TAIWAN_PHRASES:
+        basic = basic.replace(taiwan, mainland)
+    save_narrative(ACTOR, city, "2014", 1, basic, year=seed2014.YEAR)
+
+
+def _users(city: Organisation, orgs: dict[str, Organisation]) -> None:
+    users = get_user_model()
+    admin = users.objects.create_superuser("admin", "admin@example.invalid", DEMO_PASSWORD)
+    del admin
+    for username, body, role, supervises in (
+        ("city-office", city, Role.OFFICE_HEAD, None),
+        ("city-supervisor", orgs["许昌市人民政府办公室"], Role.SUPERVISOR, city),
+        ("edu-clerk", orgs["许昌市教育局"], Role.CLERK, None),
+        ("weidu-office", orgs["魏都区人民政府"], Role.OFFICE_HEAD, None),
+    ):
+        user = users.objects.create_user(username, f"{username}@example.invalid", DEMO_PASSWORD)
+        StaffProfile.objects.create(user=user, body=body, role=role, supervises=supervises)
+    record(ACTOR, "demo.users", object_type="auth.user", summary="演示账号", batch_size=5)

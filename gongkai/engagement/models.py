@@ -1,0 +1,156 @@
+"""Responses and engagement: public-concern events and the actions responding to them, the mayor's hotline
+and mailbox, complaints, and per-body yearly figures that are not events (staff, reading points, budget,
+meetings, training)."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+
+class PublicConcernEvent(models.Model):
+    """A hot topic or major public-opinion event (社会关注热点或重大舆情) a body responded to."""
+
+    body = models.ForeignKey(
+        "organisations.Organisation", verbose_name=_("回应机关"), on_delete=models.PROTECT, related_name="events"
+    )
+    title = models.CharField(_("事件"), max_length=200)
+    noticed_on = models.DateField(_("发现日期"))
+
+    class Meta:
+        verbose_name = _("社会关注事件")
+        verbose_name_plural = _("社会关注事件")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ResponseKind(models.TextChoices):
+    PRESS_CONFERENCE = "press_conference", _("新闻发布会")
+    ONLINE_INTERVIEW = "online_interview", _("政府网站在线访谈")
+    WEIBO_WECHAT = "weibo_wechat", _("微博微信回应")
+    OTHER = "other", _("其他方式回应")
+
+
+class ResponseAction(models.Model):
+    """One way an event was answered; an event answered several ways counts once as an event."""
+
+    event = models.ForeignKey(
+        PublicConcernEvent, verbose_name=_("回应的事件"), on_delete=models.CASCADE, related_name="actions"
+    )
+    kind = models.CharField(_("回应方式"), max_length=20, choices=ResponseKind.choices)
+    held_on = models.DateField(_("日期"), db_index=True)
+    principal_leader = models.BooleanField(_("主要负责同志参加"), default=False)
+
+    class Meta:
+        verbose_name = _("回应解读")
+        verbose_name_plural = _("回应解读")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(principal_leader=False) | Q(kind__in=["press_conference", "online_interview"]),
+                name="principal_leader_only_for_conference_or_interview",
+            ),
+        ]
+        indexes = [models.Index(fields=["kind", "held_on"], name="action_kind_day")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.held_on}"
+
+
+class HotlineCall(models.Model):
+    """A call to the mayor's hotline (市长热线) handled by a body."""
+
+    body = models.ForeignKey(
+        "organisations.Organisation", verbose_name=_("承办机关"), on_delete=models.PROTECT, related_name="calls"
+    )
+    received_at = models.DateTimeField(_("来电时间"), db_index=True)
+    completed_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
+    topic = models.CharField(_("反映问题"), max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("热线来电")
+        verbose_name_plural = _("热线来电")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(completed_at__isnull=True) | Q(completed_at__gte=F("received_at")),
+                name="call_completed_after_received",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.received_at:%Y-%m-%d %H:%M}"
+
+
+class MailboxLetter(models.Model):
+    """A letter to the secretary's and mayor's mailbox (书记、市长信箱)."""
+
+    body = models.ForeignKey(
+        "organisations.Organisation", verbose_name=_("承办机关"), on_delete=models.PROTECT, related_name="letters"
+    )
+    received_on = models.DateField(_("来信日期"), db_index=True)
+    replied_on = models.DateField(_("回复日期"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("信箱来信")
+        verbose_name_plural = _("信箱来信")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(replied_on__isnull=True) | Q(replied_on__gte=F("received_on")),
+                name="letter_replied_after_received",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.received_on}"
+
+
+class Complaint(models.Model):
+    """A report or complaint (举报投诉) about a body's disclosure work."""
+
+    body = models.ForeignKey(
+        "organisations.Organisation",
+        verbose_name=_("被举报投诉机关"),
+        on_delete=models.PROTECT,
+        related_name="complaints",
+    )
+    received_on = models.DateField(_("收到日期"), db_index=True)
+    summary = models.CharField(_("内容摘要"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("举报投诉")
+        verbose_name_plural = _("举报投诉")
+
+    def __str__(self) -> str:
+        return f"{self.body} {self.received_on}"
+
+
+class YearlyFigures(models.Model):
+    """Per body and year figures that are not events (2014 table rows 八 and 九)."""
+
+    body = models.ForeignKey(
+        "organisations.Organisation",
+        verbose_name=_("机关"),
+        on_delete=models.PROTECT,
+        related_name="yearly_figures",
+    )
+    year = models.PositiveSmallIntegerField(_("年度"))
+    dedicated_offices = models.PositiveIntegerField(_("政府信息公开工作专门机构数"), default=0)
+    reading_points = models.PositiveIntegerField(_("设置政府信息公开查阅点数"), default=0)
+    fulltime_staff = models.PositiveIntegerField(_("专职人员数"), default=0)
+    parttime_staff = models.PositiveIntegerField(_("兼职人员数"), default=0)
+    budget_wan_yuan = models.DecimalField(_("政府信息公开专项经费（万元）"), max_digits=12, decimal_places=2, default=0)
+    meetings = models.PositiveIntegerField(_("召开政府信息公开工作会议或专题会议数"), default=0)
+    training_sessions = models.PositiveIntegerField(_("举办各类培训班数"), default=0)
+    people_trained = models.PositiveIntegerField(_("接受培训人员数"), default=0)
+
+    class Meta:
+        verbose_name = _("年度工作数据")
+        verbose_name_plural = _("年度工作数据")
+        constraints = [
+            models.UniqueConstraint(fields=["body", "year"], name="yearly_figures_once_per_body_year"),
+            models.CheckConstraint(condition=Q(budget_wan_yuan__gte=0), name="budget_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.body} {self.year}"

@@ -1,0 +1,58 @@
+"""Every access decision in one place.
+
+- A body's staff (clerk, reviewer, office head, admin) see only their own body.
+- A supervisor sees the subtree of the body it names (``StaffProfile.supervises``).
+- Superusers see everything.
+- Publishing a report needs the office head or admin role of the body (or a superuser).
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+
+from gongkai.accounts.models import Role, StaffProfile
+from gongkai.organisations.models import Organisation, OrganisationQuerySet
+
+User = AbstractBaseUser | AnonymousUser
+
+
+def _profile(user: User) -> StaffProfile | None:
+    if not user.is_authenticated:
+        return None
+    try:
+        profile: StaffProfile = user.staff_profile  # type: ignore[union-attr]
+    except StaffProfile.DoesNotExist:
+        return None
+    return profile
+
+
+def _is_superuser(user: User) -> bool:
+    return bool(getattr(user, "is_superuser", False)) and user.is_authenticated
+
+
+def visible_orgs(user: User) -> OrganisationQuerySet:
+    """The bodies whose records and reports ``user`` may see."""
+    if _is_superuser(user):
+        return Organisation.objects.all()
+    profile = _profile(user)
+    if profile is None:
+        return Organisation.objects.none()
+    if profile.role == Role.SUPERVISOR and profile.supervises is not None:
+        return Organisation.objects.subtree_of(profile.supervises)
+    return Organisation.objects.filter(pk=profile.body_id)
+
+
+def can_view_org(user: User, org: Organisation) -> bool:
+    return visible_orgs(user).filter(pk=org.pk).exists()
+
+
+def can_publish_report(user: User, org: Organisation) -> bool:
+    if _is_superuser(user):
+        return True
+    profile = _profile(user)
+    return profile is not None and profile.body_id == org.pk and profile.role in {Role.OFFICE_HEAD, Role.ADMIN}
+
+
+def is_staff_member(user: User) -> bool:
+    return _is_superuser(user) or _profile(user) is not None
+

@@ -1,0 +1,12 @@
+from __future__ import annotations
+
+from django.urls import path
+
+from gongkai.portal import views
+
+app_name = "portal"
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("reports/", views.reports, name="reports"),
+    path("reports/<str:org_code>/<int:year>/", views.report, name="report"),
+]

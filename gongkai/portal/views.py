@@ -1,0 +1,46 @@
+"""Public pages: home and published annual reports (a report is visible only once staff publish it)."""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from gongkai.organisations.models import Organisation
+from gongkai.reports.build import build_report
+from gongkai.reports.models import ReportPublication
+from gongkai.reports.registry import Scope
+from gongkai.reports.views import report_context
+
+
+def _published() -> list[ReportPublication]:
+    return list(
+        ReportPublication.objects.filter(published_at__isnull=False)
+        .select_related("org")
+        .order_by("-year", "org__path")
+    )
+
+
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    return render(request, "portal/home.html", {"publications": _published()[:20]})
+
+
+@require_GET
+def reports(request: HttpRequest) -> HttpResponse:
+    return render(request, "portal/reports.html", {"publications": _published()})
+
+
+@require_GET
+def report(request: HttpRequest, org_code: str, year: int) -> HttpResponse:
+    org = get_object_or_404(Organisation, org_code=org_code)
+    publication = (
+        ReportPublication.objects.filter(org=org, year=year, published_at__isnull=False)
+        .order_by("scope")  # "own" < "subtree": prefer the subtree report when both are published
+        .last()
+    )
+    if publication is None:
+        raise Http404(_("该年度报告尚未发布"))
+    built = build_report(org, year, publication.format, Scope(publication.scope))
+    return render(request, "portal/report.html", report_context(built) | {"publication": publication})

@@ -1,0 +1,82 @@
+"""Report settings that staff edit: narrative templates per body and year, and which reports are published."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class FormatCode(models.TextChoices):
+    F2014 = "2014", _("2014年统计表格式（国办发〔2014〕32号）")
+    F2019 = "2019", _("2019年试行格式（国办公开办函〔2019〕60号）")
+    F2021 = "2021", _("2021年格式（国办公开办函〔2021〕30号）")
+
+
+class ScopeCode(models.TextChoices):
+    SUBTREE = "subtree", _("本级及所属单位")
+    OWN = "own", _("本机关")
+
+
+class NarrativeTemplate(models.Model):
+    """The editable text of one report section. Numbers are placeholders such as ``{p14.items}`` bound to the
+    statistics registry, so the narrative cannot disagree with the tables (statutory-reference §3.4 rule 7).
+    ``year`` empty = every year's default for this body."""
+
+    org = models.ForeignKey(
+        "organisations.Organisation", verbose_name=_("机关"), on_delete=models.CASCADE, related_name="narratives"
+    )
+    year = models.PositiveSmallIntegerField(_("年度"), null=True, blank=True)
+    format = models.CharField(_("报告格式"), max_length=4, choices=FormatCode.choices)
+    section = models.PositiveSmallIntegerField(_("章节序号"))
+    text = models.TextField(_("内容"))
+
+    class Meta:
+        verbose_name = _("年度报告文字")
+        verbose_name_plural = _("年度报告文字")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["org", "year", "format", "section"],
+                condition=Q(year__isnull=False),
+                name="narrative_once_per_section_year",
+            ),
+            models.UniqueConstraint(
+                fields=["org", "format", "section"],
+                condition=Q(year__isnull=True),
+                name="narrative_once_per_section_default",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.org} {self.year or '*'} {self.format} §{self.section}"
+
+
+class ReportPublication(models.Model):
+    """Marks a body's report for a year as published: only then is its public URL visible."""
+
+    org = models.ForeignKey(
+        "organisations.Organisation", verbose_name=_("机关"), on_delete=models.PROTECT, related_name="reports"
+    )
+    year = models.PositiveSmallIntegerField(_("年度"))
+    format = models.CharField(_("报告格式"), max_length=4, choices=FormatCode.choices)
+    scope = models.CharField(_("统计范围"), max_length=8, choices=ScopeCode.choices, default=ScopeCode.SUBTREE)
+    published_at = models.DateTimeField(_("发布时间"), null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("发布人"), null=True, blank=True, on_delete=models.PROTECT
+    )
+
+    class Meta:
+        verbose_name = _("年度报告发布")
+        verbose_name_plural = _("年度报告发布")
+        constraints = [
+            models.UniqueConstraint(fields=["org", "year", "format", "scope"], name="report_once_per_org_year"),
+            models.CheckConstraint(condition=Q(year__gte=2008), name="report_year_from_2008"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.org} {self.year} ({self.format})"
+
+    @property
+    def is_published(self) -> bool:
+        return self.published_at is not None

@@ -1,0 +1,12 @@
+from __future__ import annotations
+
+from django.urls import path
+
+from gongkai.reports import views
+
+app_name = "reports"
+urlpatterns = [
+    path("", views.staff_home, name="staff_home"),
+    path("reports/<str:org_code>/<int:year>/", views.staff_report, name="staff_report"),
+    path("reports/<str:org_code>/<int:year>/publish", views.publish, name="publish"),
+]

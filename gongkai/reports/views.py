@@ -1,0 +1,109 @@
+"""Staff views of annual reports: thin — parse, check access in ``gongkai.permissions``, call the domain."""
+
+from __future__ import annotations
+
+import json
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from gongkai import permissions
+from gongkai.organisations.models import Organisation
+from gongkai.reports import actions
+from gongkai.reports.build import FormatNotAvailable, Report, build_report, report_json
+from gongkai.reports.document import narrative_sections, tables, title, to_markdown
+from gongkai.reports.formats import default_format_for_year
+from gongkai.reports.models import ReportPublication, ScopeCode
+from gongkai.reports.registry import Scope
+
+
+def report_context(report: Report) -> dict[str, object]:
+    return {"report": report, "title": title(report), "sections": narrative_sections(report),
+            "tables": tables(report)}
+
+
+def _parse_year(raw: str | None, default: int) -> int:
+    try:
+        year = int(raw) if raw else default
+    except ValueError as exc:
+        raise Http404(_("年度须为数字")) from exc
+    if not 2008 <= year <= 2100:
+        raise Http404(_("年度超出范围"))
+    return year
+
+
+def _scope(raw: str | None) -> Scope:
+    return Scope.OWN if raw == Scope.OWN.value else Scope.SUBTREE
+
+
+def _visible_org(request: HttpRequest, org_code: str) -> Organisation:
+    org = get_object_or_404(Organisation, org_code=org_code)
+    if not permissions.can_view_org(request.user, org):
+        raise PermissionDenied
+    return org
+
+
+@login_required
+@require_GET
+def staff_home(request: HttpRequest) -> HttpResponse:
+    orgs = permissions.visible_orgs(request.user).order_by("path")
+    year = _parse_year(request.GET.get("year"), timezone.localdate().year - 1)
+    return render(request, "reports/staff_home.html", {"orgs": orgs, "count": orgs.count(), "year": year})
+
+
+@login_required
+@require_GET
+def staff_report(request: HttpRequest, org_code: str, year: int) -> HttpResponse:
+    org = _visible_org(request, org_code)
+    scope = _scope(request.GET.get("scope"))
+    requested = _parse_year(request.GET.get("year"), year)
+    if requested != year:
+        return redirect(f"{reverse('reports:staff_report', args=[org_code, requested])}?scope={scope.value}")
+    try:
+        report = build_report(org, year, default_format_for_year(year), scope)
+    except FormatNotAvailable as exc:
+        return render(request, "reports/unavailable.html", {"org": org, "year": year, "message": str(exc)})
+    download = request.GET.get("download")
+    if download == "json":
+        body = json.dumps(report_json(report), ensure_ascii=False, indent=1)
+        return HttpResponse(body, content_type="application/json; charset=utf-8")
+    if download == "md":
+        return HttpResponse(to_markdown(report), content_type="text/markdown; charset=utf-8")
+    publication = ReportPublication.objects.filter(org=org, year=year, format=report.format,
+                                                   scope=report.scope.value).first()
+    context = report_context(report) | {
+        "publication": publication,
+        "can_publish": permissions.can_publish_report(request.user, org),
+        "scopes": ScopeCode.choices,
+    }
+    return render(request, "reports/staff_report.html", context)
+
+
+@login_required
+@require_POST
+def publish(request: HttpRequest, org_code: str, year: int) -> HttpResponse:
+    org = _visible_org(request, org_code)
+    if not permissions.can_publish_report(request.user, org):
+        raise PermissionDenied
+    scope = _scope(request.POST.get("scope"))
+    fmt = default_format_for_year(year)
+    try:
+        build_report(org, year, fmt, scope)
+    except FormatNotAvailable as exc:
+        messages.error(request, str(exc))
+        return redirect("reports:staff_report", org_code=org_code, year=year)
+    if request.POST.get("action") == "withdraw":
+        pub = get_object_or_404(ReportPublication, org=org, year=year, format=fmt, scope=scope.value)
+        actions.withdraw_report(request.user, pub)
+        messages.success(request, _("已撤回发布。"))
+    else:
+        actions.publish_report(request.user, org, year, fmt, scope.value)
+        messages.success(request, _("年度报告已发布。"))
+    return redirect(f"{reverse('reports:staff_report', args=[org_code, year])}?scope={scope.value}")
