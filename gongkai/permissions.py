@@ -20,7 +20,7 @@ def _profile(user: User) -> StaffProfile | None:
     if not user.is_authenticated:
         return None
     try:
-        profile: StaffProfile = user.staff_profile  # type: ignore[union-attr]
+        profile: StaffProfile = getattr(user, "staff_profile")  # noqa: B009 - reverse one-to-one may be missing
     except StaffProfile.DoesNotExist:
         return None
     return profile
@@ -50,9 +50,10 @@ def can_publish_report(user: User, org: Organisation) -> bool:
     if _is_superuser(user):
         return True
     profile = _profile(user)
-    return profile is not None and profile.body_id == org.pk and profile.role in {Role.OFFICE_HEAD, Role.ADMIN}
+    return (
+        profile is not None and profile.body_id == org.pk and profile.role in {Role.OFFICE_HEAD, Role.ADMIN}
+    )
 
 
 def is_staff_member(user: User) -> bool:
     return _is_superuser(user) or _profile(user) is not None
-

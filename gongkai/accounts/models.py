@@ -19,10 +19,16 @@ class Role(models.TextChoices):
 
 class StaffProfile(models.Model):
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, verbose_name=_("用户"), on_delete=models.CASCADE, related_name="staff_profile"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("用户"),
+        on_delete=models.CASCADE,
+        related_name="staff_profile",
     )
     body = models.ForeignKey(
-        "organisations.Organisation", verbose_name=_("所属机关"), on_delete=models.PROTECT, related_name="staff"
+        "organisations.Organisation",
+        verbose_name=_("所属机关"),
+        on_delete=models.PROTECT,
+        related_name="staff",
     )
     role = models.CharField(_("角色"), max_length=20, choices=Role.choices)
     supervises = models.ForeignKey(

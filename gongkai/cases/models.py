@@ -120,7 +120,11 @@ class InformationRequest(models.Model):
             ),
             models.CheckConstraint(
                 condition=(Q(extension_days=0) & Q(extended_due_date__isnull=True))
-                | (Q(extension_days__gt=0) & Q(extended_due_date__gt=F("due_date"))),
+                | (
+                    Q(extension_days__gt=0)
+                    & Q(extended_due_date__isnull=False)
+                    & Q(extended_due_date__gt=F("due_date"))
+                ),
                 name="request_extension_consistent",
             ),
         ]
@@ -147,7 +151,7 @@ class InformationRequest(models.Model):
 
 
 class OutcomeMapping(models.Model):
-    """Which Table 3 row (2019/2021 formats) an answer is counted in (statutory-reference §2) — editable data."""
+    """Which Table 3 row (2019/2021 formats) an answer counts in (statutory-reference §2): editable data."""
 
     outcome = models.CharField(_("办理结果"), max_length=40, choices=outcomes.CHOICES, unique=True)
     table3_row = models.CharField(_("表三行"), max_length=200)

@@ -45,7 +45,10 @@ class Channel(models.Model):
     name = models.CharField(_("名称"), max_length=100)
     kind = models.ForeignKey(ChannelKind, verbose_name=_("类型"), on_delete=models.PROTECT)
     owner = models.ForeignKey(
-        "organisations.Organisation", verbose_name=_("主办机关"), on_delete=models.PROTECT, related_name="channels"
+        "organisations.Organisation",
+        verbose_name=_("主办机关"),
+        on_delete=models.PROTECT,
+        related_name="channels",
     )
     url = models.URLField(_("网址"), blank=True)
     is_portal = models.BooleanField(
@@ -56,7 +59,9 @@ class Channel(models.Model):
         verbose_name = _("发布渠道")
         verbose_name_plural = _("发布渠道")
         ordering = ["owner__path", "name"]
-        constraints = [models.UniqueConstraint(fields=["owner", "name"], name="channel_unique_name_per_owner")]
+        constraints = [
+            models.UniqueConstraint(fields=["owner", "name"], name="channel_unique_name_per_owner")
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -67,7 +72,9 @@ class Topic(models.Model):
 
     code = models.CharField(_("代码"), max_length=20, unique=True)
     name = models.CharField(_("名称"), max_length=50)
-    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
 
     class Meta:
         verbose_name = _("主题分类")
@@ -118,7 +125,10 @@ class IndexNumberTemplate(models.Model):
     """
 
     body = models.OneToOneField(
-        "organisations.Organisation", verbose_name=_("机关"), on_delete=models.CASCADE, related_name="index_template"
+        "organisations.Organisation",
+        verbose_name=_("机关"),
+        on_delete=models.CASCADE,
+        related_name="index_template",
     )
     template = models.CharField(_("索引号模板"), max_length=100)
 
@@ -164,13 +174,19 @@ class Publication(models.Model):
     document_number = models.CharField(_("文号"), max_length=60, blank=True)
     made_on = models.DateField(_("成文日期"))
     published_on = models.DateField(_("发布日期"), null=True, blank=True, db_index=True)
-    topic = models.ForeignKey(Topic, verbose_name=_("主题分类"), null=True, blank=True, on_delete=models.PROTECT)
+    topic = models.ForeignKey(
+        Topic, verbose_name=_("主题分类"), null=True, blank=True, on_delete=models.PROTECT
+    )
     genre = models.ForeignKey(Genre, verbose_name=_("体裁"), null=True, blank=True, on_delete=models.PROTECT)
     key_area = models.ForeignKey(
         KeyArea, verbose_name=_("重点领域"), null=True, blank=True, on_delete=models.PROTECT
     )
     normative_kind = models.CharField(
-        _("规范性文件类别"), max_length=10, choices=NormativeKind.choices, blank=True, default=NormativeKind.NONE
+        _("规范性文件类别"),
+        max_length=10,
+        choices=NormativeKind.choices,
+        blank=True,
+        default=NormativeKind.NONE,
     )
     issued_on = models.DateField(_("印发日期"), null=True, blank=True, db_index=True)
     repealed_on = models.DateField(_("废止日期"), null=True, blank=True)
@@ -213,11 +229,13 @@ class Publication(models.Model):
 
 
 class PublicationChannel(models.Model):
-    """One publication going out on one channel on a date (the same item on several channels counts once in the
-    total but once per channel in the channel rows)."""
+    """One publication going out on one channel on a date (the same item on several channels counts once in
+    the total but once per channel in the channel rows)."""
 
     publication = models.ForeignKey(Publication, on_delete=models.CASCADE, related_name="postings")
-    channel = models.ForeignKey(Channel, verbose_name=_("发布渠道"), on_delete=models.PROTECT, related_name="postings")
+    channel = models.ForeignKey(
+        Channel, verbose_name=_("发布渠道"), on_delete=models.PROTECT, related_name="postings"
+    )
     published_on = models.DateField(_("发布日期"), db_index=True)
 
     class Meta:

@@ -1,5 +1,5 @@
-"""The initial vocabularies (editable afterwards in the admin): channel kinds, genres (体裁), topics (主题分类)
-and key areas (重点领域). Loaded by a data migration; labels are data, not UI strings."""
+"""The initial vocabularies (editable afterwards in the admin): channel kinds, genres (体裁),
+topics (主题分类) and key areas (重点领域). Loaded by a data migration; labels are data, not UI strings."""
 
 from __future__ import annotations
 

@@ -48,20 +48,27 @@ class Channels:
     wechat: dict[int, Channel]
     other: dict[int, Channel]
 
-    def own_or_government(self, accounts: dict[int, Channel], body: Organisation, city: Organisation) -> Channel:
+    def own_or_government(
+        self, accounts: dict[int, Channel], body: Organisation, city: Organisation
+    ) -> Channel:
         """A body's own account, else its government's (county or city)."""
         if body.pk in accounts:
             return accounts[body.pk]
         if body.parent_id in accounts:
-            return accounts[body.parent_id]  # type: ignore[index]
+            return accounts[body.parent_id]
         return accounts[city.pk]
 
 
 def create_channels(city: Organisation, bodies: list[Organisation]) -> Channels:
     kinds = {k.code: k for k in ChannelKind.objects.all()}
     rows: list[Channel] = []
-    portal = Channel(name="许昌市人民政府门户网站", kind=kinds["website"], owner=city, is_portal=True,
-                     url="http://www.xuchang.gov.cn/")
+    portal = Channel(
+        name="许昌市人民政府门户网站",
+        kind=kinds["website"],
+        owner=city,
+        is_portal=True,
+        url="http://www.xuchang.gov.cn/",
+    )
     gazette = Channel(name="许昌市人民政府公报", kind=kinds["gazette"], owner=city)
     rows += [portal, gazette]
     website: dict[int, Channel] = {city.pk: portal}
@@ -70,8 +77,12 @@ def create_channels(city: Organisation, bodies: list[Organisation]) -> Channels:
     other: dict[int, Channel] = {}
     for body in bodies:
         if body.kind != OrgKind.GENERAL_OFFICE and body.pk != city.pk:
-            website[body.pk] = Channel(name=f"{body.name}网站", kind=kinds["website"], owner=body,
-                                       is_portal=body.kind == OrgKind.COUNTY)
+            website[body.pk] = Channel(
+                name=f"{body.name}网站",
+                kind=kinds["website"],
+                owner=body,
+                is_portal=body.kind == OrgKind.COUNTY,
+            )
         if body.kind in {OrgKind.GOVERNMENT, OrgKind.COUNTY} or body.pk % 3 == 0:
             weibo[body.pk] = Channel(name=f"{body.display_name}政务微博", kind=kinds["weibo"], owner=body)
         if body.kind in {OrgKind.GOVERNMENT, OrgKind.COUNTY} or body.pk % 4 == 0:
@@ -83,18 +94,28 @@ def create_channels(city: Organisation, bodies: list[Organisation]) -> Channels:
     return Channels(portal, gazette, website, weibo, wechat, other)
 
 
-def weighted(rng: random.Random, bodies: list[Organisation], weights: dict[int, int], n: int) -> list[Organisation]:
+def weighted(
+    rng: random.Random, bodies: list[Organisation], weights: dict[int, int], n: int
+) -> list[Organisation]:
     return rng.choices(bodies, weights=[weights[b.pk] for b in bodies], k=n)
 
 
 class CatalogBuilder:
-    def __init__(self, rng: random.Random, city: Organisation, bodies: list[Organisation],
-                 weights: dict[int, int], calendar: WorkCalendar) -> None:
+    def __init__(
+        self,
+        rng: random.Random,
+        city: Organisation,
+        bodies: list[Organisation],
+        weights: dict[int, int],
+        calendar: WorkCalendar,
+    ) -> None:
         self.rng = rng
         self.city = city
         self.bodies = bodies
         self.weights = weights
-        self.general_office = next(b for b in bodies if b.parent_id == city.pk and b.kind == OrgKind.GENERAL_OFFICE)
+        self.general_office = next(
+            b for b in bodies if b.parent_id == city.pk and b.kind == OrgKind.GENERAL_OFFICE
+        )
         year_days = [dt.date(seed.YEAR, 1, 1) + dt.timedelta(days=i) for i in range(365)]
         self.working_days = [d for d in year_days if calendar.is_working_day(d)]
         self.all_days = year_days
@@ -103,27 +124,39 @@ class CatalogBuilder:
         rng, city, office = self.rng, self.city, self.general_office
         items: list[Item] = []
         # The city portal: the city's documents, other city-government items, departments' items.
-        docs = [Item(city if i % 2 else office, ch.portal, None, document=True,
-                     normative=i < seed.PORTAL_NORMATIVE) for i in range(seed.PORTAL_DOCUMENTS)]
+        docs = [
+            Item(
+                city if i % 2 else office, ch.portal, None, document=True, normative=i < seed.PORTAL_NORMATIVE
+            )
+            for i in range(seed.PORTAL_DOCUMENTS)
+        ]
         for item in docs[: seed.SECONDARY["gazette"]]:
             item.secondary.append(ch.gazette)
         city_rest = seed.PORTAL_ITEMS - seed.PORTAL_DOCUMENTS - seed.PORTAL_DEPARTMENT_ITEMS
         items += docs
         items += [Item(rng.choice([city, office]), ch.portal, None) for _ in range(city_rest)]
         city_departments = [b for b in self.bodies if b.parent_id == city.pk and b.kind == OrgKind.DEPARTMENT]
-        items += [Item(b, ch.portal, None) for b in weighted(rng, city_departments, self.weights,
-                                                               seed.PORTAL_DEPARTMENT_ITEMS)]
+        items += [
+            Item(b, ch.portal, None)
+            for b in weighted(rng, city_departments, self.weights, seed.PORTAL_DEPARTMENT_ITEMS)
+        ]
         # Every other body's own website.
-        others = [b for b in self.bodies if b.pk not in {city.pk, office.pk} and b.kind != OrgKind.GENERAL_OFFICE]
+        others = [
+            b for b in self.bodies if b.pk not in {city.pk, office.pk} and b.kind != OrgKind.GENERAL_OFFICE
+        ]
         own_site = seed.CHANNELS["website"] - seed.PORTAL_ITEMS
         items += [Item(b, ch.website[b.pk], None) for b in weighted(rng, others, self.weights, own_site)]
         # New media and other ways.
         for name, accounts in (("weibo", ch.weibo), ("wechat", ch.wechat)):
             n = seed.CHANNELS[name] - seed.SECONDARY.get(name, 0)
-            items += [Item(b, ch.own_or_government(accounts, b, city), None)
-                      for b in weighted(rng, self.bodies, self.weights, n)]
-        items += [Item(b, ch.other[b.pk], None)
-                  for b in weighted(rng, self.bodies, self.weights, seed.CHANNELS["other"])]
+            items += [
+                Item(b, ch.own_or_government(accounts, b, city), None)
+                for b in weighted(rng, self.bodies, self.weights, n)
+            ]
+        items += [
+            Item(b, ch.other[b.pk], None)
+            for b in weighted(rng, self.bodies, self.weights, seed.CHANNELS["other"])
+        ]
         assert len(items) == seed.ITEMS
         self._mark_departmental(items, ch)
         self._secondary_new_media(items, ch)
@@ -133,15 +166,18 @@ class CatalogBuilder:
     def _mark_departmental(self, items: list[Item], ch: Channels) -> None:
         """Normative documents and interpretations among the bodies' own website items."""
         site_items = [i for i in items if i.primary is not ch.portal and i.primary.kind.code == "website"]
-        picks = self.rng.sample(site_items, seed.NORMATIVE_PUBLISHED - seed.PORTAL_NORMATIVE
-                                + seed.INTERPRETATIONS)
+        picks = self.rng.sample(
+            site_items, seed.NORMATIVE_PUBLISHED - seed.PORTAL_NORMATIVE + seed.INTERPRETATIONS
+        )
         for item in picks[: seed.NORMATIVE_PUBLISHED - seed.PORTAL_NORMATIVE]:
             item.document = item.normative = True
-        for item in picks[seed.NORMATIVE_PUBLISHED - seed.PORTAL_NORMATIVE:]:
+        for item in picks[seed.NORMATIVE_PUBLISHED - seed.PORTAL_NORMATIVE :]:
             item.interpretation = True
 
     def _secondary_new_media(self, items: list[Item], ch: Channels) -> None:
-        candidates = [i for i in items if i.primary.kind.code == "website" and not i.secondary and not i.document]
+        candidates = [
+            i for i in items if i.primary.kind.code == "website" and not i.secondary and not i.document
+        ]
         picks = self.rng.sample(candidates, seed.SECONDARY["weibo"] + seed.SECONDARY["wechat"])
         for n, item in enumerate(picks):
             accounts = ch.weibo if n < seed.SECONDARY["weibo"] else ch.wechat
@@ -160,9 +196,12 @@ def build_publications(builder: CatalogBuilder, items: list[Item]) -> tuple[int,
     genres = {g.code: g for g in Genre.objects.all()}
     topics = list(Topic.objects.filter(parent__isnull=True))
     areas = list(KeyArea.objects.all())
-    unpublished = [Item(b, items[0].primary, None, document=True, normative=True)
-                   for b in weighted(rng, builder.bodies, builder.weights,
-                                     seed.NORMATIVE_ISSUED - seed.NORMATIVE_PUBLISHED)]
+    unpublished = [
+        Item(b, items[0].primary, None, document=True, normative=True)
+        for b in weighted(
+            rng, builder.bodies, builder.weights, seed.NORMATIVE_ISSUED - seed.NORMATIVE_PUBLISHED
+        )
+    ]
     ordered = sorted(items, key=lambda i: i.published_on or dt.date.max) + unpublished
     serials: dict[int, int] = defaultdict(int)
     doc_numbers: dict[int, int] = defaultdict(int)
@@ -181,17 +220,29 @@ def build_publications(builder: CatalogBuilder, items: list[Item]) -> tuple[int,
     return len(pubs), len(postings)
 
 
-def _publication(rng: random.Random, builder: CatalogBuilder, item: Item, genres: dict[str, Genre],
-                 topics: list[Topic], areas: list[KeyArea], serials: dict[int, int],
-                 doc_numbers: dict[int, int]) -> Publication:
+def _publication(
+    rng: random.Random,
+    builder: CatalogBuilder,
+    item: Item,
+    genres: dict[str, Genre],
+    topics: list[Topic],
+    areas: list[KeyArea],
+    serials: dict[int, int],
+    doc_numbers: dict[int, int],
+) -> Publication:
     body = item.body
     serials[body.pk] += 1
     area = rng.choice(areas)
     if item.interpretation:
         genre = genres[Genre.INTERPRETATION]
     elif item.document:
-        genre = genres[rng.choice(["tongzhi", "yijian", "jueding", "ling"] if item.normative else
-                                  ["tongzhi", "yijian", "pifu", "han", "tongbao"])]
+        genre = genres[
+            rng.choice(
+                ["tongzhi", "yijian", "jueding", "ling"]
+                if item.normative
+                else ["tongzhi", "yijian", "pifu", "han", "tongbao"]
+            )
+        ]
     else:
         genre = genres[rng.choice(["qita", "qita", "qita", "gonggao", "tongbao", "baogao", "jiyao"])]
     published = item.published_on
@@ -204,13 +255,41 @@ def _publication(rng: random.Random, builder: CatalogBuilder, item: Item, genres
     if item.document:
         doc_numbers[body.pk] += 1
         number = f"{_doc_prefix(body)}〔{seed.YEAR}〕{doc_numbers[body.pk]}号"
-    title = make_title(rng, genre.code if genre.code in {"tongzhi", "yijian", "gonggao", "tonggao", "tongbao",
-                                                           "baogao", "jueding", "pifu", "han", "jiyao", "ling"}
-                       else "qita", area.code, body.name, seed.YEAR)
+    title = make_title(
+        rng,
+        genre.code
+        if genre.code
+        in {
+            "tongzhi",
+            "yijian",
+            "gonggao",
+            "tonggao",
+            "tongbao",
+            "baogao",
+            "jueding",
+            "pifu",
+            "han",
+            "jiyao",
+            "ling",
+        }
+        else "qita",
+        area.code,
+        body.name,
+        seed.YEAR,
+    )
     return Publication(
-        body=body, index_code=body.org_code, index_year=seed.YEAR, index_serial=serials[body.pk], title=title,
-        text=make_text(rng, area.code, body.name, seed.YEAR), document_number=number, made_on=made,
-        published_on=published, topic=rng.choice(topics), genre=genre, key_area=area,
+        body=body,
+        index_code=body.org_code,
+        index_year=seed.YEAR,
+        index_serial=serials[body.pk],
+        title=title,
+        text=make_text(rng, area.code, body.name, seed.YEAR),
+        document_number=number,
+        made_on=made,
+        published_on=published,
+        topic=rng.choice(topics),
+        genre=genre,
+        key_area=area,
         normative_kind=NormativeKind.NORMATIVE if item.normative else NormativeKind.NONE,
         issued_on=made if item.normative else None,
     )

@@ -23,10 +23,16 @@ from gongkai.workdays.calendar import get_calendar
 ACTOR = "demo"
 RANDOM_SEED = 2014
 DEMO_PASSWORD = "gongkai-demo"  # noqa: S105 - documented demo credentials, never for production
-# The seed is a Taiwan-phrased web copy (statutory-reference §6). opencc's phrase converter (tw2sp) rewrites too
-# much (列入 → 任务栏入, 建立 → 创建), so convert by character (t2s) and fix the few Taiwan phrases by hand.
-TAIWAN_PHRASES = (("下发档案", "下发文件"), ("政府档案", "政府文件"), ("入口网站", "门户网站"), ("网路", "网络"),
-                  ("民众", "群众"))
+# The seed is a Taiwan-phrased web copy (statutory-reference §6). opencc's phrase converter (tw2sp) rewrites
+# too much (列入 → 任务栏入, 建立 → 创建), so convert by character (t2s) and fix the few Taiwan
+# phrases by hand.
+TAIWAN_PHRASES = (
+    ("下发档案", "下发文件"),
+    ("政府档案", "政府文件"),
+    ("入口网站", "门户网站"),
+    ("网路", "网络"),
+    ("民众", "群众"),
+)
 SEED_FILE = Path(__file__).resolve().parent / "data" / "xuchang-2014-annual-report.txt"
 
 
@@ -37,15 +43,19 @@ def is_loaded() -> bool:
 @transaction.atomic
 def load(progress: Callable[[str], None] = lambda _msg: None) -> dict[str, int]:
     """Load the whole demo city in one transaction: all of it or nothing."""
-    rng = random.Random(RANDOM_SEED)
+    rng = random.Random(RANDOM_SEED)  # noqa: S311 - deterministic demo data, not security
     calendar = get_calendar()
     counts: dict[str, int] = {}
     orgs = _organisations()
     city = orgs[CITY_NAME]
     counts["organisations"] = len(orgs)
     progress(f"organisations: {len(orgs)}")
-    active = [o for o in orgs.values() if o.valid_from <= dt.date(seed2014.YEAR, 1, 1)
-              and (o.valid_to is None or o.valid_to >= dt.date(seed2014.YEAR, 12, 31))]
+    active = [
+        o
+        for o in orgs.values()
+        if o.valid_from <= dt.date(seed2014.YEAR, 1, 1)
+        and (o.valid_to is None or o.valid_to >= dt.date(seed2014.YEAR, 12, 31))
+    ]
     weights = {o.pk: w for o, w in ((o, _weight(o)) for o in active)}
     bodies = [o for o in active if weights[o.pk] > 0]
     weight_list = [weights[o.pk] for o in bodies]
@@ -82,9 +92,19 @@ def _organisations() -> dict[str, Organisation]:
     rows = []
     for n, spec in enumerate(specs):
         org_code, credit = codes_for(n + 1, spec.division)
-        rows.append({"name": spec.name, "short_name": spec.short_name, "kind": spec.kind, "org_code": org_code,
-                     "credit_code": credit, "valid_from": spec.valid_from, "valid_to": spec.valid_to,
-                     "sort_order": n, "parent": index[spec.parent] if spec.parent else None})
+        rows.append(
+            {
+                "name": spec.name,
+                "short_name": spec.short_name,
+                "kind": spec.kind,
+                "org_code": org_code,
+                "credit_code": credit,
+                "valid_from": spec.valid_from,
+                "valid_to": spec.valid_to,
+                "sort_order": n,
+                "parent": index[spec.parent] if spec.parent else None,
+            }
+        )
     created = create_organisations_bulk(ACTOR, rows, "演示城市许昌市机关单位")
     orgs = {o.name: o for o in created}
     successors = []

@@ -10,7 +10,13 @@ YEAR = 2014
 ITEMS = 115144
 NORMATIVE_ISSUED = 272
 NORMATIVE_PUBLISHED = 247
-CHANNELS = {"website": 59229, "gazette": 33, "weibo": 10126, "wechat": 3589, "other": 44481}  # 117458 postings
+CHANNELS = {
+    "website": 59229,
+    "gazette": 33,
+    "weibo": 10126,
+    "wechat": 3589,
+    "other": 44481,
+}  # 117458 postings
 # Items posted on a second channel: every gazette item, and part of the Weibo/WeChat postings, are website
 # items too; so the primary channels add up to ITEMS and the secondary postings to sum(CHANNELS) - ITEMS.
 SECONDARY = {"gazette": 33, "weibo": 1500, "wechat": 781}

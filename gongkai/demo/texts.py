@@ -50,7 +50,9 @@ TEXT_SENTENCES = (
 
 def make_title(rng: random.Random, genre: str, area: str, org: str, year: int) -> str:
     subject = rng.choice(AREA_SUBJECTS[area])
-    return rng.choice(GENRE_PATTERNS.get(genre, GENRE_PATTERNS["qita"])).format(org=org, subject=subject, year=year)
+    return rng.choice(GENRE_PATTERNS.get(genre, GENRE_PATTERNS["qita"])).format(
+        org=org, subject=subject, year=year
+    )
 
 
 def make_text(rng: random.Random, area: str, org: str, year: int) -> str:

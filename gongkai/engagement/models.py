@@ -13,7 +13,10 @@ class PublicConcernEvent(models.Model):
     """A hot topic or major public-opinion event (社会关注热点或重大舆情) a body responded to."""
 
     body = models.ForeignKey(
-        "organisations.Organisation", verbose_name=_("回应机关"), on_delete=models.PROTECT, related_name="events"
+        "organisations.Organisation",
+        verbose_name=_("回应机关"),
+        on_delete=models.PROTECT,
+        related_name="events",
     )
     title = models.CharField(_("事件"), max_length=200)
     noticed_on = models.DateField(_("发现日期"))
@@ -62,7 +65,10 @@ class HotlineCall(models.Model):
     """A call to the mayor's hotline (市长热线) handled by a body."""
 
     body = models.ForeignKey(
-        "organisations.Organisation", verbose_name=_("承办机关"), on_delete=models.PROTECT, related_name="calls"
+        "organisations.Organisation",
+        verbose_name=_("承办机关"),
+        on_delete=models.PROTECT,
+        related_name="calls",
     )
     received_at = models.DateTimeField(_("来电时间"), db_index=True)
     completed_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
@@ -86,7 +92,10 @@ class MailboxLetter(models.Model):
     """A letter to the secretary's and mayor's mailbox (书记、市长信箱)."""
 
     body = models.ForeignKey(
-        "organisations.Organisation", verbose_name=_("承办机关"), on_delete=models.PROTECT, related_name="letters"
+        "organisations.Organisation",
+        verbose_name=_("承办机关"),
+        on_delete=models.PROTECT,
+        related_name="letters",
     )
     received_on = models.DateField(_("来信日期"), db_index=True)
     replied_on = models.DateField(_("回复日期"), null=True, blank=True)
@@ -139,7 +148,9 @@ class YearlyFigures(models.Model):
     reading_points = models.PositiveIntegerField(_("设置政府信息公开查阅点数"), default=0)
     fulltime_staff = models.PositiveIntegerField(_("专职人员数"), default=0)
     parttime_staff = models.PositiveIntegerField(_("兼职人员数"), default=0)
-    budget_wan_yuan = models.DecimalField(_("政府信息公开专项经费（万元）"), max_digits=12, decimal_places=2, default=0)
+    budget_wan_yuan = models.DecimalField(
+        _("政府信息公开专项经费（万元）"), max_digits=12, decimal_places=2, default=0
+    )
     meetings = models.PositiveIntegerField(_("召开政府信息公开工作会议或专题会议数"), default=0)
     training_sessions = models.PositiveIntegerField(_("举办各类培训班数"), default=0)
     people_trained = models.PositiveIntegerField(_("接受培训人员数"), default=0)

@@ -50,13 +50,21 @@ def save_organisation(actor: Actor, org: Organisation) -> Organisation:
     org.save()
     if old_path and old_path != org.path:
         _rewrite_descendants(old_path, org.path)
-    record(actor, "organisation.create" if creating else "organisation.update", org, before=before,
-           after=snapshot(org), summary=org.name)
+    record(
+        actor,
+        "organisation.create" if creating else "organisation.update",
+        org,
+        before=before,
+        after=snapshot(org),
+        summary=org.name,
+    )
     return org
 
 
 @transaction.atomic
-def create_organisations_bulk(actor: Actor, rows: Sequence[dict[str, Any]], batch_label: str) -> list[Organisation]:
+def create_organisations_bulk(
+    actor: Actor, rows: Sequence[dict[str, Any]], batch_label: str
+) -> list[Organisation]:
     """Bulk load (e.g. the demo city): parents must precede children in ``rows``; one audit entry per batch.
 
     Each row is the Organisation fields with ``parent`` given as an index into ``rows`` (or None).
@@ -72,8 +80,13 @@ def create_organisations_bulk(actor: Actor, rows: Sequence[dict[str, Any]], batc
         _assign_path(org)
         org.save(update_fields=["path", "depth"])
         created.append(org)
-    record(actor, "organisation.bulk_create", object_type="organisations.organisation",
-           summary=batch_label, batch_size=len(created))
+    record(
+        actor,
+        "organisation.bulk_create",
+        object_type="organisations.organisation",
+        summary=batch_label,
+        batch_size=len(created),
+    )
     return created
 
 
@@ -91,10 +104,13 @@ def resolve_org(text: str) -> Organisation:
     if len(matches) == 1:
         return matches[0]
     if not matches:
-        raise OrganisationNotFound(_("找不到机关单位“%(text)s”（可用组织机构代码、统一社会信用代码、全称或简称）")
-                                   % {"text": text})
+        raise OrganisationNotFound(
+            _("找不到机关单位“%(text)s”（可用组织机构代码、统一社会信用代码、全称或简称）") % {"text": text}
+        )
     current = [o for o in matches if o.valid_to is None]
     if len(current) == 1:
         return current[0]
     names = "、".join(f"{o.name}（{o.org_code}）" for o in matches)
-    raise OrganisationNotFound(_("“%(text)s”对应多个机关单位：%(names)s，请使用组织机构代码") % {"text": text, "names": names})
+    raise OrganisationNotFound(
+        _("“%(text)s”对应多个机关单位：%(names)s，请使用组织机构代码") % {"text": text, "names": names}
+    )

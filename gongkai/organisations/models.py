@@ -54,7 +54,12 @@ class Organisation(models.Model):
     )
     kind = models.CharField(_("类别"), max_length=20, choices=OrgKind.choices)
     parent = models.ForeignKey(
-        "self", verbose_name=_("上级机关"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+        "self",
+        verbose_name=_("上级机关"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
     )
     path = models.CharField(_("层级路径"), max_length=255, db_index=True, editable=False)
     depth = models.PositiveSmallIntegerField(_("层级"), default=0, editable=False)
@@ -101,9 +106,8 @@ class Organisation(models.Model):
             errors["org_code"] = str(_("组织机构代码校验位不正确"))
         if self.valid_to and self.valid_to < self.valid_from:
             errors["valid_to"] = str(_("撤销日期不能早于设立日期"))
-        if self.parent_id is not None and self.pk is not None and self.parent is not None:
-            if self.parent.path.startswith(self.path):
-                errors["parent"] = str(_("上级机关不能是本机关或其下级机关"))
+        if self.parent is not None and self.pk is not None and self.parent.path.startswith(self.path):
+            errors["parent"] = str(_("上级机关不能是本机关或其下级机关"))
         if errors:
             raise ValidationError(errors)
 

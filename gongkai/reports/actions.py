@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
@@ -23,7 +24,14 @@ def save_narrative(
     if not created:
         template.text = text
         template.save(update_fields=["text"])
-    record(actor, "report.narrative.save", template, before=before, after=snapshot(template), summary=str(template))
+    record(
+        actor,
+        "report.narrative.save",
+        template,
+        before=before,
+        after=snapshot(template),
+        summary=str(template),
+    )
     return template
 
 
@@ -34,7 +42,7 @@ def publish_report(actor: Actor, org: Organisation, year: int, fmt: str, scope: 
     )
     before = snapshot(pub)
     pub.published_at = timezone.now()
-    pub.published_by = actor if not isinstance(actor, str | None) and actor.is_authenticated else None
+    pub.published_by = actor if isinstance(actor, User) else None
     pub.save()
     record(actor, "report.publish", pub, before=before, after=snapshot(pub), summary=str(pub))
     return pub

@@ -12,7 +12,15 @@ from django.utils.translation import gettext as _
 from gongkai.organisations.models import Organisation
 from gongkai.reports import stats2014  # noqa: F401  (registers the 2014 statistics)
 from gongkai.reports.formats import CellRef, all_cells
-from gongkai.reports.registry import Context, Number, Scope, Statistic, format_value, json_value, statistics_for_format
+from gongkai.reports.registry import (
+    Context,
+    Number,
+    Scope,
+    Statistic,
+    format_value,
+    json_value,
+    statistics_for_format,
+)
 
 
 class FormatNotAvailable(ValueError):
@@ -57,7 +65,9 @@ def build_report(org: Organisation, year: int, fmt: str, scope: Scope = Scope.SU
             _("报告格式%(fmt)s尚有%(n)d个单元格未定义统计口径，暂不能生成") % {"fmt": fmt, "n": len(missing)}
         )
     ctx = Context(org=org, year=year, scope=scope)
-    return Report(org, year, fmt, scope, tuple(ReportCell(c, stats[c], ctx.value(stats[c].key)) for c in cells))
+    return Report(
+        org, year, fmt, scope, tuple(ReportCell(c, stats[c], ctx.value(stats[c].key)) for c in cells)
+    )
 
 
 def report_json(report: Report) -> dict[str, Any]:

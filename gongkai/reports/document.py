@@ -39,8 +39,13 @@ def narrative_sections(report: Report) -> list[Section]:
     values = report.displays()
     result = []
     for number, heading in enumerate(sections(report.format), start=1):
-        text = render(template_for(report.org, report.year, report.format, number), values, report.org,
-                      report.year, report.scope)
+        text = render(
+            template_for(report.org, report.year, report.format, number),
+            values,
+            report.org,
+            report.year,
+            report.scope,
+        )
         paragraphs = tuple(p.strip() for p in text.split("\n") if p.strip())
         result.append(Section(heading, paragraphs))
     return result

@@ -25,7 +25,10 @@ class NarrativeTemplate(models.Model):
     ``year`` empty = every year's default for this body."""
 
     org = models.ForeignKey(
-        "organisations.Organisation", verbose_name=_("机关"), on_delete=models.CASCADE, related_name="narratives"
+        "organisations.Organisation",
+        verbose_name=_("机关"),
+        on_delete=models.CASCADE,
+        related_name="narratives",
     )
     year = models.PositiveSmallIntegerField(_("年度"), null=True, blank=True)
     format = models.CharField(_("报告格式"), max_length=4, choices=FormatCode.choices)
@@ -60,7 +63,9 @@ class ReportPublication(models.Model):
     )
     year = models.PositiveSmallIntegerField(_("年度"))
     format = models.CharField(_("报告格式"), max_length=4, choices=FormatCode.choices)
-    scope = models.CharField(_("统计范围"), max_length=8, choices=ScopeCode.choices, default=ScopeCode.SUBTREE)
+    scope = models.CharField(
+        _("统计范围"), max_length=8, choices=ScopeCode.choices, default=ScopeCode.SUBTREE
+    )
     published_at = models.DateTimeField(_("发布时间"), null=True, blank=True)
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("发布人"), null=True, blank=True, on_delete=models.PROTECT
@@ -70,7 +75,9 @@ class ReportPublication(models.Model):
         verbose_name = _("年度报告发布")
         verbose_name_plural = _("年度报告发布")
         constraints = [
-            models.UniqueConstraint(fields=["org", "year", "format", "scope"], name="report_once_per_org_year"),
+            models.UniqueConstraint(
+                fields=["org", "year", "format", "scope"], name="report_once_per_org_year"
+            ),
             models.CheckConstraint(condition=Q(year__gte=2008), name="report_year_from_2008"),
         ]
 

@@ -56,7 +56,9 @@ def unknown_placeholders(text: str) -> list[str]:
 def validate_template(text: str) -> None:
     unknown = unknown_placeholders(text)
     if unknown:
-        raise NarrativeError(_("未知的统计占位符：%(names)s") % {"names": "、".join("{" + n + "}" for n in unknown)})
+        raise NarrativeError(
+            _("未知的统计占位符：%(names)s") % {"names": "、".join("{" + n + "}" for n in unknown)}
+        )
 
 
 def area_name(org: Organisation, scope: Scope) -> str:

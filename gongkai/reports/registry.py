@@ -2,8 +2,8 @@
 in each report format (a cell of ``report-formats.json``) and the aggregate query that counts it.
 
 A figure is computed for one body (``own``) or the body with all its descendants (``subtree``) for a calendar
-year. Queries are aggregate SQL over indexed columns (COUNT/SUM with GROUP BY); grouped results are memoised per
-computation so that, e.g., the four request channels cost one query.
+year. Queries are aggregate SQL over indexed columns (COUNT/SUM with GROUP BY); grouped results are memoised
+per computation so that, e.g., the four request channels cost one query.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from django.db.models import QuerySet
 
@@ -20,6 +20,7 @@ from gongkai.organisations.models import Organisation
 from gongkai.reports.formats import CellRef
 
 Number = int | Decimal
+QS = TypeVar("QS", bound=QuerySet[Any])
 
 
 class Scope(StrEnum):
@@ -42,7 +43,7 @@ class Context:
     scope: Scope
     _memo: dict[str, Any] = field(default_factory=dict, repr=False)
 
-    def bodies(self, qs: QuerySet[Any], rel: str = "body") -> QuerySet[Any]:
+    def bodies(self, qs: QS, rel: str = "body") -> QS:
         """Restrict ``qs`` to records whose ``rel`` body is in scope (an indexed subquery on the path)."""
         if self.scope is Scope.OWN:
             return qs.filter(**{rel: self.org})
@@ -56,7 +57,7 @@ class Context:
 
     def value(self, key: str) -> Number:
         """Another statistic's value in this context (for rates and sums)."""
-        return self.memo(f"stat:{key}", lambda: REGISTRY[key].compute(self))
+        return cast(Number, self.memo(f"stat:{key}", lambda: REGISTRY[key].compute(self)))
 
 
 @dataclass(frozen=True)

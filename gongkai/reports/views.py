@@ -25,8 +25,12 @@ from gongkai.reports.registry import Scope
 
 
 def report_context(report: Report) -> dict[str, object]:
-    return {"report": report, "title": title(report), "sections": narrative_sections(report),
-            "tables": tables(report)}
+    return {
+        "report": report,
+        "title": title(report),
+        "sections": narrative_sections(report),
+        "tables": tables(report),
+    }
 
 
 def _parse_year(raw: str | None, default: int) -> int:
@@ -76,8 +80,9 @@ def staff_report(request: HttpRequest, org_code: str, year: int) -> HttpResponse
         return HttpResponse(body, content_type="application/json; charset=utf-8")
     if download == "md":
         return HttpResponse(to_markdown(report), content_type="text/markdown; charset=utf-8")
-    publication = ReportPublication.objects.filter(org=org, year=year, format=report.format,
-                                                   scope=report.scope.value).first()
+    publication = ReportPublication.objects.filter(
+        org=org, year=year, format=report.format, scope=report.scope.value
+    ).first()
     context = report_context(report) | {
         "publication": publication,
         "can_publish": permissions.can_publish_report(request.user, org),

@@ -23,5 +23,7 @@ class Command(BaseCommand):
             f"demo city loaded in {time.monotonic() - started:.1f}s: "
             + ", ".join(f"{k} {v}" for k, v in counts.items())
         )
-        self.stdout.write(f"staff log-ins (password {DEMO_PASSWORD}): admin, city-office, city-supervisor, "
-                          "edu-clerk, weidu-office")
+        self.stdout.write(
+            f"staff log-ins (password {DEMO_PASSWORD}): admin, city-office, city-supervisor, "
+            "edu-clerk, weidu-office"
+        )

@@ -1,0 +1,99 @@
+"""Shared fixtures: a small city tree and the personas of style.md (clerk, reviewer, office head, city
+supervisor, outsider)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractUser
+
+from gongkai.accounts.models import Role, StaffProfile
+from gongkai.organisations.actions import save_organisation
+from gongkai.organisations.codes import make_credit_code, make_org_code
+from gongkai.organisations.models import Organisation, OrgKind
+
+PASSWORD = "correct horse battery staple"
+
+
+@dataclass
+class Tree:
+    city: Organisation
+    office: Organisation
+    education: Organisation
+    school_office: Organisation  # below education
+    county: Organisation
+    county_police: Organisation
+
+
+_serial = iter(range(1, 10_000))
+
+
+def make_org(
+    name: str,
+    kind: str,
+    parent: Organisation | None = None,
+    *,
+    short_name: str = "",
+    valid_from: dt.date = dt.date(2000, 1, 1),
+    valid_to: dt.date | None = None,
+) -> Organisation:
+    org_code = make_org_code(f"9{next(_serial):07d}")
+    org = Organisation(
+        name=name,
+        short_name=short_name,
+        kind=kind,
+        parent=parent,
+        org_code=org_code,
+        credit_code=make_credit_code("11", "419900", org_code),
+        valid_from=valid_from,
+        valid_to=valid_to,
+    )
+    return save_organisation("test", org)
+
+
+@pytest.fixture
+def tree(db: None) -> Tree:
+    city = make_org("测试市人民政府", OrgKind.GOVERNMENT, short_name="测试市")
+    return Tree(
+        city=city,
+        office=make_org("测试市人民政府办公室", OrgKind.GENERAL_OFFICE, city),
+        education=(education := make_org("测试市教育局", OrgKind.DEPARTMENT, city, short_name="市教育局")),
+        school_office=make_org("测试市教育局招生办公室", OrgKind.OTHER, education),
+        county=(county := make_org("测试县人民政府", OrgKind.COUNTY, city, short_name="测试县")),
+        county_police=make_org("测试县公安局", OrgKind.DEPARTMENT, county),
+    )
+
+
+def make_user(
+    username: str,
+    body: Organisation | None = None,
+    role: str | None = None,
+    supervises: Organisation | None = None,
+) -> AbstractUser:
+    user = get_user_model().objects.create_user(username, password=PASSWORD)
+    if body is not None and role is not None:
+        StaffProfile.objects.create(user=user, body=body, role=role, supervises=supervises)
+    return user  # type: ignore[no-any-return]
+
+
+@dataclass
+class Personas:
+    clerk: AbstractUser  # 教育局 clerk
+    reviewer: AbstractUser  # 教育局 reviewer
+    office_head: AbstractUser  # city government OGI office head
+    supervisor: AbstractUser  # sits in the city office, supervises the county's subtree
+    outsider: AbstractUser  # logged in, belongs to no body
+
+
+@pytest.fixture
+def personas(tree: Tree) -> Personas:
+    return Personas(
+        clerk=make_user("clerk", tree.education, Role.CLERK),
+        reviewer=make_user("reviewer", tree.education, Role.REVIEWER),
+        office_head=make_user("office-head", tree.city, Role.OFFICE_HEAD),
+        supervisor=make_user("supervisor", tree.office, Role.SUPERVISOR, supervises=tree.county),
+        outsider=make_user("outsider"),
+    )

@@ -1,0 +1,165 @@
+"""The demo city's records reproduce every figure of the seed report (Xuchang 2014), next to its label."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+from gongkai.organisations.actions import resolve_org
+from gongkai.reports.build import build_report, report_json
+from gongkai.reports.formats import DATA_FILE, all_cells
+from gongkai.reports.registry import Scope
+
+pytestmark = pytest.mark.django_db
+
+# label (last segment of the official row path) → the seed's figure
+SEED_TABLE = {
+    "（一）主动公开政府信息数（不同渠道和方式公开相同信息计1条）": "115144",
+    "其中：主动公开规范性文件数": "247",
+    "其中：制发规范性文件总数": "272",
+    "1.政府公报公开政府信息数": "33",
+    "2.政府网站公开政府信息数": "59229",
+    "3.政务微博公开政府信息数": "10126",
+    "4.政务微信公开政府信息数": "3589",
+    "5.其他方式公开政府信息数": "44481",
+    "（一）回应公众关注热点或重大舆情数（不同方式回应同一热点或舆情计1次）": "4179",
+    "1.参加或举办新闻发布会总次数": "14",
+    "其中：主要负责同志参加新闻发布会次数": "14",
+    "2.政府网站在线访谈次数": "14",
+    "3.政策解读稿件发布数": "182",
+    "4.微博微信回应事件数": "967",
+    "5.其他方式回应事件数": "3416",
+    "（一）收到申请数": "112",
+    "1.当面申请数": "28",
+    "2.传真申请数": "0",
+    "3.网络申请数": "33",
+    "4.信函申请数": "51",
+    "（二）申请办结数": "112",
+    "1.按时办结数": "112",
+    "2.延期办结数": "0",
+    "（三）申请答复数": "112",
+    "1.属于已主动公开范围数": "57",
+    "2.同意公开答复数": "36",
+    "3.同意部分公开答复数": "11",
+    "4.不同意公开答复数": "7",
+    "其中：涉及个人隐私": "1",
+    "其中：不是《条例》所指政府信息": "6",
+    "5.不属于本行政机关公开数": "1",
+    "来电数": None,  # checked separately: 2600–2699
+    "办结率（%）": "96.2",
+    "来信数": "8565",
+    "回复数": "8421",
+    "办复率（%）": "98.32",
+    "主动公开信息数": "9804",
+    "发布市政府文件数": "127",
+    "受理政府信息公开申请数": "4",
+    "按时办结数": "4",
+}
+
+
+def markdown_report() -> str:
+    out = io.StringIO()
+    call_command(
+        "report", "--org", "许昌市", "--year", "2014", "--format", "2014", "--output", "-", stdout=out
+    )
+    return out.getvalue()
+
+
+def table_rows(markdown: str) -> dict[str, str]:
+    rows = {}
+    for line in markdown.splitlines():
+        match = re.fullmatch(r"\| 　*(.+?) \| (.*?) \|", line)
+        if match:
+            rows[match.group(1)] = match.group(2)
+    return rows
+
+
+def test_markdown_shows_every_seed_figure_next_to_its_label(demo_city: dict[str, int]) -> None:
+    rows = table_rows(markdown_report())
+    for label, figure in SEED_TABLE.items():
+        if figure is not None:
+            assert rows[label] == figure, label
+    assert 2600 <= int(rows["来电数"]) <= 2699
+
+
+def test_narrative_states_the_seed_figures_from_the_registry(demo_city: dict[str, int]) -> None:
+    text = markdown_report()
+    for phrase in (
+        "全市共主动公开政府信息115144条",
+        "制发规范性文件272件，公开规范性文件247件",
+        "通过政府网站公开59229条",
+        "办结率96.2%",
+        "共收到来信8565封，回复8421封，办复率98.32%",
+        "发布政府文件127个",
+        "受理政府信息公开申请4件，按时办结4件",
+        "当面申请28件",
+        "网络申请33件，信函申请51件",
+        "按时办结112件",
+        "属于已主动公开范围57件",
+        "同意公开答复36件",
+        "同意部分公开答复11件",
+        "不同意公开答复7件",
+        "不属于本行政机关公开1件",
+        "回应公众关注热点或重大舆情4179次",
+        "发布政策解读稿件182篇",
+    ):
+        assert phrase in text, phrase
+    # The seed's section 一 text, converted to mainland Simplified Chinese.
+    assert "许政办[2014]11号" in text
+    assert "任务栏" not in text and "文件馆" not in text
+
+
+def test_json_export_uses_the_official_labels_in_order(demo_city: dict[str, int], tmp_path: Path) -> None:
+    target = tmp_path / "report.json"
+    call_command(
+        "report", "--org", "许昌市人民政府", "--year", "2014", "--output", str(target), stdout=io.StringIO()
+    )
+    data = json.loads(target.read_text(encoding="utf-8"))
+    assert (data["org"], data["year"], data["format"], data["scope"]) == (
+        "许昌市人民政府",
+        2014,
+        "2014",
+        "subtree",
+    )
+    expected = [(c.table, c.row, c.column) for c in all_cells("2014")]
+    assert [(c["table"], c["row"], c["column"]) for c in data["cells"]] == expected
+    values = {c["row"]: c["value"] for c in data["cells"]}
+    assert values["一、主动公开情况/（一）主动公开政府信息数（不同渠道和方式公开相同信息计1条）"] == 115144
+    assert values["市长热线/办结率（%）"] == 96.2
+    assert values["书记市长信箱/办复率（%）"] == 98.32
+
+
+def test_bundled_formats_file_is_the_statutory_reference(demo_city: dict[str, int]) -> None:
+    shared = Path(__file__).resolve().parents[3] / "shared" / "docs" / "report-formats.json"
+    if not shared.exists():
+        pytest.skip("the shared folder is not beside this checkout")
+    assert json.loads(DATA_FILE.read_text(encoding="utf-8")) == json.loads(shared.read_text(encoding="utf-8"))
+
+
+def test_channel_rows_exceed_the_total_because_items_go_out_on_several_channels(
+    demo_city: dict[str, int],
+) -> None:
+    report = build_report(resolve_org("许昌市"), 2014, "2014", Scope.SUBTREE)
+    values = report.values()
+    channels = sum(values[k] for k in ("p14.gazette", "p14.website", "p14.weibo", "p14.wechat", "p14.other"))
+    assert channels == 117458 > values["p14.items"] == 115144
+
+
+def test_a_county_report_is_part_of_the_city_total(demo_city: dict[str, int]) -> None:
+    city = build_report(resolve_org("许昌市"), 2014, "2014").values()
+    county = build_report(resolve_org("禹州市"), 2014, "2014").values()
+    own = build_report(resolve_org("许昌市"), 2014, "2014", Scope.OWN).values()
+    assert 0 < county["p14.items"] < city["p14.items"]
+    assert 0 < own["p14.items"] < city["p14.items"]
+    assert own["a14.received"] == 4  # the four requests handled by 许昌市人民政府 itself
+
+
+def test_report_json_is_identical_when_built_twice(demo_city: dict[str, int]) -> None:
+    org = resolve_org("许昌市")
+    first = json.dumps(report_json(build_report(org, 2014, "2014")), ensure_ascii=False)
+    assert first == json.dumps(report_json(build_report(org, 2014, "2014")), ensure_ascii=False)
