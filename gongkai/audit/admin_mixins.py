@@ -45,6 +45,20 @@ class AuditedModelAdmin(admin.ModelAdmin[M], Generic[M]):
                 summary=str(obj),
             )
 
+    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
+        """Inline rows (e.g. a publication's channel postings) are audited with their parent object."""
+        with transaction.atomic():
+            saved = formset.save()
+            deleted = [str(obj.pk) for obj in formset.deleted_objects]
+            if saved or deleted:
+                record(
+                    request.user,
+                    f"{formset.model._meta.label_lower}.inline_save",
+                    form.instance,
+                    after={"saved": [snapshot(obj) for obj in saved], "deleted": deleted},
+                    summary=str(form.instance),
+                )
+
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[M]) -> None:
         for obj in queryset:
             self.delete_model(request, obj)

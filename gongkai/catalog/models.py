@@ -139,6 +139,11 @@ class IndexNumberTemplate(models.Model):
     def __str__(self) -> str:
         return f"{self.body}: {self.template}"
 
+    def clean(self) -> None:
+        from gongkai.catalog.actions import validate_index_template
+
+        validate_index_template(self.template)
+
 
 class NormativeKind(models.TextChoices):
     NONE = "", _("非规范性文件")

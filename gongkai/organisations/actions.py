@@ -36,28 +36,29 @@ def _rewrite_descendants(old_path: str, new_path: str) -> None:
         child.save(update_fields=["path", "depth"])
 
 
-@transaction.atomic
-def save_organisation(actor: Actor, org: Organisation) -> Organisation:
-    """Create or update a body, keeping the materialised paths of it and its subtree correct."""
+def store_organisation(org: Organisation) -> Organisation:
+    """Validate and save a body, keeping the materialised paths of it and its subtree correct. Not audited by
+    itself: call ``save_organisation`` (or the audited admin, which calls this inside its transaction)."""
     org.full_clean(exclude=["path"])
-    creating = org.pk is None
-    before = None if creating else snapshot(Organisation.objects.get(pk=org.pk))
-    old_path = "" if creating else Organisation.objects.values_list("path", flat=True).get(pk=org.pk)
-    if creating:
+    old_path = "" if org.pk is None else Organisation.objects.values_list("path", flat=True).get(pk=org.pk)
+    if org.pk is None:
         org.path = ""
         org.save()
     _assign_path(org)
     org.save()
     if old_path and old_path != org.path:
         _rewrite_descendants(old_path, org.path)
-    record(
-        actor,
-        "organisation.create" if creating else "organisation.update",
-        org,
-        before=before,
-        after=snapshot(org),
-        summary=org.name,
-    )
+    return org
+
+
+@transaction.atomic
+def save_organisation(actor: Actor, org: Organisation) -> Organisation:
+    """Create or update a body (audited with before/after)."""
+    creating = org.pk is None
+    before = None if creating else snapshot(Organisation.objects.get(pk=org.pk))
+    store_organisation(org)
+    action = "organisation.create" if creating else "organisation.update"
+    record(actor, action, org, before=before, after=snapshot(org), summary=org.name)
     return org
 
 

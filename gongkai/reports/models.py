@@ -54,6 +54,11 @@ class NarrativeTemplate(models.Model):
     def __str__(self) -> str:
         return f"{self.org} {self.year or '*'} {self.format} §{self.section}"
 
+    def clean(self) -> None:
+        from gongkai.reports.narrative import validate_template
+
+        validate_template(self.text)
+
 
 class ReportPublication(models.Model):
     """Marks a body's report for a year as published: only then is its public URL visible."""

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
@@ -19,7 +20,7 @@ DEFAULTS_DIR = Path(__file__).resolve().parent / "narratives"
 CONTEXT_NAMES = ("org", "year", "area")
 
 
-class NarrativeError(ValueError):
+class NarrativeError(ValidationError):
     pass
 
 
@@ -56,9 +57,8 @@ def unknown_placeholders(text: str) -> list[str]:
 def validate_template(text: str) -> None:
     unknown = unknown_placeholders(text)
     if unknown:
-        raise NarrativeError(
-            _("未知的统计占位符：%(names)s") % {"names": "、".join("{" + n + "}" for n in unknown)}
-        )
+        names = "、".join("{" + n + "}" for n in unknown)
+        raise NarrativeError({"text": _("未知的统计占位符：%(names)s") % {"names": names}})
 
 
 def area_name(org: Organisation, scope: Scope) -> str:

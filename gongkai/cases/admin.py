@@ -1,0 +1,58 @@
+from __future__ import annotations
+
+from django.contrib import admin
+
+from gongkai.audit.admin_mixins import AuditedModelAdmin
+from gongkai.cases.models import (
+    AdministrativeReview,
+    FeeCollected,
+    InformationRequest,
+    Lawsuit,
+    OutcomeMapping,
+)
+
+
+@admin.register(InformationRequest)
+class InformationRequestAdmin(AuditedModelAdmin[InformationRequest]):
+    list_display = [
+        "receipt_date",
+        "subject",
+        "body",
+        "channel",
+        "regime",
+        "due_date",
+        "answered_on",
+        "outcome",
+    ]
+    list_filter = ["regime", "channel", "applicant_kind", "outcome"]
+    search_fields = ["subject", "body__name"]
+    date_hierarchy = "receipt_date"
+    autocomplete_fields = ["body"]
+    # Deadlines and the regime are computed by gongkai.cases.actions, never typed.
+    readonly_fields = ["receipt_date", "regime", "due_date", "extended_due_date"]
+
+    def has_add_permission(self, request: object) -> bool:
+        return False  # requests are registered through the case workflow, which computes the deadlines
+
+
+@admin.register(OutcomeMapping)
+class OutcomeMappingAdmin(AuditedModelAdmin[OutcomeMapping]):
+    list_display = ["outcome", "table3_row", "confirmed"]
+    list_filter = ["confirmed"]
+
+
+for remedy in (AdministrativeReview, Lawsuit):
+    admin.site.register(
+        remedy,
+        AuditedModelAdmin,
+        list_display=["body", "filed_on", "decided_on", "outcome"],
+        autocomplete_fields=["body"],
+        raw_id_fields=["request"],
+    )
+admin.site.register(
+    FeeCollected,
+    AuditedModelAdmin,
+    list_display=["body", "amount_yuan", "collected_on"],
+    autocomplete_fields=["body"],
+    raw_id_fields=["request"],
+)

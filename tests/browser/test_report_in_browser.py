@@ -1,0 +1,83 @@
+"""In a real browser (Debian's chromium driven by Playwright): an office head logs in, opens the city report,
+publishes it, and the public sees it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from gongkai.catalog.actions import record_publication
+from gongkai.catalog.models import Channel, ChannelKind
+from tests.conftest import PASSWORD, Personas, Tree
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(
+        not Path(CHROMIUM).exists(),
+        reason="Debian's chromium is not installed (scripts/test.sh installs it when run as root)",
+    ),
+]
+# Playwright's sync API runs an event loop in this thread; the test's own ORM calls are synchronous set-up.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture
+def browser_page() -> Iterator[object]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
+        page = browser.new_page(locale="zh-CN")
+        yield page
+        browser.close()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_office_head_publishes_and_the_public_reads(
+    live_server: object, browser_page: object, tree: Tree, personas: Personas, tmp_path: Path
+) -> None:
+    site = Channel.objects.create(name="门户", kind=ChannelKind.objects.get(code="website"), owner=tree.city)
+    record_publication(
+        "test",
+        tree.education,
+        title="关于招生的通知",
+        made_on=dt.date(2014, 3, 3),
+        published_on=dt.date(2014, 3, 4),
+        channels=[site],
+    )
+    page = browser_page
+    base = live_server.url  # type: ignore[attr-defined]
+    public = f"{base}/reports/{tree.city.org_code}/2014/"
+    assert page.goto(public).status == 404  # type: ignore[attr-defined]
+
+    page.goto(f"{base}/accounts/login/?next=/staff/reports/{tree.city.org_code}/2014/")  # type: ignore[attr-defined]
+    page.fill("input[name=username]", "office-head")  # type: ignore[attr-defined]
+    page.fill("input[name=password]", PASSWORD)  # type: ignore[attr-defined]
+    page.click("button[type=submit]")  # type: ignore[attr-defined]
+    page.wait_for_selector("text=测试市人民政府2014年政府信息公开工作年度报告")  # type: ignore[attr-defined]
+    cell = page.locator("tr", has_text="（一）主动公开政府信息数").locator("td.value")  # type: ignore[attr-defined]
+    assert cell.inner_text() == "1"
+    page.click("text=发布年度报告")  # type: ignore[attr-defined]
+    page.wait_for_selector("text=年度报告已发布。")  # type: ignore[attr-defined]
+    page.screenshot(path=str(tmp_path / "staff-report.png"), full_page=True)  # type: ignore[attr-defined]
+
+    anonymous = page.context.browser.new_page()  # type: ignore[attr-defined]
+    assert anonymous.goto(public).status == 200
+    assert "全市共主动公开政府信息1条" in anonymous.content()

@@ -1,0 +1,134 @@
+"""Staff report page, publishing, and the public report URL — with the personas of tests/conftest.py."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.test import Client
+
+from gongkai import permissions
+from gongkai.audit.models import AuditEntry
+from gongkai.catalog.actions import record_publication
+from gongkai.catalog.models import Channel, ChannelKind
+from gongkai.reports.models import ReportPublication
+from tests.conftest import PASSWORD, Personas, Tree
+
+pytestmark = pytest.mark.django_db
+
+
+def login(client: Client, user: object) -> Client:
+    assert client.login(username=user.username, password=PASSWORD)  # type: ignore[attr-defined]
+    return client
+
+
+@pytest.fixture
+def published_item(tree: Tree) -> None:
+    site = Channel.objects.create(name="门户", kind=ChannelKind.objects.get(code="website"), owner=tree.city)
+    record_publication(
+        "test",
+        tree.education,
+        title="关于招生的通知",
+        made_on=dt.date(2014, 3, 3),
+        published_on=dt.date(2014, 3, 4),
+        channels=[site],
+    )
+
+
+def staff_url(tree_org: object, year: int = 2014) -> str:
+    return f"/staff/reports/{tree_org.org_code}/{year}/"  # type: ignore[attr-defined]
+
+
+def test_visibility_follows_body_and_supervision(tree: Tree, personas: Personas) -> None:
+    assert set(permissions.visible_orgs(personas.clerk)) == {tree.education}
+    assert set(permissions.visible_orgs(personas.supervisor)) == {tree.county, tree.county_police}
+    assert not permissions.visible_orgs(personas.outsider).exists()
+    assert permissions.can_publish_report(personas.office_head, tree.city)
+    assert not permissions.can_publish_report(personas.clerk, tree.education)
+    assert not permissions.can_publish_report(personas.supervisor, tree.county)
+
+
+def test_clerk_sees_own_report_but_not_another_body(
+    client: Client, tree: Tree, personas: Personas, published_item: None
+) -> None:
+    login(client, personas.clerk)
+    page = client.get(staff_url(tree.education))
+    assert page.status_code == 200
+    assert "测试市教育局2014年政府信息公开工作年度报告" in page.content.decode()
+    assert client.get(staff_url(tree.city)).status_code == 403
+    assert client.get(staff_url(tree.county)).status_code == 403
+
+
+def test_supervisor_reads_the_supervised_subtree_only(client: Client, tree: Tree, personas: Personas) -> None:
+    login(client, personas.supervisor)
+    assert client.get(staff_url(tree.county_police)).status_code == 200
+    assert client.get(staff_url(tree.education)).status_code == 403
+
+
+def test_anonymous_staff_pages_redirect_to_login(client: Client, tree: Tree) -> None:
+    response = client.get(staff_url(tree.city))
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_public_report_appears_only_once_published(
+    client: Client, tree: Tree, personas: Personas, published_item: None
+) -> None:
+    public = f"/reports/{tree.city.org_code}/2014/"
+    assert client.get(public).status_code == 404
+    staff = login(Client(), personas.office_head)
+    response = staff.post(f"{staff_url(tree.city)}publish", {"scope": "subtree", "action": "publish"})
+    assert response.status_code == 302
+    page = client.get(public)
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "测试市人民政府2014年政府信息公开工作年度报告" in text
+    assert "全市共主动公开政府信息1条" in text
+    entry = AuditEntry.objects.get(action="report.publish")
+    assert entry.actor_label == "office-head" and entry.after["published_at"]
+    assert f"/reports/{tree.city.org_code}/2014/" in client.get("/reports/").content.decode()
+    staff.post(f"{staff_url(tree.city)}publish", {"scope": "subtree", "action": "withdraw"})
+    assert client.get(public).status_code == 404
+    assert AuditEntry.objects.filter(action="report.withdraw").count() == 1
+
+
+def test_only_the_office_head_may_publish(client: Client, tree: Tree, personas: Personas) -> None:
+    login(client, personas.clerk)
+    assert client.post(f"{staff_url(tree.education)}publish", {"action": "publish"}).status_code == 403
+    assert not ReportPublication.objects.exists()
+
+
+def test_downloads_and_bad_years(
+    client: Client, tree: Tree, personas: Personas, published_item: None
+) -> None:
+    login(client, personas.office_head)
+    data = client.get(staff_url(tree.city), {"download": "json"}).json()
+    assert data["org"] == "测试市人民政府" and data["scope"] == "subtree"
+    own = client.get(staff_url(tree.city), {"download": "json", "scope": "own"}).json()
+    row = "一、主动公开情况/（一）主动公开政府信息数（不同渠道和方式公开相同信息计1条）"
+    assert [c["value"] for c in data["cells"] if c["row"] == row] == [1]
+    assert [c["value"] for c in own["cells"] if c["row"] == row] == [0]
+    assert (
+        "| 　（一）主动公开政府信息数"
+        in client.get(staff_url(tree.city), {"download": "md"}).content.decode()
+    )
+    assert client.get(staff_url(tree.city, 1999)).status_code == 404
+    assert client.get(staff_url(tree.city), {"year": "abc"}).status_code == 404
+    assert client.get(staff_url(tree.city), {"year": "2013"}).status_code == 302
+
+
+def test_an_empty_year_is_a_report_of_zeros_not_an_error(
+    client: Client, tree: Tree, personas: Personas
+) -> None:
+    login(client, personas.office_head)
+    page = client.get(staff_url(tree.city, 2012))
+    assert page.status_code == 200
+    assert "本年度没有任何记录，以下数字均为0。" in page.content.decode()
+
+
+def test_a_year_whose_format_is_not_built_yet_says_so(client: Client, tree: Tree, personas: Personas) -> None:
+    login(client, personas.office_head)
+    page = client.get(staff_url(tree.city, 2021))
+    assert page.status_code == 200
+    assert "尚有" in page.content.decode()
+    response = client.post(f"{staff_url(tree.city, 2021)}publish", {"action": "publish"})
+    assert response.status_code == 302 and not ReportPublication.objects.exists()
