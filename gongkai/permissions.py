@@ -3,7 +3,7 @@
 - A body's staff (clerk, reviewer, office head, admin) see only their own body.
 - A supervisor sees the subtree of the body it names (``StaffProfile.supervises``).
 - Superusers see everything.
-- Publishing a report needs the office head or admin role of the body (or a superuser).
+- The body's own staff edit its report text; publishing needs its office head or admin role (or a superuser).
 """
 
 from __future__ import annotations
@@ -53,6 +53,14 @@ def can_publish_report(user: User, org: Organisation) -> bool:
     return (
         profile is not None and profile.body_id == org.pk and profile.role in {Role.OFFICE_HEAD, Role.ADMIN}
     )
+
+
+def can_edit_report(user: User, org: Organisation) -> bool:
+    """The body's own staff write its report text (a supervisor reads but does not write)."""
+    if _is_superuser(user):
+        return True
+    profile = _profile(user)
+    return profile is not None and profile.body_id == org.pk and profile.role != Role.SUPERVISOR
 
 
 def is_staff_member(user: User) -> bool:

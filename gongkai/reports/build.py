@@ -10,7 +10,6 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from gongkai.organisations.models import Organisation
-from gongkai.reports import stats2014  # noqa: F401  (registers the 2014 statistics)
 from gongkai.reports.formats import CellRef, all_cells
 from gongkai.reports.registry import (
     Context,

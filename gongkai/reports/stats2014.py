@@ -83,10 +83,12 @@ def _published(ctx: Context) -> PublicationQuerySet:
 
 
 def _by_category(ctx: Context, category: str) -> int:
+    """Distinct items per channel category: one grouped COUNT(DISTINCT) for the five rows. (A DISTINCT
+    subquery counted per group measured slower on SQLite and PostgreSQL; benchmarks/report_rollup.py.)"""
+
     def query() -> QuerySet[Any, Any]:
-        postings = ctx.bodies(
-            PublicationChannel.objects.filter(published_on__year=ctx.year), "publication__body"
-        )
+        postings = PublicationChannel.objects.filter(published_on__year=ctx.year)
+        postings = ctx.bodies(postings, "publication__body")
         return postings.values(g=F("channel__kind__category")).annotate(n=Count("publication", distinct=True))
 
     return grouped(ctx, "postings.category", query).get(category, 0)

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import json
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Max
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -15,13 +17,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from gongkai import permissions
-from gongkai.organisations.models import Organisation
+from gongkai.catalog.models import Publication
+from gongkai.organisations.models import Organisation, OrganisationQuerySet
 from gongkai.reports import actions
 from gongkai.reports.build import FormatNotAvailable, Report, build_report, report_json
 from gongkai.reports.document import narrative_sections, tables, title, to_markdown
-from gongkai.reports.formats import default_format_for_year
+from gongkai.reports.formats import default_format_for_year, sections
 from gongkai.reports.models import ReportPublication, ScopeCode
-from gongkai.reports.registry import Scope
+from gongkai.reports.narrative import template_for
+from gongkai.reports.registry import Scope, statistics_for_format
 
 
 def report_context(report: Report) -> dict[str, object]:
@@ -54,11 +58,17 @@ def _visible_org(request: HttpRequest, org_code: str) -> Organisation:
     return org
 
 
+def _latest_year(orgs: OrganisationQuerySet) -> int:
+    """The latest year with published items in these bodies (an indexed MAX), else last year."""
+    latest = Publication.objects.filter(body__in=orgs).aggregate(d=Max("published_on"))["d"]
+    return latest.year if latest is not None else timezone.localdate().year - 1
+
+
 @login_required
 @require_GET
 def staff_home(request: HttpRequest) -> HttpResponse:
     orgs = permissions.visible_orgs(request.user).order_by("path")
-    year = _parse_year(request.GET.get("year"), timezone.localdate().year - 1)
+    year = _parse_year(request.GET.get("year"), _latest_year(orgs))
     return render(request, "reports/staff_home.html", {"orgs": orgs, "count": orgs.count(), "year": year})
 
 
@@ -86,6 +96,7 @@ def staff_report(request: HttpRequest, org_code: str, year: int) -> HttpResponse
     context = report_context(report) | {
         "publication": publication,
         "can_publish": permissions.can_publish_report(request.user, org),
+        "can_edit": permissions.can_edit_report(request.user, org),
         "scopes": ScopeCode.choices,
     }
     return render(request, "reports/staff_report.html", context)
@@ -112,3 +123,45 @@ def publish(request: HttpRequest, org_code: str, year: int) -> HttpResponse:
         actions.publish_report(request.user, org, year, fmt, scope.value)
         messages.success(request, _("年度报告已发布。"))
     return redirect(f"{reverse('reports:staff_report', args=[org_code, year])}?scope={scope.value}")
+
+
+class SectionForm(forms.Form):
+    text = forms.CharField(label=_("内容"), widget=forms.Textarea(attrs={"rows": 14}), strip=True)
+    every_year = forms.BooleanField(label=_("作为以后各年度的默认文字"), required=False)
+
+
+@login_required
+def edit_section(request: HttpRequest, org_code: str, year: int, section: int) -> HttpResponse:
+    org = _visible_org(request, org_code)
+    if not permissions.can_edit_report(request.user, org):
+        raise PermissionDenied
+    year = _parse_year(None, year)
+    fmt = default_format_for_year(year)
+    headings = sections(fmt)
+    if not 1 <= section <= len(headings):
+        raise Http404(_("没有这一章节"))
+    form = SectionForm(request.POST or None, initial={"text": template_for(org, year, fmt, section)})
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.save_narrative(
+                request.user,
+                org,
+                fmt,
+                section,
+                form.cleaned_data["text"],
+                year=None if form.cleaned_data["every_year"] else year,
+            )
+        except ValidationError as exc:
+            form.add_error("text", exc.messages)
+        else:
+            messages.success(request, _("已保存“%(heading)s”。") % {"heading": headings[section - 1]})
+            return redirect("reports:staff_report", org_code=org_code, year=year)
+    placeholders = [(s.key, s.label.rsplit("/", 1)[-1]) for s in statistics_for_format(fmt)]
+    context = {
+        "org": org,
+        "year": year,
+        "heading": headings[section - 1],
+        "form": form,
+        "placeholders": placeholders,
+    }
+    return render(request, "reports/edit_section.html", context)

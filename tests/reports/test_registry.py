@@ -13,7 +13,6 @@ from gongkai.cases.models import InformationRequest
 from gongkai.catalog.models import Channel, ChannelKind, Genre, NormativeKind, Publication, PublicationChannel
 from gongkai.engagement.models import HotlineCall, PublicConcernEvent, ResponseAction, YearlyFigures
 from gongkai.organisations.models import Organisation
-from gongkai.reports import stats2014  # noqa: F401
 from gongkai.reports.build import build_report
 from gongkai.reports.formats import all_cells
 from gongkai.reports.registry import REGISTRY, Context, Scope, Statistic, Unit, format_value, percent

@@ -132,3 +132,28 @@ def test_a_year_whose_format_is_not_built_yet_says_so(client: Client, tree: Tree
     assert "尚有" in page.content.decode()
     response = client.post(f"{staff_url(tree.city, 2021)}publish", {"action": "publish"})
     assert response.status_code == 302 and not ReportPublication.objects.exists()
+
+
+def test_body_staff_edit_a_section_and_the_report_uses_it(
+    client: Client, tree: Tree, personas: Personas, published_item: None
+) -> None:
+    login(client, personas.clerk)
+    url = f"{staff_url(tree.education)}sections/2/"
+    form = client.get(url)
+    assert form.status_code == 200 and "{p14.items}" in form.content.decode()
+    bad = client.post(url, {"text": "共公开{p14.items}条，另有{p14.typo}条。"})
+    assert bad.status_code == 200 and "{p14.typo}" in bad.content.decode()
+    assert not AuditEntry.objects.filter(action="report.narrative.save").exists()
+    assert client.post(url, {"text": "本局共公开{p14.items}条。"}).status_code == 302
+    assert "本局共公开1条。" in client.get(staff_url(tree.education)).content.decode()
+    assert AuditEntry.objects.get(action="report.narrative.save").actor_label == "clerk"
+    # The text is for 2014 only unless saved as the default for later years.
+    assert "本局共公开" not in client.get(staff_url(tree.education, 2015)).content.decode()
+
+
+def test_supervisors_and_other_bodies_cannot_edit(client: Client, tree: Tree, personas: Personas) -> None:
+    login(client, personas.supervisor)
+    assert client.get(f"{staff_url(tree.county)}sections/1/").status_code == 403
+    login(client, personas.clerk)
+    assert client.get(f"{staff_url(tree.city)}sections/1/").status_code == 403
+    assert client.get(f"{staff_url(tree.education)}sections/9/").status_code == 404
