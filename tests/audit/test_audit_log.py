@@ -24,8 +24,8 @@ def test_entries_cannot_be_changed_or_deleted() -> None:
     assert AuditEntry.objects.get(pk=entry.pk).summary == ""
 
 
-# Transactional tests flush the database; serialized_rollback restores what the data migrations loaded
-# (vocabularies, the official calendar) for this test and those after it.
+# Transactional tests flush the database; serialized_rollback reloads, for this test, what the data migrations
+# loaded (vocabularies, the official calendar).
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_record_refuses_to_run_outside_a_transaction() -> None:
     with pytest.raises(RuntimeError, match=r"inside transaction\.atomic"):

@@ -49,8 +49,8 @@ def browser_page() -> Iterator[object]:
         browser.close()
 
 
-# Transactional tests flush the database; serialized_rollback restores what the data migrations loaded
-# (vocabularies, the official calendar) for this test and those after it.
+# Transactional tests flush the database; serialized_rollback reloads, for this test, what the data migrations
+# loaded (vocabularies, the official calendar).
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_office_head_publishes_and_the_public_reads(
     live_server: object, browser_page: object, tree: Tree, personas: Personas, tmp_path: Path
