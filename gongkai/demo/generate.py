@@ -33,6 +33,8 @@ TAIWAN_PHRASES = (
     ("网路", "网络"),
     ("民众", "群众"),
 )
+# The web copy also lost the full-width punctuation of Chinese text and the 〔〕 of document numbers.
+FULL_WIDTH = str.maketrans({",": "，", ";": "；", ":": "：", "(": "（", ")": "）", "[": "〔", "]": "〕"})
 SEED_FILE = Path(__file__).resolve().parent / "data" / "xuchang-2014-annual-report.txt"
 
 
@@ -135,6 +137,7 @@ def _city_narrative(city: Organisation) -> None:
     basic = opencc.OpenCC("t2s").convert(text[start : text.index("二、主動公開情況")].strip())
     for taiwan, mainland in TAIWAN_PHRASES:
         basic = basic.replace(taiwan, mainland)
+    basic = basic.translate(FULL_WIDTH).replace("） ", "）").replace(" （", "（").replace("， ", "，")
     save_narrative(ACTOR, city, "2014", 1, basic, year=seed2014.YEAR)
 
 

@@ -110,7 +110,7 @@ def test_narrative_states_the_seed_figures_from_the_registry(demo_city: dict[str
     ):
         assert phrase in text, phrase
     # The seed's section 一 text, converted to mainland Simplified Chinese.
-    assert "许政办[2014]11号" in text
+    assert "（许政办〔2014〕11号），对全市政府信息公开工作进行安排部署" in text
     assert "任务栏" not in text and "文件馆" not in text
 
 
