@@ -74,7 +74,13 @@ TEMPLATES = [
 # Embedded default: SQLite in WAL mode (readers never block the writer) with IMMEDIATE transactions so that
 # concurrent writers queue instead of failing. Production: DATABASE_URL=postgres://...
 _default_sqlite = f"sqlite:///{DATA_DIR / 'gongkai.sqlite3'}"
-DATABASES = {"default": dj_database_url.parse(env_str("DATABASE_URL", _default_sqlite), conn_max_age=60)}
+DATABASES = {
+    "default": dj_database_url.parse(
+        env_str("DATABASE_URL", _default_sqlite),
+        conn_max_age=env_int("GONGKAI_DB_CONN_MAX_AGE", 60),
+        conn_health_checks=True,
+    )
+}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",

@@ -36,6 +36,9 @@ while [ $# -gt 0 ]; do
 done
 [ -n "${DATABASE_URL:-}" ] && postgres=1
 pg_url=${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test}
+# Do not keep PostgreSQL connections between requests in tests: the live-server threads would otherwise hold
+# the test database open and Django could not drop it at the end.
+export GONGKAI_DB_CONN_MAX_AGE=0
 pg_shown=$(printf '%s' "$pg_url" | sed -E 's#(//[^:/@]*):[^@/]*@#\1:***@#') # the URL without its password
 workers=${GONGKAI_TEST_WORKERS:-2}
 

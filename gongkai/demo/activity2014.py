@@ -169,39 +169,35 @@ def build_remedies(rng: random.Random, requests: list[InformationRequest]) -> in
         and r.answered_on < dt.date(seed.YEAR, 10, 1)
     ]
     picks = rng.sample(contested, sum(seed.REVIEWS.values()) + sum(seed.LAWSUITS.values()))
-    reviews = []
-    for outcome, n in seed.REVIEWS.items():
-        for _ in range(n):
-            req = picks.pop()
-            assert req.answered_on is not None
-            filed = req.answered_on + dt.timedelta(days=20)
-            reviews.append(
-                AdministrativeReview(
-                    body=req.body,
-                    request=req,
-                    filed_on=filed,
-                    decided_on=filed + dt.timedelta(days=45),
-                    outcome=outcome,
-                )
-            )
-    AdministrativeReview.objects.bulk_create(reviews)
-    suits = []
-    for outcome, n in seed.LAWSUITS.items():
-        for _ in range(n):
-            req = picks.pop()
-            assert req.answered_on is not None
-            filed = req.answered_on + dt.timedelta(days=30)
-            suits.append(
-                Lawsuit(
-                    body=req.body,
-                    request=req,
-                    filed_on=filed,
-                    decided_on=filed + dt.timedelta(days=90),
-                    outcome=outcome,
-                )
-            )
-    Lawsuit.objects.bulk_create(suits)
+    reviews = _remedies(AdministrativeReview, seed.REVIEWS, picks, filed_after=20, decided_after=45)
+    suits = _remedies(Lawsuit, seed.LAWSUITS, picks, filed_after=30, decided_after=90)
     return len(reviews) + len(suits)
+
+
+def _remedies(
+    model: type[AdministrativeReview] | type[Lawsuit],
+    outcomes: dict[str, int],
+    picks: list[InformationRequest],
+    *,
+    filed_after: int,
+    decided_after: int,
+) -> list[AdministrativeReview] | list[Lawsuit]:
+    """Reviews or lawsuits against answered requests (``picks`` is consumed), filed and decided days later."""
+    rows = []
+    for outcome, n in outcomes.items():
+        for req in (picks.pop() for _ in range(n)):
+            assert req.answered_on is not None
+            filed = req.answered_on + dt.timedelta(days=filed_after)
+            rows.append(
+                model(
+                    body=req.body,
+                    request=req,
+                    filed_on=filed,
+                    decided_on=filed + dt.timedelta(days=decided_after),
+                    outcome=outcome,
+                )
+            )
+    return model.objects.bulk_create(rows)  # type: ignore[arg-type]
 
 
 def build_complaints_and_figures(rng: random.Random, bodies: list[Organisation]) -> int:
