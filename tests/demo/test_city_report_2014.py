@@ -163,3 +163,13 @@ def test_report_json_is_identical_when_built_twice(demo_city: dict[str, int]) ->
     org = resolve_org("许昌市")
     first = json.dumps(report_json(build_report(org, 2014, "2014")), ensure_ascii=False)
     assert first == json.dumps(report_json(build_report(org, 2014, "2014")), ensure_ascii=False)
+
+
+def test_published_items_have_channels_and_unpublished_ones_none(
+    demo_city: dict[str, int],
+) -> None:
+    from gongkai.catalog.models import Publication
+
+    assert not Publication.objects.filter(published_on__isnull=False, postings__isnull=True).exists()
+    assert not Publication.objects.filter(published_on__isnull=True, postings__isnull=False).exists()
+    assert Publication.objects.filter(published_on__isnull=True).count() == 25  # issued, never published
