@@ -63,5 +63,15 @@ def can_edit_report(user: User, org: Organisation) -> bool:
     return profile is not None and profile.body_id == org.pk and profile.role != Role.SUPERVISOR
 
 
+def can_approve_extension(user: User, org: Organisation) -> bool:
+    """An extension is approved by the body's OGI office head (2008 art 24; 2019 art 33)."""
+    if _is_superuser(user):
+        return True
+    profile = _profile(user)
+    return (
+        profile is not None and profile.body_id == org.pk and profile.role in {Role.OFFICE_HEAD, Role.ADMIN}
+    )
+
+
 def is_staff_member(user: User) -> bool:
     return _is_superuser(user) or _profile(user) is not None

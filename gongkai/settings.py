@@ -130,6 +130,10 @@ else:
 GONGKAI_NEXT_WORKING_DAY_RECEIPT = env_bool("GONGKAI_NEXT_WORKING_DAY_RECEIPT", True)
 GONGKAI_RECEIPT_CUTOFF = env_str("GONGKAI_RECEIPT_CUTOFF", "17:30")
 
+# Whether the reply clock stops while a fee notice is unpaid (statutory-reference §4: unconfirmed;
+# default on).
+GONGKAI_FEE_WAIT_PAUSES = env_bool("GONGKAI_FEE_WAIT_PAUSES", True)
+
 # Index numbers (statutory-reference §5): the deployment's default rendering template; bodies may override it.
 GONGKAI_INDEX_TEMPLATE = env_str("GONGKAI_INDEX_TEMPLATE", "{code}/{year}-{serial:05d}")
 

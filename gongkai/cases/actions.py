@@ -1,6 +1,6 @@
-"""Domain functions for requests (atomic, audited). The full case workflow (supplement, consultation,
-extension, letters …) is the requests issue's ``transitions`` module; this records a request with its
-statutory deadline and its answer."""
+"""Recording requests in one step (atomic, audited): for historical or imported cases whose answer is known.
+Live cases go through ``gongkai.cases.transitions`` (register, supplement, consultation, extension, answer …),
+which keeps their timeline of events."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from gongkai.audit.log import Actor, record, snapshot
 from gongkai.cases import outcomes
 from gongkai.cases.deadlines import DeadlineInputError, compute_deadline
-from gongkai.cases.models import InformationRequest
+from gongkai.cases.models import CaseState, InformationRequest
 from gongkai.organisations.models import Organisation
 
 FIELD_NAMES = {"extend": "extension_days"}
@@ -61,6 +61,8 @@ def record_request(
         extended_due_date=deadline.extended_due_date if extension_days else None,
         answered_on=answered_on,
         outcome=outcome,
+        state=CaseState.ANSWERED if outcome else CaseState.RECEIVED,
+        provisional=deadline.provisional,
     )
     req.full_clean()
     req.save()

@@ -8,11 +8,14 @@ stored (2008 art 24; 2019 art 33).
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
+from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from gongkai.audit.models import AppendOnlyError
 from gongkai.cases import outcomes
 
 
@@ -40,7 +43,31 @@ class RegimeCode(models.TextChoices):
     R2019 = "2019", _("2019年《条例》（国务院令第711号）")
 
 
+class CaseState(models.TextChoices):
+    """Where a case stands (2019 Regulations arts 30-37). Overdue is never a state: it comes from dates."""
+
+    RECEIVED = "received", _("办理中")
+    AWAITING_SUPPLEMENT = "awaiting_supplement", _("待补正")
+    CONSULTING = "consulting", _("征求意见中")
+    AWAITING_FEE = "awaiting_fee", _("待缴费")
+    ANSWERED = "answered", _("已答复")
+    CLOSED = "closed", _("已办结")
+    ABANDONED = "abandoned", _("视为放弃")
+
+
+OPEN_STATES = frozenset(
+    {CaseState.RECEIVED, CaseState.AWAITING_SUPPLEMENT, CaseState.CONSULTING, CaseState.AWAITING_FEE}
+)
+TERMINAL_STATES = frozenset({CaseState.ANSWERED, CaseState.CLOSED, CaseState.ABANDONED})
+
+
 class InformationRequestQuerySet(models.QuerySet["InformationRequest"]):
+    def in_states(self, *states: str) -> InformationRequestQuerySet:
+        return self.filter(state__in=states)
+
+    def open_cases(self) -> InformationRequestQuerySet:
+        return self.filter(state__in=OPEN_STATES)
+
     def received_in(self, year: int) -> InformationRequestQuerySet:
         return self.filter(receipt_date__year=year)
 
@@ -97,6 +124,12 @@ class InformationRequest(models.Model):
     extended_due_date = models.DateField(_("延长后的答复期限"), null=True, blank=True)
     answered_on = models.DateField(_("答复日期"), null=True, blank=True)
     outcome = models.CharField(_("办理结果"), max_length=40, choices=outcomes.CHOICES, blank=True)
+    state = models.CharField(
+        _("办理状态"), max_length=24, choices=CaseState.choices, default=CaseState.RECEIVED, db_index=True
+    )
+    provisional = models.BooleanField(
+        _("期限为暂定"), default=False, help_text=_("计算期限所跨年度的法定节假日安排尚未录入")
+    )
 
     objects = InformationRequestQuerySet.as_manager()
 
@@ -113,6 +146,11 @@ class InformationRequest(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(receipt_date__gte=F("received_on")), name="request_receipt_not_before_submission"
+            ),
+            models.CheckConstraint(
+                condition=(Q(state__in=sorted(TERMINAL_STATES)) & ~Q(outcome=""))
+                | (~Q(state__in=sorted(TERMINAL_STATES)) & Q(outcome="")),
+                name="request_terminal_state_has_outcome",
             ),
             models.CheckConstraint(
                 condition=Q(answered_on__isnull=True) | Q(answered_on__gte=F("received_on")),
@@ -148,6 +186,73 @@ class InformationRequest(models.Model):
         if self.answered_on is not None:
             return self.answered_on > self.applicable_due_date
         return day > self.applicable_due_date
+
+
+class CaseEventKind(models.TextChoices):
+    REGISTERED = "registered", _("登记受理")
+    SUPPLEMENT_REQUESTED = "supplement_requested", _("告知补正")
+    SUPPLEMENT_RECEIVED = "supplement_received", _("收到补正")
+    ABANDONED = "abandoned", _("视为放弃")
+    CONSULTATION_STARTED = "consultation_started", _("征求第三方或其他机关意见")
+    CONSULTATION_ENDED = "consultation_ended", _("收到征求意见答复")
+    EXTENDED = "extended", _("延长答复期限")
+    FEE_NOTIFIED = "fee_notified", _("发出收费通知")
+    FEE_PAID = "fee_paid", _("缴纳费用")
+    ANSWERED = "answered", _("作出答复")
+    CLOSED = "closed", _("办结")
+    REOPENED = "reopened", _("重新办理")
+
+
+class CaseEventQuerySet(models.QuerySet["CaseEvent"]):
+    def update(self, **kwargs: object) -> int:
+        raise AppendOnlyError("case events are append-only")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise AppendOnlyError("case events are append-only")
+
+
+class CaseEvent(models.Model):
+    """One step in a case's life: the timeline, the audit of the workflow and the clock's input.
+
+    ``effective_on`` is the date of legal effect (e.g. the day a supplement was received); ``at`` is when it
+    was recorded. Append-only."""
+
+    request = models.ForeignKey(InformationRequest, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(_("事项"), max_length=24, choices=CaseEventKind.choices)
+    effective_on = models.DateField(_("日期"))
+    at = models.DateTimeField(_("记录时间"))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("经办人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    actor_label = models.CharField(_("经办人标识"), max_length=150)
+    from_state = models.CharField(_("原状态"), max_length=24, choices=CaseState.choices, blank=True)
+    to_state = models.CharField(_("新状态"), max_length=24, choices=CaseState.choices)
+    legal_basis = models.CharField(_("法律依据"), max_length=100, blank=True)
+    data = models.JSONField(_("内容"), default=dict, blank=True)
+
+    objects = CaseEventQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("办理记录")
+        verbose_name_plural = _("办理记录")
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["request", "kind"], name="case_event_request_kind")]
+
+    def __str__(self) -> str:
+        return f"{self.effective_on} {self.get_kind_display()}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise AppendOnlyError("case events are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise AppendOnlyError("case events are append-only")
 
 
 class OutcomeMapping(models.Model):

@@ -9,7 +9,7 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from gongkai.cases.deadlines import compute_deadline
-from gongkai.cases.models import AdministrativeReview, ApplicantKind, InformationRequest, Lawsuit
+from gongkai.cases.models import AdministrativeReview, ApplicantKind, CaseState, InformationRequest, Lawsuit
 from gongkai.demo import seed2014 as seed
 from gongkai.engagement.models import (
     Complaint,
@@ -154,6 +154,7 @@ def build_requests(
                 due_date=deadline.due_date,
                 answered_on=rng.choice(answer_window[1:] or answer_window),
                 outcome=outcome,
+                state=CaseState.ANSWERED,
             )
         )
     InformationRequest.objects.bulk_create(rows)

@@ -27,6 +27,10 @@ def request(tree: Tree, **fields: object) -> InformationRequest:
         "regime": "2019",
         "due_date": dt.date(2020, 3, 30),
     }
+    if fields.get("outcome"):
+        base["state"] = (
+            "answered"  # an outcome belongs to an answered case (request_terminal_state_has_outcome)
+        )
     return InformationRequest.objects.create(**(base | fields))
 
 
@@ -54,6 +58,22 @@ def test_an_outcome_of_the_regime_is_accepted(tree: Tree) -> None:
     ],
 )
 def test_inconsistent_requests_are_refused(tree: Tree, fields: dict[str, object]) -> None:
+    with pytest.raises(IntegrityError), transaction.atomic():
+        request(tree, **fields)
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"state": "answered"},  # answered without an outcome
+        {
+            "state": "received",
+            "outcome": "2019.disclosed",
+            "answered_on": dt.date(2020, 3, 10),
+        },  # open with one
+    ],
+)
+def test_terminal_states_and_outcomes_go_together(tree: Tree, fields: dict[str, object]) -> None:
     with pytest.raises(IntegrityError), transaction.atomic():
         request(tree, **fields)
 

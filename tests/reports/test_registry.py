@@ -134,13 +134,14 @@ def test_requests_on_time_extended_and_by_channel(tree: Tree) -> None:
         "due_date": dt.date(2014, 3, 24),
     }
     InformationRequest.objects.create(
-        **base, channel="email", answered_on=dt.date(2014, 3, 20), outcome="2008.disclosed"
+        **base, channel="email", answered_on=dt.date(2014, 3, 20), outcome="2008.disclosed", state="answered"
     )
     InformationRequest.objects.create(
         **base,
         channel="letter",
         answered_on=dt.date(2014, 4, 2),
         outcome="2008.refused.privacy",
+        state="answered",
         extension_days=15,
         extended_due_date=dt.date(2014, 4, 14),
     )

@@ -1,0 +1,82 @@
+"""A case's statutory clock, derived from its events (statutory-reference §1; 2019 Regulations arts 30-35).
+
+- Consultations of a third party or other bodies (arts 32-34) and, when ``GONGKAI_FEE_WAIT_PAUSES`` is on
+  (the default; whether the clock stops is unconfirmed), the wait for a fee are *pauses*, inclusive from the
+  day they start to the day they end. A pause still running counts up to today.
+- The latest supplement received (补正, art 30) restarts the count.
+- Approved extensions add up (at most the regime's maximum).
+
+``compute_deadline`` does the counting; this module only turns the timeline into its inputs, so a case's
+"why this date" and its stored due dates always come from the same place.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.utils import timezone
+
+from gongkai.cases.deadlines import Deadline, PauseInput, compute_deadline
+from gongkai.cases.models import CaseEvent, CaseEventKind, InformationRequest
+from gongkai.workdays.calendar import WorkCalendar
+
+PAUSE_STARTS = {
+    CaseEventKind.CONSULTATION_STARTED: CaseEventKind.CONSULTATION_ENDED,
+    CaseEventKind.FEE_NOTIFIED: CaseEventKind.FEE_PAID,
+}
+
+
+@dataclass(frozen=True)
+class ClockInputs:
+    pauses: tuple[PauseInput, ...]
+    supplemented: dt.date | None
+    extension_days: int
+
+
+def inputs_from_events(events: Iterable[CaseEvent], today: dt.date) -> ClockInputs:
+    """Pauses, the supplement date and the extension from a case's timeline (events in order).
+
+    A reopened case keeps its earlier events: the clock runs from the original receipt."""
+    pauses: list[PauseInput] = []
+    open_since: dict[str, dt.date] = {}
+    supplemented: dt.date | None = None
+    extension = 0
+    fee_pauses = bool(getattr(settings, "GONGKAI_FEE_WAIT_PAUSES", True))
+    for event in events:
+        kind = event.kind
+        if kind in PAUSE_STARTS and (kind != CaseEventKind.FEE_NOTIFIED or fee_pauses):
+            open_since[PAUSE_STARTS[CaseEventKind(kind)]] = event.effective_on
+        elif kind in open_since:
+            pauses.append((open_since.pop(kind), event.effective_on))
+        elif kind == CaseEventKind.ABANDONED and CaseEventKind.FEE_PAID in open_since:
+            pauses.append((open_since.pop(CaseEventKind.FEE_PAID), event.effective_on))
+        elif kind == CaseEventKind.SUPPLEMENT_RECEIVED:
+            supplemented = event.effective_on
+        elif kind == CaseEventKind.EXTENDED:
+            extension += int(event.data.get("days", 0))
+    pauses += [(start, max(start, today)) for start in open_since.values()]
+    return ClockInputs(tuple(pauses), supplemented, extension)
+
+
+def deadline_for(req: InformationRequest, calendar: WorkCalendar | None = None) -> Deadline:
+    """The case's deadline now, with its plain-language explanation ("why this date")."""
+    inputs = inputs_from_events(req.events.order_by("at", "id"), timezone.localdate())
+    return compute_deadline(
+        req.receipt_date,
+        regime=req.regime,
+        pauses=inputs.pauses,
+        supplemented=inputs.supplemented,
+        extend=inputs.extension_days,
+        calendar=calendar,
+    )
+
+
+def apply_deadline(req: InformationRequest, deadline: Deadline) -> None:
+    """Store the derived dates on the case (kept for indexed queries such as "due within 3 working days")."""
+    req.due_date = deadline.due_date
+    req.extension_days = deadline.extension_days
+    req.extended_due_date = deadline.extended_due_date if deadline.extension_days else None
+    req.provisional = deadline.provisional

@@ -1,0 +1,376 @@
+"""Every state change of a request, one function each (2019 Regulations arts 30-37; 2008 arts 21-24).
+
+Each transition locks the case, checks that it is allowed from the current state (``IllegalTransition``
+names the reason otherwise), appends a ``CaseEvent``, recomputes the statutory clock from the events, and
+writes the audit entry — all in one transaction, so a refused or failed step leaves nothing behind.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser, User
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+
+from gongkai import permissions
+from gongkai.audit.log import Actor, record, snapshot
+from gongkai.cases import outcomes
+from gongkai.cases.actions import record_request
+from gongkai.cases.clock import apply_deadline, deadline_for
+from gongkai.cases.models import OPEN_STATES, CaseEvent, CaseEventKind, CaseState, InformationRequest
+from gongkai.cases.regimes import get_regime
+from gongkai.organisations.models import Organisation
+from gongkai.workdays.calendar import get_calendar
+
+S = CaseState
+ANSWERABLE = frozenset({S.RECEIVED})
+
+
+class IllegalTransition(Exception):
+    """A step the case's state or regime does not allow; ``str()`` is the reason, for staff."""
+
+
+def _label(state: str) -> str | Promise:
+    return CaseState(state).label
+
+
+def _require_state(req: InformationRequest, allowed: frozenset[str] | set[str], step: str) -> None:
+    if req.state not in allowed:
+        raise IllegalTransition(
+            _("案件当前状态为“%(state)s”，不能%(step)s") % {"state": _label(req.state), "step": step}
+        )
+
+
+def _require_not_before(day: dt.date, earliest: dt.date, what: str) -> None:
+    if day < earliest:
+        raise ValidationError(
+            {"on": _("%(what)s日期不能早于%(day)s") % {"what": what, "day": earliest.isoformat()}}
+        )
+
+
+def _step(
+    actor: Actor,
+    req: InformationRequest,
+    kind: CaseEventKind,
+    on: dt.date,
+    to_state: str,
+    *,
+    legal_basis: str = "",
+    data: dict[str, Any] | None = None,
+    mutate: Callable[[InformationRequest], None] | None = None,
+) -> InformationRequest:
+    """Apply one transition to a locked case: event, state, clock, audit."""
+    before = snapshot(req)
+    from_state = req.state
+    if mutate is not None:
+        mutate(req)
+    req.state = to_state
+    user = actor if isinstance(actor, User) else None
+    CaseEvent.objects.create(
+        request=req,
+        kind=kind,
+        effective_on=on,
+        at=timezone.now(),
+        actor=user,
+        actor_label=user.get_username() if user else str(actor or "anonymous"),
+        from_state=from_state,
+        to_state=to_state,
+        legal_basis=legal_basis,
+        data=data or {},
+    )
+    deadline = deadline_for(req)
+    apply_deadline(req, deadline)
+    req.full_clean()
+    req.save()
+    record(
+        actor,
+        f"case.{kind}",
+        req,
+        before=before,
+        after=snapshot(req) | {"explanation": deadline.explanation},
+        summary=str(CaseEventKind(kind).label),
+    )
+    return req
+
+
+def _locked(req: InformationRequest) -> InformationRequest:
+    return InformationRequest.objects.select_for_update().get(pk=req.pk)
+
+
+@transaction.atomic
+def register(
+    actor: Actor,
+    body: Organisation,
+    *,
+    received: dt.date | dt.datetime,
+    channel: str,
+    applicant_kind: str,
+    subject: str,
+) -> InformationRequest:
+    """Register a request (staff intake or the online form): receipt date and regime by art 31 / the date."""
+    req = record_request(
+        actor, body, received=received, channel=channel, applicant_kind=applicant_kind, subject=subject
+    )
+    return _step(
+        actor,
+        _locked(req),
+        CaseEventKind.REGISTERED,
+        req.receipt_date,
+        S.RECEIVED,
+        legal_basis=_regime_article(req, "31"),
+        data={"received": str(received)},
+    )
+
+
+def _regime_article(req: InformationRequest, article: str) -> str:
+    return f"{get_regime(req.regime).name} 第{article}条"
+
+
+@transaction.atomic
+def request_supplement(
+    actor: Actor, req: InformationRequest, *, on: dt.date, note: str
+) -> InformationRequest:
+    """Tell the applicant, once, what to supplement (2019 art 30); the period restarts when it arrives.
+    Under the 2008 Regulations "告知作出更改补充" is an answer instead (use ``answer``)."""
+    req = _locked(req)
+    _require_state(req, ANSWERABLE, _("告知补正"))
+    if req.regime != "2019":
+        raise IllegalTransition(_("2008年《条例》下没有补正程序，“告知作出更改补充”是一种答复类型"))
+    if req.events.filter(kind=CaseEventKind.SUPPLEMENT_REQUESTED).exists():
+        raise IllegalTransition(_("补正只能一次性告知（《条例》第三十条）"))
+    _require_not_before(on, req.receipt_date, _("告知补正"))
+    limit = get_calendar().add_working_days(req.receipt_date, get_regime("2019").supplement_notice_days or 7)
+    return _step(
+        actor,
+        req,
+        CaseEventKind.SUPPLEMENT_REQUESTED,
+        on,
+        S.AWAITING_SUPPLEMENT,
+        legal_basis=_regime_article(req, "30"),
+        data={"note": note, "notice_limit": limit.isoformat(), "late": on > limit},
+    )
+
+
+@transaction.atomic
+def receive_supplement(actor: Actor, req: InformationRequest, *, on: dt.date) -> InformationRequest:
+    req = _locked(req)
+    _require_state(req, {S.AWAITING_SUPPLEMENT}, _("登记补正"))
+    _require_not_before(on, req.receipt_date, _("收到补正"))
+    return _step(
+        actor, req, CaseEventKind.SUPPLEMENT_RECEIVED, on, S.RECEIVED, legal_basis=_regime_article(req, "30")
+    )
+
+
+@transaction.atomic
+def abandon(actor: Actor, req: InformationRequest, *, on: dt.date, reason: str = "") -> InformationRequest:
+    """No supplement within the set time, or an unpaid fee: treated as abandoned (2019 art 30;
+    国办函〔2020〕109号)."""
+    req = _locked(req)
+    _require_state(req, {S.AWAITING_SUPPLEMENT, S.AWAITING_FEE}, _("视为放弃申请"))
+    code = "2019.other.no_supplement" if req.state == S.AWAITING_SUPPLEMENT else "2019.other.unpaid_fee"
+
+    def settle(r: InformationRequest) -> None:
+        r.outcome, r.answered_on = code, on
+
+    return _step(
+        actor,
+        req,
+        CaseEventKind.ABANDONED,
+        on,
+        S.ABANDONED,
+        data={"reason": reason, "outcome": code},
+        legal_basis=_regime_article(req, "30"),
+        mutate=settle,
+    )
+
+
+@transaction.atomic
+def start_consultation(
+    actor: Actor, req: InformationRequest, *, on: dt.date, party: str, name: str
+) -> InformationRequest:
+    """Consult a third party (``party="third_party"``) or another body (``"other_body"``): the clock stops
+    (2008 art 24; 2019 arts 32-34)."""
+    req = _locked(req)
+    _require_state(req, ANSWERABLE, _("征求意见"))
+    if party not in {"third_party", "other_body"}:
+        raise ValidationError({"party": _("征求意见对象须为第三方或其他机关")})
+    _require_not_before(on, req.receipt_date, _("征求意见"))
+    regime = get_regime(req.regime)
+    data: dict[str, Any] = {"party": party, "name": name}
+    if party == "third_party" and regime.third_party_days:
+        data["reply_by"] = get_calendar().add_working_days(on, regime.third_party_days).isoformat()
+    return _step(
+        actor,
+        req,
+        CaseEventKind.CONSULTATION_STARTED,
+        on,
+        S.CONSULTING,
+        data=data,
+        legal_basis=_regime_article(req, "32" if req.regime == "2019" else "23"),
+    )
+
+
+@transaction.atomic
+def end_consultation(actor: Actor, req: InformationRequest, *, on: dt.date, reply: str) -> InformationRequest:
+    req = _locked(req)
+    _require_state(req, {S.CONSULTING}, _("登记征求意见答复"))
+    started = req.events.filter(kind=CaseEventKind.CONSULTATION_STARTED).latest("at", "id").effective_on
+    _require_not_before(on, started, _("征求意见答复"))
+    return _step(actor, req, CaseEventKind.CONSULTATION_ENDED, on, S.RECEIVED, data={"reply": reply})
+
+
+@transaction.atomic
+def extend(
+    actor: Actor,
+    req: InformationRequest,
+    *,
+    on: dt.date,
+    days: int,
+    reason: str,
+    approved_by: AbstractBaseUser,
+) -> InformationRequest:
+    """Extend the reply period with the OGI office head's approval; the applicant is told (2008 art 24;
+    2019 art 33). Extensions together may not exceed the regime's maximum."""
+    req = _locked(req)
+    _require_state(req, {S.RECEIVED, S.CONSULTING}, _("延长答复期限"))
+    if not permissions.can_approve_extension(approved_by, req.body):
+        raise PermissionDenied(_("延长答复期限须经本机关政府信息公开工作机构负责人同意"))
+    limit = get_regime(req.regime).extension_days
+    if not reason.strip():
+        raise ValidationError({"reason": _("请填写延期理由")})
+    if days < 1 or req.extension_days + days > limit:
+        raise ValidationError(
+            {
+                "days": _("延长期限合计不得超过%(max)d个工作日（已延长%(used)d个）")
+                % {"max": limit, "used": req.extension_days}
+            }
+        )
+    return _step(
+        actor,
+        req,
+        CaseEventKind.EXTENDED,
+        on,
+        req.state,
+        legal_basis=_regime_article(req, "33"),
+        data={
+            "days": days,
+            "reason": reason,
+            "approved_by": approved_by.get_username(),
+            "applicant_notified": True,
+        },
+    )
+
+
+@transaction.atomic
+def notify_fee(actor: Actor, req: InformationRequest, *, on: dt.date, amount_yuan: str) -> InformationRequest:
+    """A fee notice (信息处理费 from 2021-01-01, 国办函〔2020〕109号); payment is due within 20 working
+    days."""
+    req = _locked(req)
+    _require_state(req, ANSWERABLE, _("发出收费通知"))
+    if req.regime != "2019" or on < dt.date(2021, 1, 1):
+        raise IllegalTransition(_("信息处理费自2021年1月1日起依《政府信息公开信息处理费管理办法》收取"))
+    pay_by = get_calendar().add_working_days(on, 20)
+    return _step(
+        actor,
+        req,
+        CaseEventKind.FEE_NOTIFIED,
+        on,
+        S.AWAITING_FEE,
+        data={"amount_yuan": amount_yuan, "pay_by": pay_by.isoformat()},
+        legal_basis="国办函〔2020〕109号",
+    )
+
+
+@transaction.atomic
+def receive_fee(actor: Actor, req: InformationRequest, *, on: dt.date) -> InformationRequest:
+    req = _locked(req)
+    _require_state(req, {S.AWAITING_FEE}, _("登记缴费"))
+    return _step(actor, req, CaseEventKind.FEE_PAID, on, S.RECEIVED, legal_basis="国办函〔2020〕109号")
+
+
+@transaction.atomic
+def answer(actor: Actor, req: InformationRequest, *, on: dt.date, outcome: str) -> InformationRequest:
+    """The written answer (2019 arts 36-39; 2008 art 21): the outcome must belong to the case's regime."""
+    req = _locked(req)
+    _require_state(req, ANSWERABLE, _("作出答复"))
+    known = outcomes.BY_CODE.get(outcome)
+    if known is None or known.regime != req.regime:
+        raise ValidationError(
+            {
+                "outcome": _("该申请适用%(regime)s年《条例》，办理结果须为该条例下的类型")
+                % {"regime": req.regime}
+            }
+        )
+    _require_not_before(on, req.received_on, _("答复"))
+
+    def settle(r: InformationRequest) -> None:
+        r.outcome, r.answered_on = outcome, on
+
+    return _step(
+        actor,
+        req,
+        CaseEventKind.ANSWERED,
+        on,
+        S.ANSWERED,
+        mutate=settle,
+        legal_basis=_regime_article(req, "36" if req.regime == "2019" else "21"),
+        data={"outcome": outcome, "overdue": on > (req.extended_due_date or req.due_date)},
+    )
+
+
+@transaction.atomic
+def close(actor: Actor, req: InformationRequest, *, on: dt.date) -> InformationRequest:
+    """File the case once the answer has been delivered."""
+    req = _locked(req)
+    _require_state(req, {S.ANSWERED}, _("办结"))
+    return _step(actor, req, CaseEventKind.CLOSED, on, S.CLOSED)
+
+
+@transaction.atomic
+def reopen(actor: Actor, req: InformationRequest, *, on: dt.date, reason: str) -> InformationRequest:
+    """Handle an answered case again (e.g. after a review decision corrected it); the timeline keeps the old
+    answer, the case's outcome is cleared until it is answered anew."""
+    req = _locked(req)
+    _require_state(req, {S.ANSWERED, S.CLOSED, S.ABANDONED}, _("重新办理"))
+    if not reason.strip():
+        raise ValidationError({"reason": _("请填写重新办理的理由")})
+
+    def clear(r: InformationRequest) -> None:
+        r.outcome, r.answered_on = "", None
+
+    return _step(
+        actor,
+        req,
+        CaseEventKind.REOPENED,
+        on,
+        S.RECEIVED,
+        mutate=clear,
+        data={"reason": reason, "previous_outcome": req.outcome},
+    )
+
+
+def refresh_open_cases(actor: Actor = "system") -> int:
+    """Recompute the stored dates of every open case (after a calendar change; running pauses move daily).
+    One audit entry for the batch."""
+    changed = 0
+    with transaction.atomic():
+        for req in InformationRequest.objects.select_for_update().filter(state__in=OPEN_STATES):
+            old = (req.due_date, req.extended_due_date, req.provisional)
+            apply_deadline(req, deadline_for(req))
+            if (req.due_date, req.extended_due_date, req.provisional) != old:
+                req.save(update_fields=["due_date", "extended_due_date", "provisional", "extension_days"])
+                changed += 1
+        record(
+            actor,
+            "case.refresh_deadlines",
+            object_type="cases.informationrequest",
+            summary=_("重新计算办理中案件的答复期限"),
+            batch_size=changed,
+        )
+    return changed
