@@ -130,6 +130,11 @@ else:
 GONGKAI_NEXT_WORKING_DAY_RECEIPT = env_bool("GONGKAI_NEXT_WORKING_DAY_RECEIPT", True)
 GONGKAI_RECEIPT_CUTOFF = env_str("GONGKAI_RECEIPT_CUTOFF", "17:30")
 
+# Personal identifiers (ID and phone numbers) are stored encrypted; this key (Fernet, urlsafe base64 of 32
+# bytes) must be set in production and kept: without it they cannot be read. The default derives one from
+# SECRET_KEY, for development and the demo only.
+GONGKAI_FIELD_KEY = env_str("GONGKAI_FIELD_KEY", "")
+
 # Whether the reply clock stops while a fee notice is unpaid (statutory-reference §4: unconfirmed;
 # default on).
 GONGKAI_FEE_WAIT_PAUSES = env_bool("GONGKAI_FEE_WAIT_PAUSES", True)

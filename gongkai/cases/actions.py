@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from gongkai.audit.log import Actor, record, snapshot
 from gongkai.cases import outcomes
 from gongkai.cases.deadlines import DeadlineInputError, compute_deadline
-from gongkai.cases.models import CaseState, InformationRequest
+from gongkai.cases.models import Applicant, CaseState, InformationRequest
 from gongkai.organisations.models import Organisation
 
 FIELD_NAMES = {"extend": "extension_days"}
@@ -31,6 +31,7 @@ def record_request(
     extension_days: int = 0,
     answered_on: dt.date | None = None,
     outcome: str = "",
+    applicant: Applicant | None = None,
 ) -> InformationRequest:
     """Register a request: the legal receipt date, regime and due dates come from the calendar (2008 art 24,
     2019 arts 31 and 33); an answer, if given, must be an outcome of that regime."""
@@ -54,6 +55,7 @@ def record_request(
         receipt_date=deadline.receipt_date,
         channel=channel,
         applicant_kind=applicant_kind,
+        applicant=applicant,
         subject=subject,
         regime=deadline.regime,
         due_date=deadline.due_date,

@@ -5,6 +5,7 @@ from django.contrib import admin
 from gongkai.audit.admin_mixins import AuditedModelAdmin
 from gongkai.cases.models import (
     AdministrativeReview,
+    Applicant,
     FeeCollected,
     InformationRequest,
     Lawsuit,
@@ -56,3 +57,16 @@ admin.site.register(
     autocomplete_fields=["body"],
     raw_id_fields=["request"],
 )
+
+
+@admin.register(Applicant)
+class ApplicantAdmin(AuditedModelAdmin[Applicant]):
+    """Lists show masked identifiers only; revealing one is a separate, audited step on the case page."""
+
+    list_display = ["name", "kind", "id_document", "id_number_masked", "credit_code", "phone_masked"]
+    list_filter = ["kind"]
+    search_fields = ["name", "credit_code"]
+    readonly_fields = ["id_number_masked", "phone_masked", "created_at"]
+
+    def has_add_permission(self, request: object) -> bool:
+        return False  # created through gongkai.cases.applicants (validation and encryption)

@@ -38,6 +38,51 @@ class ApplicantKind(models.TextChoices):
     OTHER = "other", _("其他")
 
 
+class IdDocument(models.TextChoices):
+    RESIDENT_ID = "resident_id", _("居民身份证")
+    PASSPORT = "passport", _("护照")
+    HK_MACAO_PERMIT = "hk_macao", _("港澳居民来往内地通行证")
+    TAIWAN_PERMIT = "taiwan", _("台湾居民来往大陆通行证")
+    OTHER = "other", _("其他有效身份证件")
+
+
+class Applicant(models.Model):
+    """Who asks: a natural person (with an identity document) or an organisation of the five Table 3 kinds
+    (with its credit code). ID and phone numbers are stored encrypted, with a keyed digest for matching and a
+    masked form for lists (``gongkai.crypto``, ``gongkai.masking``); revealing one is audited."""
+
+    kind = models.CharField(_("申请人类别"), max_length=16, choices=ApplicantKind.choices)
+    name = models.CharField(_("姓名或名称"), max_length=100)
+    id_document = models.CharField(_("证件类型"), max_length=12, choices=IdDocument.choices, blank=True)
+    id_number_encrypted = models.TextField(_("证件号码（加密）"), blank=True, editable=False)
+    id_number_digest = models.CharField(
+        _("证件号码摘要"), max_length=64, blank=True, db_index=True, editable=False
+    )
+    id_number_masked = models.CharField(_("证件号码"), max_length=40, blank=True, editable=False)
+    credit_code = models.CharField(_("统一社会信用代码"), max_length=18, blank=True, db_index=True)
+    contact_name = models.CharField(_("联系人"), max_length=50, blank=True)
+    phone_encrypted = models.TextField(_("联系电话（加密）"), blank=True, editable=False)
+    phone_masked = models.CharField(_("联系电话"), max_length=20, blank=True, editable=False)
+    email = models.EmailField(_("电子邮箱"), blank=True)
+    address = models.CharField(_("通信地址"), max_length=200, blank=True)
+    postcode = models.CharField(_("邮政编码"), max_length=6, blank=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("申请人")
+        verbose_name_plural = _("申请人")
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(kind="natural") & ~Q(id_document="") & ~Q(id_number_digest=""))
+                | (~Q(kind="natural") & Q(id_document="")),
+                name="applicant_person_has_id_document",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class RegimeCode(models.TextChoices):
     R2008 = "2008", _("2008年《条例》（国务院令第492号）")
     R2019 = "2019", _("2019年《条例》（国务院令第711号）")
@@ -118,6 +163,14 @@ class InformationRequest(models.Model):
     channel = models.CharField(_("申请方式"), max_length=12, choices=RequestChannel.choices)
     applicant_kind = models.CharField(_("申请人类别"), max_length=16, choices=ApplicantKind.choices)
     subject = models.CharField(_("申请内容"), max_length=500)
+    applicant = models.ForeignKey(
+        Applicant,
+        verbose_name=_("申请人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="requests",
+    )
     regime = models.CharField(_("适用条例"), max_length=4, choices=RegimeCode.choices)
     due_date = models.DateField(_("答复期限"))
     extension_days = models.PositiveSmallIntegerField(_("延长工作日数"), default=0)

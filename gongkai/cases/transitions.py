@@ -23,7 +23,14 @@ from gongkai.audit.log import Actor, record, snapshot
 from gongkai.cases import outcomes
 from gongkai.cases.actions import record_request
 from gongkai.cases.clock import apply_deadline, deadline_for
-from gongkai.cases.models import OPEN_STATES, CaseEvent, CaseEventKind, CaseState, InformationRequest
+from gongkai.cases.models import (
+    OPEN_STATES,
+    Applicant,
+    CaseEvent,
+    CaseEventKind,
+    CaseState,
+    InformationRequest,
+)
 from gongkai.cases.regimes import get_regime
 from gongkai.organisations.models import Organisation
 from gongkai.workdays.calendar import get_calendar
@@ -110,12 +117,22 @@ def register(
     *,
     received: dt.date | dt.datetime,
     channel: str,
-    applicant_kind: str,
     subject: str,
+    applicant: Applicant | None = None,
+    applicant_kind: str = "",
 ) -> InformationRequest:
-    """Register a request (staff intake or the online form): receipt date and regime by art 31 / the date."""
+    """Register a request (staff intake or the online form): receipt date and regime by art 31 / the date.
+    The applicant's kind is its Table 3 column; ``applicant_kind`` alone serves anonymous historical entry."""
+    if applicant is not None:
+        applicant_kind = applicant.kind
     req = record_request(
-        actor, body, received=received, channel=channel, applicant_kind=applicant_kind, subject=subject
+        actor,
+        body,
+        received=received,
+        channel=channel,
+        applicant_kind=applicant_kind,
+        subject=subject,
+        applicant=applicant,
     )
     return _step(
         actor,

@@ -61,3 +61,16 @@ def make_credit_code(prefix2: str, division: str, org_code: str) -> str:
     """Build a credit code from its registration-authority/type prefix, 6-digit division code and org code."""
     first17 = f"{prefix2}{division}{org_code}"
     return first17 + credit_code_check(first17)
+
+
+RESIDENT_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+RESIDENT_ID_CHECK = "10X98765432"
+
+
+def is_valid_resident_id(number: str) -> bool:
+    """公民身份号码 (GB 11643-1999): 17 digits and an ISO 7064 MOD 11-2 check character."""
+    text = number.strip().upper()
+    if len(text) != 18 or not text[:17].isdigit():
+        return False
+    total = sum(int(c) * w for c, w in zip(text[:17], RESIDENT_ID_WEIGHTS, strict=True))
+    return RESIDENT_ID_CHECK[total % 11] == text[17]
