@@ -17,15 +17,20 @@ M = TypeVar("M", bound=models.Model)
 class AuditedModelAdmin(admin.ModelAdmin[M], Generic[M]):
     """A ModelAdmin whose saves and deletes each append an audit entry in the same transaction."""
 
+    audit_exclude: tuple[str, ...] = ()  # fields never written to the log (secrets)
+
+    def _snapshot(self, obj: M) -> dict[str, Any]:
+        return snapshot(obj, exclude=self.audit_exclude)
+
     def save_model(self, request: HttpRequest, obj: M, form: Any, change: bool) -> None:
         with transaction.atomic():
             before = None
             if change and obj.pk is not None:
                 old = type(obj)._default_manager.filter(pk=obj.pk).first()
-                before = snapshot(old) if old is not None else None
+                before = self._snapshot(old) if old is not None else None
             self.write(obj)
             action = f"{obj._meta.label_lower}.{'change' if change else 'add'}"
-            record(request.user, action, obj, before=before, after=snapshot(obj), summary=str(obj))
+            record(request.user, action, obj, before=before, after=self._snapshot(obj), summary=str(obj))
 
     def write(self, obj: M) -> None:
         """Persist the object; subclasses route this through their app's domain function."""
@@ -33,7 +38,7 @@ class AuditedModelAdmin(admin.ModelAdmin[M], Generic[M]):
 
     def delete_model(self, request: HttpRequest, obj: M) -> None:
         with transaction.atomic():
-            before = snapshot(obj)
+            before = self._snapshot(obj)
             pk = str(obj.pk)
             obj.delete()
             record(
@@ -55,7 +60,7 @@ class AuditedModelAdmin(admin.ModelAdmin[M], Generic[M]):
                     request.user,
                     f"{formset.model._meta.label_lower}.inline_save",
                     form.instance,
-                    after={"saved": [snapshot(obj) for obj in saved], "deleted": deleted},
+                    after={"saved": [snapshot(o) for o in saved], "deleted": deleted},
                     summary=str(form.instance),
                 )
 

@@ -33,11 +33,20 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
-def snapshot(obj: models.Model, fields: Iterable[str] | None = None) -> dict[str, Any]:
-    """A JSON-safe dict of a model instance's concrete fields (foreign keys as their primary keys)."""
-    data = model_to_dict(obj, fields=list(fields) if fields is not None else None)
+def snapshot(
+    obj: models.Model, fields: Iterable[str] | None = None, exclude: Iterable[str] = ()
+) -> dict[str, Any]:
+    """A JSON-safe dict of a model instance's concrete fields (foreign keys as their primary keys), without
+    the ``exclude`` fields (secrets such as password hashes never enter the log)."""
+    excluded = set(exclude)
+    data = model_to_dict(obj, fields=list(fields) if fields is not None else None, exclude=list(excluded))
     for field in obj._meta.concrete_fields:
-        if field.name not in data and (fields is None or field.name in fields) and not field.primary_key:
+        if (
+            field.name not in data
+            and field.name not in excluded
+            and (fields is None or field.name in fields)
+            and not field.primary_key
+        ):
             data[field.name] = getattr(obj, field.attname)
     return {k: _jsonable(v) for k, v in data.items()}
 

@@ -32,8 +32,15 @@ class InformationRequestAdmin(AuditedModelAdmin[InformationRequest]):
     # Deadlines and the regime are computed by gongkai.cases.actions, never typed.
     readonly_fields = ["receipt_date", "regime", "due_date", "extended_due_date"]
 
+    # Cases change only through gongkai.cases.transitions (state checks, deadlines, timeline): read only here.
     def has_add_permission(self, request: object) -> bool:
-        return False  # requests are registered through the case workflow, which computes the deadlines
+        return False
+
+    def has_change_permission(self, request: object, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: object, obj: object = None) -> bool:
+        return False
 
 
 @admin.register(OutcomeMapping)

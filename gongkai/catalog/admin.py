@@ -58,3 +58,14 @@ class PublicationAdmin(AuditedModelAdmin[Publication]):
     @admin.display(description="索引号")
     def rendered_index_number(self, obj: Publication) -> str:
         return index_number(obj)
+
+    # Items are recorded through gongkai.catalog.actions (index numbers allocated, channels required); the
+    # publishing workflow with its review comes with the catalog. Here they are read only.
+    def has_add_permission(self, request: object) -> bool:
+        return False
+
+    def has_change_permission(self, request: object, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: object, obj: object = None) -> bool:
+        return False

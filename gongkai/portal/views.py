@@ -8,10 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from gongkai.organisations.models import Organisation
-from gongkai.reports.build import build_report
 from gongkai.reports.models import ReportPublication
-from gongkai.reports.registry import Scope
-from gongkai.reports.views import report_context
 
 
 def _published() -> list[ReportPublication]:
@@ -42,5 +39,12 @@ def report(request: HttpRequest, org_code: str, year: int) -> HttpResponse:
     )
     if publication is None:
         raise Http404(_("该年度报告尚未发布"))
-    built = build_report(org, year, publication.format, Scope(publication.scope))
-    return render(request, "portal/report.html", report_context(built) | {"publication": publication})
+    frozen = publication.snapshot or {}
+    context = {
+        "title": frozen.get("title", ""),
+        "report": frozen.get("report", {}),
+        "sections": frozen.get("sections", []),
+        "tables": frozen.get("tables", []),
+        "publication": publication,
+    }
+    return render(request, "portal/report.html", context)

@@ -26,3 +26,6 @@ class ReportPublicationAdmin(admin.ModelAdmin[ReportPublication]):
 
     def has_change_permission(self, request: object, obj: object = None) -> bool:
         return False
+
+    def has_delete_permission(self, request: object, obj: object = None) -> bool:
+        return False

@@ -3,11 +3,14 @@ shared by the Markdown export and the web page."""
 
 from __future__ import annotations
 
+import hashlib
+import json
 from dataclasses import dataclass
+from typing import Any
 
 from django.utils.translation import gettext as _
 
-from gongkai.reports.build import Report, ReportCell
+from gongkai.reports.build import Report, ReportCell, report_json
 from gongkai.reports.formats import sections
 from gongkai.reports.narrative import render, template_for
 
@@ -97,3 +100,33 @@ def table_column(table: Table) -> str:
         if line.cell is not None:
             return line.cell.cell.column
     return ""
+
+
+def freeze(report: Report) -> dict[str, Any]:
+    """Everything a published report shows, as plain data (the shapes the report template reads)."""
+    return {
+        "title": title(report),
+        "report": {"is_empty": report.is_empty(), "year": report.year, "format": report.format},
+        "sections": [
+            {"heading": s.heading, "paragraphs": list(s.paragraphs)} for s in narrative_sections(report)
+        ],
+        "tables": [
+            {
+                "title": t.title,
+                "lines": [
+                    {
+                        "label": line.label,
+                        "depth": line.depth,
+                        "cell": {"display": line.cell.display} if line.cell else None,
+                    }
+                    for line in t.lines
+                ],
+            }
+            for t in tables(report)
+        ],
+        "json": report_json(report),
+    }
+
+
+def checksum(frozen: dict[str, Any]) -> str:
+    return hashlib.sha256(json.dumps(frozen, ensure_ascii=False, sort_keys=True).encode()).hexdigest()

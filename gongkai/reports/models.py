@@ -20,9 +20,9 @@ class ScopeCode(models.TextChoices):
 
 
 class NarrativeTemplate(models.Model):
-    """The editable text of one report section. Numbers are placeholders such as ``{p14.items}`` bound to the
-    statistics registry, so the narrative cannot disagree with the tables (statutory-reference §3.4 rule 7).
-    ``year`` empty = every year's default for this body."""
+    """The editable text of one report section for one year. Numbers are placeholders such as ``{p14.items}``
+    bound to the statistics registry, so the narrative cannot disagree with the tables (statutory-reference
+    §3.4 rule 7). A text that ``carries_forward`` also serves the later years that have no text of their own."""
 
     org = models.ForeignKey(
         "organisations.Organisation",
@@ -30,29 +30,23 @@ class NarrativeTemplate(models.Model):
         on_delete=models.CASCADE,
         related_name="narratives",
     )
-    year = models.PositiveSmallIntegerField(_("年度"), null=True, blank=True)
+    year = models.PositiveSmallIntegerField(_("年度"))
     format = models.CharField(_("报告格式"), max_length=4, choices=FormatCode.choices)
     section = models.PositiveSmallIntegerField(_("章节序号"))
     text = models.TextField(_("内容"))
+    carries_forward = models.BooleanField(_("用于以后各年度"), default=False)
 
     class Meta:
         verbose_name = _("年度报告文字")
         verbose_name_plural = _("年度报告文字")
         constraints = [
             models.UniqueConstraint(
-                fields=["org", "year", "format", "section"],
-                condition=Q(year__isnull=False),
-                name="narrative_once_per_section_year",
-            ),
-            models.UniqueConstraint(
-                fields=["org", "format", "section"],
-                condition=Q(year__isnull=True),
-                name="narrative_once_per_section_default",
+                fields=["org", "year", "format", "section"], name="narrative_once_per_section"
             ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.org} {self.year or '*'} {self.format} §{self.section}"
+        return f"{self.org} {self.year} {self.format} §{self.section}"
 
     def clean(self) -> None:
         from gongkai.reports.narrative import validate_template
@@ -75,6 +69,8 @@ class ReportPublication(models.Model):
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("发布人"), null=True, blank=True, on_delete=models.PROTECT
     )
+    snapshot = models.JSONField(_("发布时的报告"), null=True, blank=True, editable=False)
+    checksum = models.CharField(_("校验值（SHA-256）"), max_length=64, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("年度报告发布")

@@ -8,7 +8,6 @@ import re
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from gongkai.organisations.models import Organisation, OrgKind
@@ -37,17 +36,14 @@ def default_text(fmt: str, section: int, org: Organisation) -> str:
 
 
 def template_for(org: Organisation, year: int, fmt: str, section: int) -> str:
-    """The body's text for this year, else its every-year text, else the built-in default."""
-    texts = dict(
-        NarrativeTemplate.objects.filter(org=org, format=fmt, section=section)
-        .filter(Q(year=year) | Q(year__isnull=True))
-        .values_list("year", "text")
-    )
-    if year in texts:
-        return texts[year]
-    if None in texts:
-        return texts[None]
-    return default_text(fmt, section, org)
+    """The body's text for this year, else its latest earlier text marked to carry forward, else the
+    built-in default."""
+    own = NarrativeTemplate.objects.filter(org=org, format=fmt, section=section)
+    exact = own.filter(year=year).values_list("text", flat=True).first()
+    if exact is not None:
+        return exact
+    carried = own.filter(year__lt=year, carries_forward=True).order_by("-year").values_list("text", flat=True)
+    return carried.first() or default_text(fmt, section, org)
 
 
 def unknown_placeholders(text: str) -> list[str]:

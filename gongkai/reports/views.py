@@ -127,7 +127,7 @@ def publish(request: HttpRequest, org_code: str, year: int) -> HttpResponse:
 
 class SectionForm(forms.Form):
     text = forms.CharField(label=_("内容"), widget=forms.Textarea(attrs={"rows": 14}), strip=True)
-    every_year = forms.BooleanField(label=_("作为以后各年度的默认文字"), required=False)
+    carries_forward = forms.BooleanField(label=_("以后各年度未单独填写的，沿用这段文字"), required=False)
 
 
 @login_required
@@ -149,7 +149,8 @@ def edit_section(request: HttpRequest, org_code: str, year: int, section: int) -
                 fmt,
                 section,
                 form.cleaned_data["text"],
-                year=None if form.cleaned_data["every_year"] else year,
+                year=year,
+                carries_forward=form.cleaned_data["carries_forward"],
             )
         except ValidationError as exc:
             form.add_error("text", exc.messages)

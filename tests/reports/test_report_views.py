@@ -147,8 +147,15 @@ def test_body_staff_edit_a_section_and_the_report_uses_it(
     assert client.post(url, {"text": "本局共公开{p14.items}条。"}).status_code == 302
     assert "本局共公开1条。" in client.get(staff_url(tree.education)).content.decode()
     assert AuditEntry.objects.get(action="report.narrative.save").actor_label == "clerk"
-    # The text is for 2014 only unless saved as the default for later years.
+    # The text is for 2014 only unless it carries forward, and then only to later years.
     assert "本局共公开" not in client.get(staff_url(tree.education, 2015)).content.decode()
+    client.post(
+        f"{staff_url(tree.education, 2016)}sections/2/",
+        {"text": "沿用{p14.items}。", "carries_forward": "on"},
+    )
+    assert "沿用0。" in client.get(staff_url(tree.education, 2018)).content.decode()
+    assert "沿用" not in client.get(staff_url(tree.education, 2015)).content.decode()
+    assert "本局共公开1条。" in client.get(staff_url(tree.education)).content.decode()
 
 
 def test_supervisors_and_other_bodies_cannot_edit(client: Client, tree: Tree, personas: Personas) -> None:
@@ -157,3 +164,37 @@ def test_supervisors_and_other_bodies_cannot_edit(client: Client, tree: Tree, pe
     login(client, personas.clerk)
     assert client.get(f"{staff_url(tree.city)}sections/1/").status_code == 403
     assert client.get(f"{staff_url(tree.education)}sections/9/").status_code == 404
+
+
+def test_a_published_report_is_frozen(
+    client: Client, tree: Tree, personas: Personas, published_item: None
+) -> None:
+    staff = login(Client(), personas.office_head)
+    staff.post(f"{staff_url(tree.city)}publish", {"scope": "subtree", "action": "publish"})
+    publication = ReportPublication.objects.get()
+    public = f"/reports/{tree.city.org_code}/2014/"
+    before = client.get(public).content.decode()
+    assert "全市共主动公开政府信息1条" in before and len(publication.checksum) == 64
+    # Records and text change after publishing: the public page and the checksum do not.
+    site = Channel.objects.get()
+    record_publication(
+        "test",
+        tree.county,
+        title="后补录的信息",
+        made_on=dt.date(2014, 5, 5),
+        published_on=dt.date(2014, 5, 6),
+        channels=[site],
+    )
+    staff.post(f"{staff_url(tree.city)}sections/2/", {"text": "改写后共{p14.items}条。"})
+    after = client.get(public).content.decode()
+    assert after == before
+    publication.refresh_from_db()
+    assert publication.snapshot["json"]["cells"][0]["value"] == 1  # type: ignore[index]
+    assert "改写后共2条。" in staff.get(staff_url(tree.city)).content.decode()  # the live staff view moves on
+
+
+def test_publish_and_edit_require_the_csrf_token(tree: Tree, personas: Personas) -> None:
+    client = login(Client(enforce_csrf_checks=True), personas.office_head)
+    assert client.post(f"{staff_url(tree.city)}publish", {"action": "publish"}).status_code == 403
+    assert client.post(f"{staff_url(tree.city)}sections/2/", {"text": "x"}).status_code == 403
+    assert not ReportPublication.objects.exists()
