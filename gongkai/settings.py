@@ -76,7 +76,7 @@ TEMPLATES = [
 _default_sqlite = f"sqlite:///{DATA_DIR / 'gongkai.sqlite3'}"
 DATABASES = {
     "default": dj_database_url.parse(
-        env_str("DATABASE_URL", _default_sqlite),
+        env_str("DATABASE_URL", "") or _default_sqlite,
         conn_max_age=env_int("GONGKAI_DB_CONN_MAX_AGE", 60),
         conn_health_checks=True,
     )

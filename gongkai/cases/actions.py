@@ -8,12 +8,14 @@ import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gongkai.audit.log import Actor, record, snapshot
 from gongkai.cases import outcomes
 from gongkai.cases.deadlines import DeadlineInputError, compute_deadline
 from gongkai.cases.models import Applicant, CaseState, InformationRequest
+from gongkai.organisations.actions import require_valid_on
 from gongkai.organisations.models import Organisation
 
 FIELD_NAMES = {"extend": "extension_days"}
@@ -48,7 +50,8 @@ def record_request(
                 % {"regime": deadline.regime}
             }
         )
-    received_day = received.date() if isinstance(received, dt.datetime) else received
+    received_day = timezone.localdate(received) if isinstance(received, dt.datetime) else received
+    require_valid_on(body, received_day)
     req = InformationRequest(
         body=body,
         received_on=received_day,

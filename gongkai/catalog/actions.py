@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from gongkai.audit.log import Actor, record, snapshot
 from gongkai.catalog.models import Channel, IndexNumberTemplate, Publication, PublicationChannel
+from gongkai.organisations.actions import require_valid_on
 from gongkai.organisations.models import Organisation
 
 
@@ -43,7 +44,7 @@ def index_number(pub: Publication) -> str:
 def validate_index_template(template: str) -> None:
     try:
         render_index_number(template, "000000000", 2000, 1)
-    except (KeyError, IndexError, ValueError) as exc:
+    except (KeyError, IndexError, ValueError, AttributeError, TypeError) as exc:
         raise ValidationError(
             {"template": _("索引号模板只能使用 {code}、{year}、{serial} 占位符：%(error)s") % {"error": exc}}
         ) from exc
@@ -72,6 +73,7 @@ def record_publication(
     published item goes out on at least one channel."""
     if published_on is not None and not channels:
         raise ValidationError({"channels": _("已发布的政府信息至少要有一个发布渠道")})
+    require_valid_on(body, published_on or made_on)
     year = (published_on or made_on).year
     # Lock the body's row so two writers cannot take the same serial.
     Organisation.objects.select_for_update().filter(pk=body.pk).first()

@@ -85,8 +85,8 @@ def build_hotline_and_mailbox(rng: random.Random, bodies: list[Organisation], we
     start = dt.datetime(seed.YEAR, 1, 1, 8, 0, tzinfo=TZ)
     calls = []
     for n, body in enumerate(rng.choices(bodies, weights=weights, k=seed.HOTLINE_CALLS)):
-        received = start + dt.timedelta(days=rng.randint(0, 363), minutes=rng.randint(0, 600))
-        done = received + dt.timedelta(hours=rng.randint(2, 240)) if n < seed.HOTLINE_COMPLETED else None
+        received = start + dt.timedelta(days=rng.randint(0, 360), minutes=rng.randint(0, 600))
+        done = received + dt.timedelta(hours=rng.randint(2, 48)) if n < seed.HOTLINE_COMPLETED else None
         calls.append(
             HotlineCall(
                 body=body,

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
@@ -91,11 +93,11 @@ def create_organisations_bulk(
     return created
 
 
-def resolve_org(text: str) -> Organisation:
+def resolve_org(text: str, year: int | None = None) -> Organisation:
     """Resolve ``--org``: an organisation code, a credit code, or an exact name or short name.
 
-    An ambiguous name prefers the one body valid today; otherwise it is an error naming the candidates.
-    """
+    A name shared by several bodies (a reform reused it) prefers the one that existed in ``year`` (or, without
+    a year, the one valid today); otherwise it is an error naming the candidates and their codes."""
     text = text.strip()
     matches = list(
         Organisation.objects.filter(
@@ -108,10 +110,30 @@ def resolve_org(text: str) -> Organisation:
         raise OrganisationNotFound(
             _("找不到机关单位“%(text)s”（可用组织机构代码、统一社会信用代码、全称或简称）") % {"text": text}
         )
-    current = [o for o in matches if o.valid_to is None]
-    if len(current) == 1:
-        return current[0]
+    if year is not None:
+        existing = [o for o in matches if o.existed_in(year)]
+    else:
+        existing = [o for o in matches if o.valid_to is None]
+    if len(existing) == 1:
+        return existing[0]
     names = "、".join(f"{o.name}（{o.org_code}）" for o in matches)
     raise OrganisationNotFound(
         _("“%(text)s”对应多个机关单位：%(names)s，请使用组织机构代码") % {"text": text, "names": names}
     )
+
+
+def require_valid_on(body: Organisation, day: dt.date, field: str = "body") -> None:
+    """Records belong to a body that existed on their date (a body abolished in a reform keeps its history
+    but gets no new records)."""
+    if not body.is_valid_on(day):
+        raise ValidationError(
+            {
+                field: _("%(body)s在%(day)s不存在（设立%(start)s，撤销%(end)s）")
+                % {
+                    "body": body.name,
+                    "day": day.isoformat(),
+                    "start": body.valid_from.isoformat(),
+                    "end": body.valid_to.isoformat() if body.valid_to else "—",
+                }
+            }
+        )

@@ -111,6 +111,11 @@ class Organisation(models.Model):
         if errors:
             raise ValidationError(errors)
 
+    def existed_in(self, year: int) -> bool:
+        return self.valid_from <= dt.date(year, 12, 31) and (
+            self.valid_to is None or self.valid_to >= dt.date(year, 1, 1)
+        )
+
     def is_valid_on(self, day: dt.date) -> bool:
         return self.valid_from <= day and (self.valid_to is None or self.valid_to >= day)
 

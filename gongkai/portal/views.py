@@ -45,6 +45,7 @@ def report(request: HttpRequest, org_code: str, year: int) -> HttpResponse:
         "report": frozen.get("report", {}),
         "sections": frozen.get("sections", []),
         "tables": frozen.get("tables", []),
+        "existence_notice": frozen.get("existence_notice", ""),
         "publication": publication,
     }
     return render(request, "portal/report.html", context)

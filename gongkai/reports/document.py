@@ -38,6 +38,17 @@ def title(report: Report) -> str:
     return _("%(org)s%(year)s年政府信息公开工作年度报告") % {"org": report.org.name, "year": report.year}
 
 
+def existence_notice(report: Report) -> str:
+    org = report.org
+    ended = org.valid_to.isoformat() if org.valid_to else "—"
+    return _("（%(org)s设立于%(start)s，撤销于%(end)s，%(year)s年度不存在。）") % {
+        "org": org.name,
+        "start": org.valid_from.isoformat(),
+        "end": ended,
+        "year": report.year,
+    }
+
+
 def narrative_sections(report: Report) -> list[Section]:
     values = report.displays()
     result = []
@@ -79,6 +90,8 @@ def tables(report: Report) -> list[Table]:
 
 def to_markdown(report: Report) -> str:
     out = [f"# {title(report)}", ""]
+    if not report.org.existed_in(report.year):
+        out += [existence_notice(report), ""]
     if report.is_empty():
         out += [_("（本年度没有任何记录，以下数字均为0。）"), ""]
     for section in narrative_sections(report):
@@ -107,6 +120,7 @@ def freeze(report: Report) -> dict[str, Any]:
     return {
         "title": title(report),
         "report": {"is_empty": report.is_empty(), "year": report.year, "format": report.format},
+        "existence_notice": "" if report.org.existed_in(report.year) else existence_notice(report),
         "sections": [
             {"heading": s.heading, "paragraphs": list(s.paragraphs)} for s in narrative_sections(report)
         ],

@@ -45,10 +45,17 @@ class Context:
 
     def bodies(self, qs: QS, rel: str = "body") -> QS:
         """Restrict ``qs`` to records whose ``rel`` body is in scope (an indexed subquery on the path)."""
+        return qs.filter(**{f"{rel}__in": self.body_ids()})
+
+    def body_ids(self) -> QuerySet[Any]:
+        """The bodies in scope, plus those merged into one of them during the year (a reform's predecessors
+        report through their successor for the reform year, e.g. 许昌县 → 建安区 in 2017)."""
         if self.scope is Scope.OWN:
-            return qs.filter(**{rel: self.org})
-        subtree = Organisation.objects.filter(path__startswith=self.org.path).values("pk")
-        return qs.filter(**{f"{rel}__in": subtree})
+            base = Organisation.objects.filter(pk=self.org.pk)
+        else:
+            base = Organisation.objects.filter(path__startswith=self.org.path)
+        predecessors = Organisation.objects.filter(successor__in=base.values("pk"), valid_to__year=self.year)
+        return (base | predecessors).values("pk")
 
     def memo(self, key: str, compute: Callable[[], Any]) -> Any:
         if key not in self._memo:

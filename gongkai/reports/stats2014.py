@@ -360,7 +360,7 @@ stat("l.hotline.calls", "市长热线/来电数", lambda c: _calls(c).count(), l
 stat(
     "l.hotline.completed",
     "市长热线/办结数",
-    lambda c: _calls(c).filter(completed_at__isnull=False).count(),
+    lambda c: _calls(c).filter(completed_at__isnull=False, completed_at__year__lte=c.year).count(),
     local=True,
 )
 stat(
@@ -375,7 +375,7 @@ stat("l.mailbox.letters", "书记市长信箱/来信数", lambda c: _letters(c).
 stat(
     "l.mailbox.replied",
     "书记市长信箱/回复数",
-    lambda c: _letters(c).filter(replied_on__isnull=False).count(),
+    lambda c: _letters(c).filter(replied_on__isnull=False, replied_on__year__lte=c.year).count(),
     local=True,
 )
 stat(

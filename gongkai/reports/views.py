@@ -21,7 +21,7 @@ from gongkai.catalog.models import Publication
 from gongkai.organisations.models import Organisation, OrganisationQuerySet
 from gongkai.reports import actions
 from gongkai.reports.build import FormatNotAvailable, Report, build_report, report_json
-from gongkai.reports.document import narrative_sections, tables, title, to_markdown
+from gongkai.reports.document import existence_notice, narrative_sections, tables, title, to_markdown
 from gongkai.reports.formats import default_format_for_year, sections
 from gongkai.reports.models import ReportPublication, ScopeCode
 from gongkai.reports.narrative import template_for
@@ -34,6 +34,7 @@ def report_context(report: Report) -> dict[str, object]:
         "title": title(report),
         "sections": narrative_sections(report),
         "tables": tables(report),
+        "existence_notice": "" if report.org.existed_in(report.year) else existence_notice(report),
     }
 
 
@@ -108,6 +109,7 @@ def publish(request: HttpRequest, org_code: str, year: int) -> HttpResponse:
     org = _visible_org(request, org_code)
     if not permissions.can_publish_report(request.user, org):
         raise PermissionDenied
+    year = _parse_year(None, year)
     scope = _scope(request.POST.get("scope"))
     fmt = default_format_for_year(year)
     try:

@@ -60,6 +60,13 @@ class CalendarDay(models.Model):
     def clean(self) -> None:
         if self.date is None:
             return
+        if not MIN_YEAR <= self.date.year <= MAX_YEAR:
+            raise ValidationError(
+                {
+                    "date": _("年份 %(year)s 超出范围（%(min)s–%(max)s）")
+                    % {"year": self.date.year, "min": MIN_YEAR, "max": MAX_YEAR}
+                }
+            )
         if is_redundant(self.date, self.is_working):
             message = (
                 _("%(date)s 是周末，本就休息，无需录入；调休上班日请勾选“是否工作日”")

@@ -159,7 +159,7 @@ def test_a_county_report_is_part_of_the_city_total(demo_city: dict[str, int]) ->
     assert own["a14.received"] == 4  # the four requests handled by 许昌市人民政府 itself
 
 
-def test_report_json_is_identical_when_built_twice(demo_city: dict[str, int]) -> None:
+def test_building_twice_from_the_same_records_gives_the_same_json(demo_city: dict[str, int]) -> None:
     org = resolve_org("许昌市")
     first = json.dumps(report_json(build_report(org, 2014, "2014")), ensure_ascii=False)
     assert first == json.dumps(report_json(build_report(org, 2014, "2014")), ensure_ascii=False)

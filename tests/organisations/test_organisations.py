@@ -57,7 +57,7 @@ def test_paths_give_subtrees_and_follow_a_move(tree: Tree) -> None:
     tree.education.parent = tree.county
     save_organisation("test", tree.education)
     tree.school_office.refresh_from_db()
-    assert set(tree.county.subtree()) >= {tree.education, tree.school_office}
+    assert set(tree.county.subtree()) == {tree.county, tree.county_police, tree.education, tree.school_office}
     assert tree.school_office.depth == 3
     assert list(tree.school_office.ancestors()) == [tree.city, tree.county, tree.education]
 
@@ -102,3 +102,47 @@ def test_ambiguous_names_without_a_current_body_are_an_error(tree: Tree) -> None
     make_org("测试镇政府", OrgKind.TOWNSHIP, tree.county, valid_to=dt.date(2012, 1, 1))
     with pytest.raises(OrganisationNotFound, match="多个"):
         resolve_org("测试镇政府")
+
+
+def test_effective_dating_in_resolution_writes_and_reform_years(tree: Tree) -> None:
+    from gongkai.catalog.actions import record_publication
+    from gongkai.catalog.models import Channel, ChannelKind
+    from gongkai.reports.build import build_report
+    from gongkai.reports.document import to_markdown
+
+    old = make_org("测试县国土资源局", OrgKind.DEPARTMENT, tree.county, valid_to=dt.date(2019, 1, 31))
+    new = make_org(
+        "测试县自然资源局",
+        OrgKind.DEPARTMENT,
+        tree.county,
+        valid_from=dt.date(2019, 2, 1),
+        short_name="测试县国土资源局",
+    )
+    old.successor = new
+    save_organisation("test", old)
+    assert resolve_org("测试县国土资源局", 2014) == old
+    assert resolve_org("测试县国土资源局", 2020) == new
+    site = Channel.objects.create(
+        name="县门户", kind=ChannelKind.objects.get(code="website"), owner=tree.county
+    )
+    record_publication(
+        "t", old, title="a", made_on=dt.date(2019, 1, 10), published_on=dt.date(2019, 1, 14), channels=[site]
+    )
+    record_publication(
+        "t", old, title="b", made_on=dt.date(2018, 6, 1), published_on=dt.date(2018, 6, 4), channels=[site]
+    )
+    with pytest.raises(ValidationError) as err:
+        record_publication(
+            "t",
+            old,
+            title="c",
+            made_on=dt.date(2019, 3, 1),
+            published_on=dt.date(2019, 3, 4),
+            channels=[site],
+        )
+    assert "body" in err.value.message_dict
+    # The successor reports its predecessor's January 2019 in the reform year, not its 2018.
+    assert build_report(new, 2019, "2014").values()["p14.items"] == 1
+    assert build_report(new, 2018, "2014").values()["p14.items"] == 0
+    assert build_report(tree.county, 2019, "2014").values()["p14.items"] == 1  # no double counting
+    assert "2018年度不存在" in to_markdown(build_report(new, 2018, "2014"))

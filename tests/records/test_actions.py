@@ -137,3 +137,8 @@ def test_narrative_placeholders_must_be_known(tree: Tree) -> None:
     assert "{p14.nonsense}" in str(err.value)
     template = save_narrative("t", tree.city, "2014", 2, "共公开{p14.items}条", year=2014)
     assert AuditEntry.objects.for_object(template).get().after["text"] == "共公开{p14.items}条"
+
+
+def test_index_templates_with_attribute_access_are_refused(tree: Tree) -> None:
+    with pytest.raises(ValidationError):
+        IndexNumberTemplate(body=tree.city, template="{serial.real.x}").full_clean()

@@ -198,3 +198,14 @@ def test_publish_and_edit_require_the_csrf_token(tree: Tree, personas: Personas)
     assert client.post(f"{staff_url(tree.city)}publish", {"action": "publish"}).status_code == 403
     assert client.post(f"{staff_url(tree.city)}sections/2/", {"text": "x"}).status_code == 403
     assert not ReportPublication.objects.exists()
+
+
+def test_publishing_a_year_out_of_range_is_a_404_not_an_error(
+    client: Client, tree: Tree, personas: Personas
+) -> None:
+    login(client, personas.office_head)
+    assert (
+        client.post(f"/staff/reports/{tree.city.org_code}/1900/publish", {"action": "publish"}).status_code
+        == 404
+    )
+    assert not ReportPublication.objects.exists()

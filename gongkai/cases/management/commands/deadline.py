@@ -114,6 +114,8 @@ class Command(BaseCommand):
             )
         except DeadlineInputError as exc:
             raise CommandError(f"{OPTIONS.get(exc.field, exc.field)}: {exc}") from exc
+        except OverflowError as exc:  # a count running past 9999-12-31
+            raise CommandError(_("--received：日期太晚，期限超出可计算的范围")) from exc
         if options["json"]:
             self.stdout.write(json.dumps(as_json(deadline), ensure_ascii=False, indent=2))
         else:

@@ -28,14 +28,18 @@ class Command(BaseCommand):
         parser.add_argument("--output", required=True, help="FILE.json, FILE.md, or - for Markdown on stdout")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        try:
-            org = resolve_org(options["org"])
-        except OrganisationNotFound as exc:
-            raise CommandError(str(exc)) from exc
         year: int = options["year"]
         if not 2008 <= year <= 2100:
             raise CommandError(f"--year {year}: reports exist from 2008 on")
+        try:
+            org = resolve_org(options["org"], year)
+        except OrganisationNotFound as exc:
+            raise CommandError(str(exc)) from exc
         fmt = options["format"] or default_format_for_year(year)
+        if fmt != default_format_for_year(year):
+            self.stderr.write(
+                f"warning: {year} reports use the {default_format_for_year(year)} format; --format {fmt} was asked for"
+            )
         try:
             report = build_report(org, year, fmt, Scope(options["scope"]))
         except FormatNotAvailable as exc:

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from gongkai.audit.log import SYSTEM
@@ -27,8 +28,10 @@ class Command(BaseCommand):
         parser.add_argument("--note", default="", help="note stored with the official year")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        for year in options["year"]:
-            self._load(year, force=options["force"], dry_run=options["dry_run"], note=options["note"])
+        # All the years or none: a refused year leaves the calendar as it was.
+        with transaction.atomic():
+            for year in options["year"]:
+                self._load(year, force=options["force"], dry_run=options["dry_run"], note=options["note"])
 
     def _load(self, year: int, *, force: bool, dry_run: bool, note: str) -> None:
         if year not in PACKAGE_OFFICIAL_YEARS and not force:
