@@ -73,5 +73,10 @@ def can_approve_extension(user: User, org: Organisation) -> bool:
     )
 
 
+def can_handle_case(user: User, org: Organisation) -> bool:
+    """A case is worked by the handling body's own staff (a supervisor reads it, 督办 comes later)."""
+    return can_edit_report(user, org)
+
+
 def is_staff_member(user: User) -> bool:
     return _is_superuser(user) or _profile(user) is not None

@@ -1,0 +1,88 @@
+"""Forms for staff casework: parse and validate input; the work itself is in ``transitions``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from gongkai.cases import outcomes
+from gongkai.cases.models import ApplicantKind, IdDocument, RequestChannel
+from gongkai.organisations.models import Organisation
+
+
+class IntakeForm(forms.Form):
+    body: forms.ModelChoiceField[Organisation] = forms.ModelChoiceField(
+        queryset=Organisation.objects.none(), label=_("办理机关")
+    )
+    received = forms.DateTimeField(label=_("收到时间"), help_text=_("例如 2026-03-09 10:30"))
+    channel = forms.ChoiceField(label=_("申请方式"), choices=RequestChannel.choices)
+    kind = forms.ChoiceField(label=_("申请人类别"), choices=ApplicantKind.choices)
+    name = forms.CharField(label=_("姓名或名称"), max_length=100)
+    id_document = forms.ChoiceField(
+        label=_("证件类型"), choices=[("", "—"), *IdDocument.choices], required=False
+    )
+    id_number = forms.CharField(label=_("证件号码"), max_length=40, required=False)
+    credit_code = forms.CharField(label=_("统一社会信用代码"), max_length=18, required=False)
+    phone = forms.CharField(label=_("联系电话"), max_length=20, required=False)
+    email = forms.EmailField(label=_("电子邮箱"), required=False)
+    address = forms.CharField(label=_("通信地址"), max_length=200, required=False)
+    subject = forms.CharField(label=_("申请内容"), widget=forms.Textarea(attrs={"rows": 4}), max_length=500)
+
+    def __init__(self, *args: Any, bodies: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["body"].queryset = bodies  # type: ignore[attr-defined]
+
+
+class DateForm(forms.Form):
+    on = forms.DateField(label=_("日期"))
+
+
+class NoteForm(DateForm):
+    note = forms.CharField(label=_("需补正的内容"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ConsultForm(DateForm):
+    party = forms.ChoiceField(
+        label=_("征求对象"), choices=[("third_party", _("第三方")), ("other_body", _("其他机关"))]
+    )
+    name = forms.CharField(label=_("名称"), max_length=100)
+
+
+class ReplyForm(DateForm):
+    reply = forms.CharField(label=_("答复意见"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ExtendForm(DateForm):
+    days = forms.IntegerField(label=_("延长工作日数"), min_value=1, max_value=20)
+    reason = forms.CharField(label=_("延期理由"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class AnswerForm(DateForm):
+    outcome = forms.ChoiceField(label=_("办理结果"), choices=())
+
+    def __init__(self, *args: Any, regime: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["outcome"].choices = [(o.code, o.label) for o in outcomes.OUTCOMES if o.regime == regime]  # type: ignore[attr-defined]
+
+
+class ReasonForm(DateForm):
+    reason = forms.CharField(label=_("理由"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class RevealForm(forms.Form):
+    reason = forms.CharField(label=_("查看理由"), max_length=200)
+
+
+class InboxFilter(forms.Form):
+    VIEWS = [
+        ("open", _("办理中")),
+        ("due_soon", _("3个工作日内到期")),
+        ("overdue", _("已超期")),
+        ("paused", _("暂停计时")),
+        ("answered", _("已答复")),
+        ("all", _("全部")),
+    ]
+    view = forms.ChoiceField(choices=VIEWS, required=False, label=_("范围"))
+    outcome = forms.ChoiceField(choices=[("", "—"), *outcomes.CHOICES], required=False, label=_("办理结果"))

@@ -1,0 +1,259 @@
+"""Staff casework: inbox, intake, case page. Thin: parse with a form, call one transition, render.
+Actions are dispatched through the explicit ``ACTIONS`` table, never by name lookup on user input."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django import forms as djforms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import DateField
+from django.db.models.functions import Coalesce
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from gongkai import permissions
+from gongkai.cases import forms, transitions
+from gongkai.cases.applicants import create_applicant, reveal
+from gongkai.cases.clock import deadline_for
+from gongkai.cases.models import OPEN_STATES, TERMINAL_STATES, CaseState, InformationRequest
+from gongkai.workdays.calendar import get_calendar
+
+S = CaseState
+
+
+@dataclass(frozen=True)
+class Action:
+    label: Any
+    form: type[djforms.Form]
+    states: frozenset[str]
+    run: Callable[[Any, InformationRequest, dict[str, Any]], InformationRequest]
+
+
+ACTIONS: dict[str, Action] = {
+    "request_supplement": Action(
+        gettext_lazy("告知补正"),
+        forms.NoteForm,
+        frozenset({S.RECEIVED}),
+        lambda u, r, d: transitions.request_supplement(u, r, on=d["on"], note=d["note"]),
+    ),
+    "receive_supplement": Action(
+        gettext_lazy("登记补正材料"),
+        forms.DateForm,
+        frozenset({S.AWAITING_SUPPLEMENT}),
+        lambda u, r, d: transitions.receive_supplement(u, r, on=d["on"]),
+    ),
+    "start_consultation": Action(
+        gettext_lazy("征求意见（暂停计时）"),
+        forms.ConsultForm,
+        frozenset({S.RECEIVED}),
+        lambda u, r, d: transitions.start_consultation(u, r, on=d["on"], party=d["party"], name=d["name"]),
+    ),
+    "end_consultation": Action(
+        gettext_lazy("登记征求意见答复"),
+        forms.ReplyForm,
+        frozenset({S.CONSULTING}),
+        lambda u, r, d: transitions.end_consultation(u, r, on=d["on"], reply=d["reply"]),
+    ),
+    "extend": Action(
+        gettext_lazy("延长答复期限（本人审批）"),
+        forms.ExtendForm,
+        frozenset({S.RECEIVED, S.CONSULTING}),
+        lambda u, r, d: transitions.extend(
+            u, r, on=d["on"], days=d["days"], reason=d["reason"], approved_by=u
+        ),
+    ),
+    "answer": Action(
+        gettext_lazy("作出答复"),
+        forms.AnswerForm,
+        frozenset({S.RECEIVED}),
+        lambda u, r, d: transitions.answer(u, r, on=d["on"], outcome=d["outcome"]),
+    ),
+    "abandon": Action(
+        gettext_lazy("视为放弃"),
+        forms.ReasonForm,
+        frozenset({S.AWAITING_SUPPLEMENT, S.AWAITING_FEE}),
+        lambda u, r, d: transitions.abandon(u, r, on=d["on"], reason=d["reason"]),
+    ),
+    "close": Action(
+        gettext_lazy("办结"),
+        forms.DateForm,
+        frozenset({S.ANSWERED}),
+        lambda u, r, d: transitions.close(u, r, on=d["on"]),
+    ),
+    "reopen": Action(
+        gettext_lazy("重新办理"),
+        forms.ReasonForm,
+        frozenset({S.ANSWERED, S.CLOSED, S.ABANDONED}),
+        lambda u, r, d: transitions.reopen(u, r, on=d["on"], reason=d["reason"]),
+    ),
+}
+
+
+def _form(name: str, req: InformationRequest, data: Any = None) -> djforms.Form:
+    action = ACTIONS[name]
+    kwargs: dict[str, Any] = {"prefix": name, "initial": {"on": timezone.localdate()}}
+    if action.form is forms.AnswerForm:
+        kwargs["regime"] = req.regime
+    return action.form(data, **kwargs)
+
+
+def _visible_cases(request: HttpRequest) -> Any:
+    return (
+        InformationRequest.objects.filter(body__in=permissions.visible_orgs(request.user))
+        .select_related("body", "applicant")
+        .annotate(applicable_due=Coalesce("extended_due_date", "due_date", output_field=DateField()))
+    )
+
+
+def _filtered(qs: Any, view: str, outcome: str, today: dt.date) -> Any:
+    soon = get_calendar().add_working_days(today, 3)
+    open_cases = qs.filter(state__in=OPEN_STATES)
+    views = {
+        "open": lambda: open_cases,
+        "due_soon": lambda: open_cases.filter(applicable_due__gte=today, applicable_due__lte=soon),
+        "overdue": lambda: open_cases.filter(applicable_due__lt=today),
+        "paused": lambda: qs.filter(state__in=[S.CONSULTING, S.AWAITING_FEE, S.AWAITING_SUPPLEMENT]),
+        "answered": lambda: qs.filter(state__in=TERMINAL_STATES),
+        "all": lambda: qs,
+    }
+    result = views.get(view, views["open"])()
+    return result.filter(outcome=outcome) if outcome else result
+
+
+@login_required
+def inbox(request: HttpRequest) -> HttpResponse:
+    if not permissions.is_staff_member(request.user):
+        raise PermissionDenied
+    filters = forms.InboxFilter(request.GET or None)
+    view = filters.data.get("view", "open") if filters.is_valid() or not request.GET else "open"
+    outcome = filters.cleaned_data.get("outcome", "") if filters.is_valid() else ""
+    today = timezone.localdate()
+    cases = _filtered(_visible_cases(request), view, outcome, today).order_by("applicable_due", "id")[:500]
+    context = {
+        "cases": cases,
+        "filters": filters,
+        "view": view,
+        "today": today,
+        "open_states": sorted(OPEN_STATES),
+    }
+    return render(request, "cases/inbox.html", context)
+
+
+@login_required
+def intake(request: HttpRequest) -> HttpResponse:
+    bodies = permissions.visible_orgs(request.user).filter(valid_to__isnull=True)
+    form = forms.IntakeForm(request.POST or None, bodies=bodies)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if not permissions.can_handle_case(request.user, data["body"]):
+            raise PermissionDenied
+        try:
+            with transaction.atomic():
+                applicant = create_applicant(
+                    request.user,
+                    kind=data["kind"],
+                    name=data["name"],
+                    id_document=data["id_document"],
+                    id_number=data["id_number"],
+                    credit_code=data["credit_code"],
+                    phone=data["phone"],
+                    email=data["email"],
+                    address=data["address"],
+                )
+                req = transitions.register(
+                    request.user,
+                    data["body"],
+                    received=data["received"],
+                    channel=data["channel"],
+                    subject=data["subject"],
+                    applicant=applicant,
+                )
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(request, _("已登记，答复期限为%(due)s。") % {"due": req.due_date.isoformat()})
+            return redirect("cases:case", pk=req.pk)
+    return render(request, "cases/intake.html", {"form": form})
+
+
+def _case_for(request: HttpRequest, pk: int) -> InformationRequest:
+    req = get_object_or_404(InformationRequest.objects.select_related("body", "applicant"), pk=pk)
+    if not permissions.can_view_org(request.user, req.body):
+        raise PermissionDenied
+    return req
+
+
+@login_required
+def case(request: HttpRequest, pk: int) -> HttpResponse:
+    req = _case_for(request, pk)
+    can_handle = permissions.can_handle_case(request.user, req.body)
+    bound: dict[str, djforms.Form] = {}
+    revealed: dict[str, str] | None = None
+    reveal_form = forms.RevealForm()
+    if request.method == "POST":
+        if not can_handle:
+            raise PermissionDenied
+        name = request.POST.get("action", "")
+        if name == "reveal" and req.applicant is not None:
+            reveal_form = forms.RevealForm(request.POST)
+            if reveal_form.is_valid():
+                revealed = reveal(request.user, req.applicant, reason=reveal_form.cleaned_data["reason"])
+        elif name in ACTIONS:
+            result = _run(request, req, name)
+            if isinstance(result, HttpResponse):
+                return result
+            bound[name] = result
+        else:
+            raise Http404(_("没有这项操作"))
+    actions = (
+        [
+            (name, a.label, bound.get(name) or _form(name, req))
+            for name, a in ACTIONS.items()
+            if req.state in a.states
+        ]
+        if can_handle
+        else []
+    )
+    context = {
+        "case": req,
+        "deadline": deadline_for(req),
+        "events": req.events.order_by("at", "id"),
+        "actions": actions,
+        "can_handle": can_handle,
+        "reveal_form": reveal_form,
+        "revealed": revealed,
+        "overdue": req.is_overdue_on(timezone.localdate()) and req.state in OPEN_STATES,
+    }
+    return render(request, "cases/case.html", context)
+
+
+def _run(request: HttpRequest, req: InformationRequest, name: str) -> HttpResponse | djforms.Form:
+    form = _form(name, req, request.POST)
+    if not form.is_valid():
+        return form
+    try:
+        ACTIONS[name].run(request.user, req, form.cleaned_data)
+    except transitions.IllegalTransition as exc:  # the state moved on: say why, show the case as it is
+        messages.error(request, str(exc))
+        return redirect("cases:case", pk=req.pk)
+    except PermissionDenied as exc:
+        form.add_error(None, str(exc))
+    except ValidationError as exc:
+        errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
+        for field, problems in errors.items():
+            form.add_error(field if field in form.fields else None, problems)
+    else:
+        messages.success(request, _("已完成：%(action)s。") % {"action": ACTIONS[name].label})
+        return redirect("cases:case", pk=req.pk)
+    return form
