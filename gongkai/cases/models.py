@@ -38,6 +38,23 @@ class ApplicantKind(models.TextChoices):
     OTHER = "other", _("其他")
 
 
+class ProvisionForm(models.TextChoices):
+    """所需信息的提供形式 (2019 art 29)."""
+
+    PAPER = "paper", _("纸质")
+    ELECTRONIC = "electronic", _("电子文档")
+    OTHER = "other", _("其他")
+
+
+class DeliveryMethod(models.TextChoices):
+    """获取信息的方式."""
+
+    POST = "post", _("邮寄")
+    COLLECT = "collect", _("当面领取")
+    EMAIL = "email", _("电子邮件")
+    ONLINE = "online", _("网上获取")
+
+
 class IdDocument(models.TextChoices):
     RESIDENT_ID = "resident_id", _("居民身份证")
     PASSPORT = "passport", _("护照")
@@ -180,6 +197,16 @@ class InformationRequest(models.Model):
     state = models.CharField(
         _("办理状态"), max_length=24, choices=CaseState.choices, default=CaseState.RECEIVED, db_index=True
     )
+    provision_form = models.CharField(
+        _("信息提供形式"), max_length=12, choices=ProvisionForm.choices, blank=True
+    )
+    delivery_method = models.CharField(
+        _("获取方式"), max_length=12, choices=DeliveryMethod.choices, blank=True
+    )
+    tracking_code = models.CharField(
+        _("查询编号"), max_length=20, unique=True, null=True, blank=True, editable=False
+    )
+    tracking_secret_digest = models.CharField(_("查询码摘要"), max_length=64, blank=True, editable=False)
     provisional = models.BooleanField(
         _("期限为暂定"), default=False, help_text=_("计算期限所跨年度的法定节假日安排尚未录入")
     )

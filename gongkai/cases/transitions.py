@@ -120,6 +120,8 @@ def register(
     subject: str,
     applicant: Applicant | None = None,
     applicant_kind: str = "",
+    provision_form: str = "",
+    delivery_method: str = "",
 ) -> InformationRequest:
     """Register a request (staff intake or the online form): receipt date and regime by art 31 / the date.
     The applicant's kind is its Table 3 column; ``applicant_kind`` alone serves anonymous historical entry."""
@@ -134,6 +136,10 @@ def register(
         subject=subject,
         applicant=applicant,
     )
+    if provision_form or delivery_method:
+        req.provision_form, req.delivery_method = provision_form, delivery_method
+        req.full_clean()
+        req.save(update_fields=["provision_form", "delivery_method"])
     return _step(
         actor,
         _locked(req),

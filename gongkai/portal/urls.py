@@ -9,4 +9,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("reports/", views.reports, name="reports"),
     path("reports/<str:org_code>/<int:year>/", views.report, name="report"),
+    path("apply/", views.apply, name="apply"),
+    path("apply/receipt/", views.receipt, name="receipt"),
+    path("track/", views.track, name="track"),
 ]

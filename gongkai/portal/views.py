@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from gongkai.cases import transitions
+from gongkai.cases.applicants import create_applicant
+from gongkai.cases.models import CaseEventKind
+from gongkai.cases.tracking import issue_tracking, lookup
 from gongkai.organisations.models import Organisation
+from gongkai.portal.forms import ApplicationForm, TrackForm
 from gongkai.reports.models import ReportPublication
 
 
@@ -49,3 +57,81 @@ def report(request: HttpRequest, org_code: str, year: int) -> HttpResponse:
         "publication": publication,
     }
     return render(request, "portal/report.html", context)
+
+
+APPLICANT = "public"  # the audit actor of anonymous online applications
+RECEIPT_KEY = "gongkai.receipt"
+# What the applicant sees of the timeline (internal notes and consultations stay internal).
+PUBLIC_EVENTS = {
+    CaseEventKind.REGISTERED,
+    CaseEventKind.SUPPLEMENT_REQUESTED,
+    CaseEventKind.SUPPLEMENT_RECEIVED,
+    CaseEventKind.EXTENDED,
+    CaseEventKind.FEE_NOTIFIED,
+    CaseEventKind.ANSWERED,
+    CaseEventKind.ABANDONED,
+    CaseEventKind.CLOSED,
+    CaseEventKind.REOPENED,
+}
+
+
+def apply(request: HttpRequest) -> HttpResponse:
+    """The online application (2019 art 29): received when submitted, by art 31 practice the next working
+    day when it arrives outside working hours."""
+    form = ApplicationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            with transaction.atomic():
+                applicant = create_applicant(
+                    APPLICANT,
+                    kind=data["kind"],
+                    name=data["name"],
+                    id_document=data["id_document"],
+                    id_number=data["id_number"],
+                    credit_code=data["credit_code"],
+                    contact_name=data["contact_name"],
+                    phone=data["phone"],
+                    email=data["email"],
+                    address=data["address"],
+                )
+                req = transitions.register(
+                    APPLICANT,
+                    data["body"],
+                    received=timezone.now(),
+                    channel="online",
+                    subject=data["subject"],
+                    applicant=applicant,
+                    provision_form=data["provision_form"],
+                    delivery_method=data["delivery_method"],
+                )
+                code, secret = issue_tracking(APPLICANT, req)
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            request.session[RECEIPT_KEY] = {"code": code, "secret": secret, "pk": req.pk}
+            return redirect("portal:receipt")
+    return render(request, "portal/apply.html", {"form": form})
+
+
+def receipt(request: HttpRequest) -> HttpResponse:
+    """Shown once after applying: the secret is not stored, so a reload shows only the code."""
+    data = request.session.pop(RECEIPT_KEY, None)
+    if data is None:
+        return redirect("portal:track")
+    req = lookup(data["code"], data["secret"])
+    return render(
+        request, "portal/receipt.html", {"code": data["code"], "secret": data["secret"], "case": req}
+    )
+
+
+def track(request: HttpRequest) -> HttpResponse:
+    form = TrackForm(request.POST or None)
+    case = None
+    if request.method == "POST" and form.is_valid():
+        case = lookup(form.cleaned_data["code"], form.cleaned_data["secret"])
+        if case is None:
+            form.add_error(None, _("查询编号或查询码不正确"))
+    events = case.events.filter(kind__in=PUBLIC_EVENTS).order_by("at", "id") if case else []
+    return render(request, "portal/track.html", {"form": form, "case": case, "events": events})
