@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "gongkai.reports",
     "gongkai.demo",
     "gongkai.portal",
+    "gongkai.api",
 ]
 
 MIDDLEWARE = [

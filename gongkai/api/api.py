@@ -1,0 +1,201 @@
+"""The REST API (django-ninja, OpenAPI at /api/v1/docs): cases for signed-in staff through the same
+transitions as the web pages, the public status lookup, and the deadline calculator."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from ninja import NinjaAPI, Query, Status
+from ninja.security import django_auth
+
+from gongkai import permissions
+from gongkai.api.schemas import (
+    ActionIn,
+    CaseDetailOut,
+    CaseOut,
+    DeadlineOut,
+    ErrorOut,
+    EventOut,
+    StatusIn,
+    StatusOut,
+)
+from gongkai.cases import transitions
+from gongkai.cases.clock import deadline_for
+from gongkai.cases.deadlines import DeadlineInputError, compute_deadline
+from gongkai.cases.models import OPEN_STATES, CaseEvent, InformationRequest
+from gongkai.cases.tracking import lookup
+from gongkai.cases.views import ACTIONS, _filtered, _form, _visible_cases
+from gongkai.portal.views import PUBLIC_EVENTS
+
+_PAUSES: Any = Query([])  # type: ignore[type-arg]  # repeatable ?pause=START:END
+api = NinjaAPI(title="gongkai", version="1", urls_namespace="api", docs_url="/docs")
+
+
+def _event(e: CaseEvent) -> EventOut:
+    return EventOut(
+        kind=e.kind,
+        label=str(e.get_kind_display()),
+        effective_on=e.effective_on,
+        actor=e.actor_label,
+        legal_basis=e.legal_basis,
+    )
+
+
+def _case(req: InformationRequest) -> dict[str, Any]:
+    applicant = req.applicant
+    return {
+        "id": req.pk,
+        "body": req.body.name,
+        "body_code": req.body.org_code,
+        "subject": req.subject,
+        "state": req.state,
+        "state_label": str(req.get_state_display()),
+        "regime": req.regime,
+        "channel": req.channel,
+        "applicant_kind": req.applicant_kind,
+        "applicant": applicant.name if applicant else None,
+        "applicant_id_number": applicant.id_number_masked if applicant else None,
+        "receipt_date": req.receipt_date,
+        "due_date": req.due_date,
+        "extended_due_date": req.extended_due_date,
+        "provisional": req.provisional,
+        "overdue": req.state in OPEN_STATES and req.is_overdue_on(timezone.localdate()),
+        "outcome": req.outcome,
+        "answered_on": req.answered_on,
+    }
+
+
+def _visible_case(request: HttpRequest, pk: int) -> InformationRequest:
+    req = get_object_or_404(InformationRequest.objects.select_related("body", "applicant"), pk=pk)
+    if not permissions.can_view_org(request.user, req.body):
+        raise PermissionDenied
+    return req
+
+
+@api.exception_handler(PermissionDenied)
+def _forbidden(request: HttpRequest, exc: PermissionDenied) -> Any:
+    return api.create_response(request, {"detail": str(exc) or "forbidden"}, status=403)
+
+
+@api.get("/cases", response=list[CaseOut], auth=django_auth, tags=["cases"])
+def list_cases(
+    request: HttpRequest, view: str = "open", outcome: str = "", limit: int = 100
+) -> list[dict[str, Any]]:
+    """Cases of the bodies the user may see; ``view``: open, due_soon, overdue, paused, answered, all."""
+    qs = _filtered(_visible_cases(request), view, outcome, timezone.localdate()).order_by(
+        "applicable_due", "id"
+    )
+    return [_case(r) for r in qs[: max(1, min(limit, 500))]]
+
+
+@api.get("/cases/{pk}", response=CaseDetailOut, auth=django_auth, tags=["cases"])
+def get_case(request: HttpRequest, pk: int) -> dict[str, Any]:
+    req = _visible_case(request, pk)
+    allowed = (
+        [n for n, a in ACTIONS.items() if req.state in a.states]
+        if permissions.can_handle_case(request.user, req.body)
+        else []
+    )
+    return _case(req) | {
+        "explanation": list(deadline_for(req).explanation),
+        "events": [_event(e) for e in req.events.order_by("at", "id")],
+        "allowed_actions": allowed,
+    }
+
+
+@api.post(
+    "/cases/{pk}/actions/{name}",
+    response={200: CaseDetailOut, 400: ErrorOut, 404: ErrorOut, 409: ErrorOut},
+    auth=django_auth,
+    tags=["cases"],
+)
+def run_action(request: HttpRequest, pk: int, name: str, payload: ActionIn) -> Any:
+    """Run one step (the names of ``allowed_actions``) with its fields in ``data``, e.g.
+    ``{"data": {"on": "2026-03-16", "outcome": "2019.disclosed"}}``."""
+    req = _visible_case(request, pk)
+    if not permissions.can_handle_case(request.user, req.body):
+        raise PermissionDenied
+    if name not in ACTIONS:
+        return Status(404, {"detail": f"no such action: {name}"})
+    form = _form(name, req, {f"{name}-{k}": v for k, v in payload.data.items()})
+    if not form.is_valid():
+        return Status(
+            400, {"detail": "invalid input", "errors": {k: list(v) for k, v in form.errors.items()}}
+        )
+    try:
+        ACTIONS[name].run(request.user, req, form.cleaned_data)
+    except transitions.IllegalTransition as exc:
+        return Status(409, {"detail": str(exc)})
+    except ValidationError as exc:
+        errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
+        return Status(400, {"detail": "invalid input", "errors": errors})
+    return Status(200, get_case(request, pk))
+
+
+@api.post("/public/status", response={200: StatusOut, 404: ErrorOut}, tags=["public"])
+def public_status(request: HttpRequest, payload: StatusIn) -> Any:
+    """An applicant's case by tracking code and secret (a wrong pair says nothing about the code)."""
+    req = lookup(payload.code, payload.secret)
+    if req is None or req.tracking_code is None:
+        return Status(404, {"detail": "查询编号或查询码不正确"})
+    events = [_event(e) for e in req.events.filter(kind__in=PUBLIC_EVENTS).order_by("at", "id")]
+    return Status(
+        200,
+        {
+            "tracking_code": req.tracking_code,
+            "body": req.body.name,
+            "state": req.state,
+            "state_label": str(req.get_state_display()),
+            "receipt_date": req.receipt_date,
+            "due_date": req.due_date,
+            "extended_due_date": req.extended_due_date,
+            "provisional": req.provisional,
+            "outcome_label": str(req.get_outcome_display()),
+            "events": events,
+        },
+    )
+
+
+def _pause(text: str) -> tuple[dt.date, dt.date]:
+    start, _sep, end = text.partition(":")
+    return dt.date.fromisoformat(start), dt.date.fromisoformat(end)
+
+
+@api.get("/deadline", response={200: DeadlineOut, 400: ErrorOut}, tags=["public"])
+def deadline(
+    request: HttpRequest,
+    received: dt.date,
+    regime: str = "auto",
+    extend: int | None = None,
+    pause: list[str] = _PAUSES,
+    supplemented: dt.date | None = None,
+) -> Any:
+    """The statutory reply deadline (statutory-reference §1); ``pause`` as ``START:END``, repeatable."""
+    try:
+        pauses = [_pause(p) for p in pause]
+        result = compute_deadline(
+            received,
+            regime=regime,
+            pauses=pauses,
+            supplemented=supplemented,
+            extend=extend,
+        )
+    except (DeadlineInputError, ValueError) as exc:
+        return Status(400, {"detail": str(exc)})
+    return Status(
+        200,
+        {
+            "received": received.isoformat(),
+            "receipt_date": result.receipt_date,
+            "regime": result.regime,
+            "due_date": result.due_date,
+            "extended_due_date": result.extended_due_date,
+            "provisional": result.provisional,
+            "explanation": list(result.explanation),
+        },
+    )
