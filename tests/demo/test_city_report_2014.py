@@ -173,3 +173,24 @@ def test_published_items_have_channels_and_unpublished_ones_none(
     assert not Publication.objects.filter(published_on__isnull=False, postings__isnull=True).exists()
     assert not Publication.objects.filter(published_on__isnull=True, postings__isnull=False).exists()
     assert Publication.objects.filter(published_on__isnull=True).count() == 25  # issued, never published
+
+
+def test_recent_cases_fill_tables_3_and_4_consistently(demo_city: dict[str, int]) -> None:
+    from gongkai.reports.stats_requests import CARRIED_IN, CARRIED_OUT, NEW, OUTCOME_ROWS_2021, T3, T4
+    from gongkai.reports.validation import table_values, validate_request_tables
+
+    city = resolve_org("许昌市")
+    y24, y25 = (table_values(city, y, "2021", T3) for y in (2024, 2025))
+    assert y24[(NEW, "总计")] == 70 and y25[(NEW, "总计")] == 80
+    assert y24[(CARRIED_OUT, "总计")] > 0 and y25[(CARRIED_IN, "总计")] == y24[(CARRIED_OUT, "总计")]
+    assert [r for r in OUTCOME_ROWS_2021 if y24[(r, "总计")] + y25[(r, "总计")] == 0] == []  # every row used
+    assert (
+        validate_request_tables(city, 2024, "2021") == []
+        and validate_request_tables(city, 2025, "2021") == []
+    )
+    t4 = table_values(city, 2025, "2021", T4)
+    assert (
+        t4[("行政复议", "总计")] == 3
+        and t4[("行政复议", "尚未审结")] == 1
+        and t4[("行政诉讼/复议后起诉", "尚未审结")] == 1
+    )
