@@ -25,6 +25,7 @@ from gongkai import permissions
 from gongkai.cases import forms, transitions
 from gongkai.cases.applicants import create_applicant, reveal
 from gongkai.cases.clock import deadline_for
+from gongkai.cases.fees import FEES_FROM, fee_by_count, nth_request_in_month
 from gongkai.cases.models import OPEN_STATES, TERMINAL_STATES, CaseState, InformationRequest
 from gongkai.workdays.calendar import get_calendar
 
@@ -227,6 +228,7 @@ def case(request: HttpRequest, pk: int) -> HttpResponse:
     )
     context = {
         "case": req,
+        "fee_hint": _fee_hint(req),
         "deadline": deadline_for(req),
         "events": req.events.order_by("at", "id"),
         "actions": actions,
@@ -236,6 +238,14 @@ def case(request: HttpRequest, pk: int) -> HttpResponse:
         "overdue": req.is_overdue_on(timezone.localdate()) and req.state in OPEN_STATES,
     }
     return render(request, "cases/case.html", context)
+
+
+def _fee_hint(req: InformationRequest) -> dict[str, Any] | None:
+    """Which request of the applicant's month this is, and the fee by count (国办函〔2020〕109号)."""
+    if req.applicant is None or req.regime != "2019" or req.receipt_date < FEES_FROM:
+        return None
+    nth = nth_request_in_month(req.applicant, req.receipt_date, req)
+    return {"nth": nth, "fee": fee_by_count(nth)}
 
 
 def _run(request: HttpRequest, req: InformationRequest, name: str) -> HttpResponse | djforms.Form:

@@ -46,6 +46,7 @@ def test_intake_registers_and_the_case_page_explains_the_date(tree: Tree, person
     page = client.get(f"/staff/cases/{req.pk}/").content.decode()
     assert "2026-04-07" in page and "110***********002X" in page and "11010519491231002X" not in page
     assert "为什么是这个期限" in page and "2026-03-09" in page  # Saturday → received Monday
+    assert "该申请人本月第1件申请，按件计收标准为0元" in page
 
 
 def test_bad_intake_names_the_field_and_writes_nothing(tree: Tree, personas: Personas) -> None:
