@@ -335,6 +335,36 @@ class CaseEvent(models.Model):
         raise AppendOnlyError("case events are append-only")
 
 
+class Letter(models.Model):
+    """A written notice (告知书) belonging to one step of a case. Rendered from the case when opened; when sent,
+    its DOCX and PDF are stored with their checksum and the dispatch date; the delivery date (送达) is recorded
+    when known, and periods that run from delivery (a third party's 15 working days, 20 to pay a fee) use it."""
+
+    request = models.ForeignKey(InformationRequest, on_delete=models.CASCADE, related_name="letters")
+    event = models.OneToOneField(
+        CaseEvent, verbose_name=_("所属步骤"), on_delete=models.PROTECT, related_name="letter"
+    )
+    sent_at = models.DateTimeField(_("发出时间"))
+    dispatched_on = models.DateField(_("寄（送）出日期"))
+    delivered_on = models.DateField(_("送达日期"), null=True, blank=True)
+    docx = models.FileField(_("DOCX"), upload_to="letters/%Y/")
+    pdf = models.FileField(_("PDF"), upload_to="letters/%Y/")
+    checksum = models.CharField(_("校验值（SHA-256）"), max_length=64)
+
+    class Meta:
+        verbose_name = _("告知书")
+        verbose_name_plural = _("告知书")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(delivered_on__isnull=True) | Q(delivered_on__gte=F("dispatched_on")),
+                name="letter_delivered_after_dispatch",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.request_id} {self.event.get_kind_display()}"
+
+
 class OutcomeMapping(models.Model):
     """Which Table 3 row (2019/2021 formats) an answer counts in (statutory-reference §2): editable data."""
 

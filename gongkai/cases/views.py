@@ -20,13 +20,21 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
 
 from gongkai import permissions
-from gongkai.cases import forms, transitions
+from gongkai.cases import forms, letters, transitions
 from gongkai.cases.applicants import create_applicant, reveal
 from gongkai.cases.clock import deadline_for
 from gongkai.cases.fees import FEES_FROM, fee_by_count, nth_request_in_month
-from gongkai.cases.models import OPEN_STATES, TERMINAL_STATES, CaseState, InformationRequest
+from gongkai.cases.models import (
+    OPEN_STATES,
+    TERMINAL_STATES,
+    CaseEvent,
+    CaseState,
+    InformationRequest,
+    Letter,
+)
 from gongkai.workdays.calendar import get_calendar
 
 S = CaseState
@@ -231,6 +239,7 @@ def case(request: HttpRequest, pk: int) -> HttpResponse:
         "fee_hint": _fee_hint(req),
         "deadline": deadline_for(req),
         "events": req.events.order_by("at", "id"),
+        "letters": _letters(req),
         "actions": actions,
         "can_handle": can_handle,
         "reveal_form": reveal_form,
@@ -238,6 +247,23 @@ def case(request: HttpRequest, pk: int) -> HttpResponse:
         "overdue": req.is_overdue_on(timezone.localdate()) and req.state in OPEN_STATES,
     }
     return render(request, "cases/case.html", context)
+
+
+def _letters(req: InformationRequest) -> list[dict[str, Any]]:
+    """The case's letters: each step that has one, whether it was sent, and periods running from delivery."""
+    sent = {letter.event_id: letter for letter in Letter.objects.filter(request=req).select_related("event")}
+    rows = []
+    for event in req.events.filter(kind__in=letters.LETTER_EVENTS).order_by("at", "id"):
+        letter = sent.get(event.pk)
+        rows.append(
+            {
+                "event": event,
+                "title": letters.compose(event).title,
+                "sent": letter,
+                "period": letters.period_from_delivery(letter) if letter else None,
+            }
+        )
+    return rows
 
 
 def _fee_hint(req: InformationRequest) -> dict[str, Any] | None:
@@ -267,3 +293,63 @@ def _run(request: HttpRequest, req: InformationRequest, name: str) -> HttpRespon
         messages.success(request, _("已完成：%(action)s。") % {"action": ACTIONS[name].label})
         return redirect("cases:case", pk=req.pk)
     return form
+
+
+LETTER_TYPES = {
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "pdf": "application/pdf",
+}
+
+
+def _letter_event(request: HttpRequest, pk: int, event_pk: int) -> CaseEvent:
+    req = _case_for(request, pk)
+    event = get_object_or_404(
+        CaseEvent.objects.select_related("request__body", "request__applicant"), pk=event_pk, request=req
+    )
+    if event.kind not in letters.LETTER_EVENTS:
+        raise Http404(_("这一步没有告知书"))
+    return event
+
+
+@login_required
+def letter_file(request: HttpRequest, pk: int, event_pk: int, fmt: str) -> HttpResponse:
+    """The letter as sent (stored) or, before it is sent, rendered from the case now."""
+    event = _letter_event(request, pk, event_pk)
+    if fmt not in LETTER_TYPES:
+        raise Http404
+    sent = Letter.objects.filter(event=event).first()
+    if sent is not None:
+        data = (sent.docx if fmt == "docx" else sent.pdf).read()
+    else:
+        content = letters.compose(event)
+        data = letters.render_docx(content) if fmt == "docx" else letters.render_pdf(content)
+    response = HttpResponse(data, content_type=LETTER_TYPES[fmt])
+    response["Content-Disposition"] = f'inline; filename="letter-{pk}-{event_pk}.{fmt}"'
+    return response
+
+
+@login_required
+@require_POST
+def letter_action(request: HttpRequest, pk: int, event_pk: int, what: str) -> HttpResponse:
+    event = _letter_event(request, pk, event_pk)
+    if not permissions.can_handle_case(request.user, event.request.body):
+        raise PermissionDenied
+    form = forms.DateForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("请填写正确的日期"))
+    elif what == "send":
+        try:
+            letters.send(request.user, event, dispatched_on=form.cleaned_data["on"])
+            messages.success(request, _("告知书已发出并存档。"))
+        except ValueError as exc:
+            messages.error(request, str(exc))
+    elif what == "delivered":
+        sent = get_object_or_404(Letter, event=event)
+        try:
+            letters.record_delivery(request.user, sent, delivered_on=form.cleaned_data["on"])
+            messages.success(request, _("已登记送达日期。"))
+        except ValidationError as exc:
+            messages.error(request, "；".join(exc.messages))
+    else:
+        raise Http404
+    return redirect("cases:case", pk=pk)

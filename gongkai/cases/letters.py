@@ -1,0 +1,329 @@
+"""Letters (告知书) of a case: one per step that the law requires in writing, and one for every answer type,
+each stating its legal basis; answers and terminations also state the remedies (administrative review within 60
+days, litigation within 6 months) and every letter ends with the body's seal line.
+
+Rendered from the case when opened (DOCX with python-docx, PDF with WeasyPrint and Noto CJK fonts); when sent,
+both files are stored with their checksum, so what was sent never changes. The wording is a template the body
+should review; per-body editable templates are not built yet."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from gongkai.audit.log import Actor, record
+from gongkai.cases import outcomes
+from gongkai.cases.models import CaseEvent, CaseEventKind, InformationRequest, Letter
+from gongkai.cases.regimes import get_regime
+from gongkai.workdays.calendar import get_calendar
+
+K = CaseEventKind
+LETTER_EVENTS = frozenset(
+    {
+        K.REGISTERED,
+        K.SUPPLEMENT_REQUESTED,
+        K.CONSULTATION_STARTED,
+        K.EXTENDED,
+        K.FEE_NOTIFIED,
+        K.ANSWERED,
+        K.ABANDONED,
+    }
+)
+
+# Articles of the 2019 Regulations by outcome (statutory-reference §2); 2008-regime answers cite art 21.
+ARTICLES_2019 = {
+    "2019.already_public": "第三十六条",
+    "2019.disclosed": "第三十六条",
+    "2019.partly_disclosed": "第三十七条",
+    "2019.refused.state_secret": "第十四条、第三十六条",
+    "2019.refused.other_law": "第十四条、第三十六条",
+    "2019.refused.three_security": "第十四条、第三十六条",
+    "2019.refused.third_party": "第十五条、第三十六条",
+    "2019.refused.internal": "第十六条、第三十六条",
+    "2019.refused.process": "第十六条、第三十六条",
+    "2019.refused.enforcement_file": "第十六条、第三十六条",
+    "2019.refused.inquiry": "第三十六条",
+    "2019.unable.not_held": "第三十六条",
+    "2019.unable.needs_creation": "第三十八条",
+    "2019.unable.unclear": "第三十条、第三十六条",
+    "2019.not_processed.petition": "第三十九条",
+    "2019.not_processed.repeat": "第三十六条",
+    "2019.not_processed.publication": "第三十九条",
+    "2019.not_processed.excessive": "第三十五条",
+    "2019.not_processed.confirm": "第三十九条",
+    "2019.other.no_supplement": "第三十条",
+    "2019.other.unpaid_fee": "第四十二条",
+    "2019.other.other": "第三十六条",
+}
+SUPPLEMENT_DAYS = 15  # the "set time" for a supplement most bodies use; stated in the letter
+
+
+@dataclass
+class LetterContent:
+    title: str
+    number: str
+    recipient: str
+    paragraphs: list[str]
+    body_name: str
+    date: dt.date
+    remedies: str = ""
+    extra: list[str] = field(default_factory=list)
+
+
+def _law(req: InformationRequest) -> str:
+    return "《中华人民共和国政府信息公开条例》" + ("" if req.regime == "2019" else "（2008年）")
+
+
+def _remedies(req: InformationRequest) -> str:
+    parent = req.body.parent.name if req.body.parent else _("上一级行政机关")
+    return _(
+        "如对本告知不服，可以自收到本告知书之日起60日内向%(parent)s申请行政复议，或者自收到本告知书之日起6个月内"
+        "依法向人民法院提起行政诉讼。"
+    ) % {"parent": parent}
+
+
+def _opening(req: InformationRequest) -> str:
+    return _("本机关于%(day)s收到您提出的政府信息公开申请，申请获取“%(subject)s”。") % {
+        "day": _cn(req.receipt_date),
+        "subject": req.subject.removeprefix("申请公开"),
+    }
+
+
+def _cn(day: dt.date) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def compose(event: CaseEvent) -> LetterContent:
+    """The letter of one step, from the case as it stands."""
+    req = event.request
+    recipient = req.applicant.name if req.applicant else _("申请人")
+    law = _law(req)
+    number = _("%(code)s〔%(year)s〕第%(pk)s号") % {
+        "code": req.body.display_name,
+        "year": req.receipt_date.year,
+        "pk": f"{req.pk}-{event.pk}",
+    }
+    to = recipient
+
+    def make(title: str, paragraphs: list[str], remedies: str = "", recipient: str = "") -> LetterContent:
+        return LetterContent(
+            title, number, recipient or to, paragraphs, req.body.name, event.effective_on, remedies
+        )
+
+    kind = event.kind
+    if kind == K.REGISTERED:
+        due = req.due_date
+        return make(
+            _("政府信息公开申请登记回执"),
+            [
+                _opening(req),
+                _(
+                    "本机关将依照%(law)s第三十三条的规定，于%(due)s前作出答复（因补正、征求意见等依法不计算在"
+                    "期限内的时间，期限相应顺延）。"
+                )
+                % {"law": law, "due": _cn(due)},
+            ],
+        )
+    if kind == K.SUPPLEMENT_REQUESTED:
+        return make(
+            _("补正申请告知书"),
+            [
+                _opening(req),
+                _("经审查，您的申请内容不明确。根据%(law)s第三十条的规定，请您作出补正：%(note)s")
+                % {"law": law, "note": event.data.get("note", "")},
+                _(
+                    "请于收到本告知书之日起%(days)d个工作日内补正。答复期限自本机关收到补正的申请之日起计算；无正当理由逾期不补正的，"
+                    "视为放弃申请，本机关不再处理。"
+                )
+                % {"days": SUPPLEMENT_DAYS},
+            ],
+        )
+    if kind == K.CONSULTATION_STARTED:
+        days = get_regime(req.regime).third_party_days
+        third_party = str(event.data.get("name", _("第三方")))
+        return make(
+            _("政府信息公开征求意见函"),
+            [
+                _("本机关收到一件政府信息公开申请，申请获取“%(subject)s”，公开该信息可能损害贵方合法权益。")
+                % {"subject": req.subject.removeprefix("申请公开")},
+                _(
+                    "根据%(law)s第三十二条的规定，现征求贵方意见。请于收到本函之日起%(days)s个工作日内书面提出意见；逾期未提出意见的，"
+                    "由本机关依照该条例的规定决定是否公开。"
+                )
+                % {"law": law, "days": days or "—"},
+            ],
+            recipient=third_party,
+        )
+    if kind == K.EXTENDED:
+        return make(
+            _("延期答复告知书"),
+            [
+                _opening(req),
+                _(
+                    "因%(reason)s，经本机关政府信息公开工作机构负责人同意，根据%(law)s第三十三条的规定，答复期限延长"
+                    "%(days)s个工作日，至%(due)s。"
+                )
+                % {
+                    "reason": event.data.get("reason", ""),
+                    "law": law,
+                    "days": event.data.get("days"),
+                    "due": _cn(req.extended_due_date or req.due_date),
+                },
+            ],
+        )
+    if kind == K.FEE_NOTIFIED:
+        return make(
+            _("信息处理费缴费通知书"),
+            [
+                _opening(req),
+                _(
+                    "您的申请数量、频次明显超过合理范围，根据《政府信息公开信息处理费管理办法》（国办函〔2020〕109号），"
+                    "需缴纳信息处理费%(amount)s元。"
+                )
+                % {"amount": event.data.get("amount_yuan", "")},
+                _(
+                    "请于收到本通知书之日起20个工作日内缴纳；逾期未缴纳的，视为放弃申请，本机关不再处理。缴费期间不计算在答复期限内。"
+                ),
+            ],
+        )
+    if kind == K.ABANDONED:
+        code = event.data.get("outcome", req.outcome)
+        reason = _("逾期未补正") if code == "2019.other.no_supplement" else _("逾期未按收费通知缴纳费用")
+        return make(
+            _("政府信息公开申请终止处理告知书"),
+            [
+                _opening(req),
+                _("因您%(reason)s，根据%(law)s%(article)s的规定，视为放弃申请，本机关不再处理该申请。")
+                % {"reason": reason, "law": law, "article": ARTICLES_2019.get(code, "")},
+            ],
+            remedies=_remedies(req),
+        )
+    return _answer(event, req, law, make)
+
+
+def _answer(
+    event: CaseEvent, req: InformationRequest, law: str, make: Callable[..., LetterContent]
+) -> LetterContent:
+    code = str(event.data.get("outcome") or req.outcome)
+    outcome = outcomes.BY_CODE[code]
+    article = ARTICLES_2019.get(code, "第二十一条")
+    decision = _("经审查，本机关答复如下：%(label)s。") % {"label": outcome.label}
+    return make(
+        _("政府信息公开申请答复书"),
+        [
+            _opening(req),
+            decision,
+            _("依据：%(law)s%(article)s。") % {"law": law, "article": article},
+        ],
+        remedies=_remedies(req),
+    )
+
+
+def render_docx(content: LetterContent) -> bytes:
+    """Government document style: centred title in a 小标宋-style face, 仿宋 body, seal line at the right."""
+    from docx import Document
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.oxml.ns import qn
+    from docx.shared import Pt
+
+    doc = Document()
+    normal = doc.styles["Normal"]
+    normal.font.name = "仿宋_GB2312"
+    normal.font.size = Pt(16)
+    normal.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), "仿宋_GB2312")
+    title = doc.add_paragraph()
+    title.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    run = title.add_run(content.title)
+    run.font.size, run.font.name = Pt(22), "方正小标宋简体"
+    run._element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), "方正小标宋简体")
+    doc.add_paragraph(content.number).alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    doc.add_paragraph(f"{content.recipient}：")
+    for text in [*content.paragraphs, *([content.remedies] if content.remedies else [])]:
+        paragraph = doc.add_paragraph(text)
+        paragraph.paragraph_format.first_line_indent = Pt(32)
+    for text in (_("%(body)s（盖章）") % {"body": content.body_name}, _cn(content.date)):
+        doc.add_paragraph(text).alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    out = io.BytesIO()
+    doc.save(out)
+    return out.getvalue()
+
+
+def render_pdf(content: LetterContent) -> bytes:
+    from weasyprint import HTML
+
+    html = render_to_string("cases/letter.html", {"letter": content, "date": _cn(content.date)})
+    return bytes(HTML(string=html).write_pdf())
+
+
+def digest(*files: bytes) -> str:
+    h = hashlib.sha256()
+    for data in files:
+        h.update(hashlib.sha256(data).digest())
+    return h.hexdigest()
+
+
+@transaction.atomic
+def send(actor: Actor, event: CaseEvent, *, dispatched_on: dt.date) -> Letter:
+    """Store the letter as sent (both files and their checksum); it is never re-rendered afterwards."""
+    if event.kind not in LETTER_EVENTS:
+        raise ValueError(f"no letter for {event.kind}")
+    if hasattr(event, "letter"):
+        raise ValueError("this letter was already sent")
+    content = compose(event)
+    docx, pdf = render_docx(content), render_pdf(content)
+    name = f"{event.request_id}-{event.pk}-{event.kind}"
+    letter = Letter(
+        request=event.request,
+        event=event,
+        sent_at=timezone.now(),
+        dispatched_on=dispatched_on,
+        checksum=digest(docx, pdf),
+    )
+    letter.docx.save(f"{name}.docx", ContentFile(docx), save=False)
+    letter.pdf.save(f"{name}.pdf", ContentFile(pdf), save=False)
+    letter.full_clean()
+    letter.save()
+    record(
+        actor,
+        "letter.send",
+        letter,
+        after={
+            "event": event.pk,
+            "kind": event.kind,
+            "dispatched_on": dispatched_on.isoformat(),
+            "checksum": letter.checksum,
+        },
+    )
+    return letter
+
+
+@transaction.atomic
+def record_delivery(actor: Actor, letter: Letter, *, delivered_on: dt.date) -> Letter:
+    letter = Letter.objects.select_for_update().get(pk=letter.pk)
+    before = {"delivered_on": letter.delivered_on.isoformat() if letter.delivered_on else None}
+    letter.delivered_on = delivered_on
+    letter.full_clean()
+    letter.save(update_fields=["delivered_on"])
+    record(actor, "letter.delivered", letter, before=before, after={"delivered_on": delivered_on.isoformat()})
+    return letter
+
+
+def period_from_delivery(letter: Letter) -> tuple[str, dt.date] | None:
+    """Periods that run from delivery: the third party's reply (2019 art 32) and payment of a fee."""
+    if letter.delivered_on is None:
+        return None
+    calendar = get_calendar()
+    if letter.event.kind == K.CONSULTATION_STARTED:
+        return _("第三方答复期限"), calendar.add_working_days(letter.delivered_on, 15)
+    if letter.event.kind == K.FEE_NOTIFIED:
+        return _("缴费期限"), calendar.add_working_days(letter.delivered_on, 20)
+    return None
