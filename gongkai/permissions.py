@@ -78,5 +78,18 @@ def can_handle_case(user: User, org: Organisation) -> bool:
     return can_edit_report(user, org)
 
 
+def can_supervise(user: User, org: Organisation) -> bool:
+    """督办: a supervisor whose supervised subtree contains the body (or a superuser)."""
+    if _is_superuser(user):
+        return True
+    profile = _profile(user)
+    return (
+        profile is not None
+        and profile.role == Role.SUPERVISOR
+        and profile.supervises is not None
+        and org.path.startswith(profile.supervises.path)
+    )
+
+
 def is_staff_member(user: User) -> bool:
     return _is_superuser(user) or _profile(user) is not None

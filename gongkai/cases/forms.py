@@ -86,3 +86,18 @@ class InboxFilter(forms.Form):
     ]
     view = forms.ChoiceField(choices=VIEWS, required=False, label=_("范围"))
     outcome = forms.ChoiceField(choices=[("", "—"), *outcomes.CHOICES], required=False, label=_("办理结果"))
+
+
+class BodyForm(DateForm):
+    to_body: forms.ModelChoiceField[Organisation] = forms.ModelChoiceField(
+        queryset=Organisation.objects.filter(valid_to__isnull=True).order_by("path"), label=_("交由机关")
+    )
+
+
+class TransferForm(BodyForm):
+    reason = forms.CharField(label=_("转办理由"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class SuperviseForm(DateForm):
+    comment = forms.CharField(label=_("督办意见"), widget=forms.Textarea(attrs={"rows": 3}))
+    until = forms.DateField(label=_("办结期限"))

@@ -108,6 +108,8 @@ class RegimeCode(models.TextChoices):
 class CaseState(models.TextChoices):
     """Where a case stands (2019 Regulations arts 30-37). Overdue is never a state: it comes from dates."""
 
+    ASSIGNING = "assigning", _("待分办")
+    AWAITING_SIGNATURE = "awaiting_signature", _("待签收")
     RECEIVED = "received", _("办理中")
     AWAITING_SUPPLEMENT = "awaiting_supplement", _("待补正")
     CONSULTING = "consulting", _("征求意见中")
@@ -118,7 +120,14 @@ class CaseState(models.TextChoices):
 
 
 OPEN_STATES = frozenset(
-    {CaseState.RECEIVED, CaseState.AWAITING_SUPPLEMENT, CaseState.CONSULTING, CaseState.AWAITING_FEE}
+    {
+        CaseState.ASSIGNING,
+        CaseState.AWAITING_SIGNATURE,
+        CaseState.RECEIVED,
+        CaseState.AWAITING_SUPPLEMENT,
+        CaseState.CONSULTING,
+        CaseState.AWAITING_FEE,
+    }
 )
 TERMINAL_STATES = frozenset({CaseState.ANSWERED, CaseState.CLOSED, CaseState.ABANDONED})
 
@@ -203,6 +212,7 @@ class InformationRequest(models.Model):
     delivery_method = models.CharField(
         _("获取方式"), max_length=12, choices=DeliveryMethod.choices, blank=True
     )
+    supervised_until = models.DateField(_("督办期限"), null=True, blank=True, db_index=True)
     tracking_code = models.CharField(
         _("查询编号"), max_length=20, unique=True, null=True, blank=True, editable=False
     )
@@ -281,6 +291,11 @@ class CaseEventKind(models.TextChoices):
     ANSWERED = "answered", _("作出答复")
     CLOSED = "closed", _("办结")
     REOPENED = "reopened", _("重新办理")
+    ASSIGNED = "assigned", _("分办")
+    SIGNED_FOR = "signed_for", _("签收")
+    RETURNED = "returned", _("退回")
+    TRANSFERRED = "transferred", _("转办")
+    SUPERVISED = "supervised", _("督办")
 
 
 class CaseEventQuerySet(models.QuerySet["CaseEvent"]):

@@ -122,6 +122,7 @@ def register(
     applicant_kind: str = "",
     provision_form: str = "",
     delivery_method: str = "",
+    route: bool = False,
 ) -> InformationRequest:
     """Register a request (staff intake or the online form): receipt date and regime by art 31 / the date.
     The applicant's kind is its Table 3 column; ``applicant_kind`` alone serves anonymous historical entry."""
@@ -145,7 +146,7 @@ def register(
         _locked(req),
         CaseEventKind.REGISTERED,
         req.receipt_date,
-        S.RECEIVED,
+        S.ASSIGNING if route else S.RECEIVED,
         legal_basis=_regime_article(req, "31"),
         data={"received": str(received)},
     )
@@ -397,3 +398,116 @@ def refresh_open_cases(actor: Actor = "system") -> int:
             batch_size=changed,
         )
     return changed
+
+
+# Routing and supervision ---------------------------------------------------------------------------------
+# An application to a government (its portal) is distributed by its office to the body responsible (分办); that
+# body signs for it (签收) or returns it with a reason (退回); a body may pass a case on to another (转办). The
+# receipt date never changes: the clock runs from the government's receipt throughout.
+
+
+def _other_body(req: InformationRequest, to_body: Organisation) -> None:
+    if to_body.pk == req.body_id:
+        raise ValidationError({"to_body": _("请选择另一个机关")})
+    if not to_body.is_valid_on(timezone.localdate()):
+        raise ValidationError({"to_body": _("%(body)s已撤销") % {"body": to_body.name}})
+
+
+def _move_to(to_body: Organisation) -> Callable[[InformationRequest], None]:
+    def move(r: InformationRequest) -> None:
+        r.body = to_body
+
+    return move
+
+
+@transaction.atomic
+def assign(
+    actor: Actor, req: InformationRequest, *, on: dt.date, to_body: Organisation
+) -> InformationRequest:
+    req = _locked(req)
+    _require_state(req, {S.ASSIGNING}, _("分办"))
+    _other_body(req, to_body)
+    data = {
+        "from_body": req.body_id,
+        "from_name": req.body.name,
+        "to_body": to_body.pk,
+        "to_name": to_body.name,
+    }
+    return _step(
+        actor, req, CaseEventKind.ASSIGNED, on, S.AWAITING_SIGNATURE, data=data, mutate=_move_to(to_body)
+    )
+
+
+@transaction.atomic
+def sign_for(actor: Actor, req: InformationRequest, *, on: dt.date) -> InformationRequest:
+    req = _locked(req)
+    _require_state(req, {S.AWAITING_SIGNATURE}, _("签收"))
+    return _step(actor, req, CaseEventKind.SIGNED_FOR, on, S.RECEIVED)
+
+
+@transaction.atomic
+def return_case(actor: Actor, req: InformationRequest, *, on: dt.date, reason: str) -> InformationRequest:
+    """Send a case back to the body that assigned or transferred it, with the reason."""
+    req = _locked(req)
+    _require_state(req, {S.AWAITING_SIGNATURE}, _("退回"))
+    if not reason.strip():
+        raise ValidationError({"reason": _("请填写退回理由")})
+    last = req.events.filter(kind__in=[CaseEventKind.ASSIGNED, CaseEventKind.TRANSFERRED]).latest("at", "id")
+    back_to = Organisation.objects.get(pk=last.data["from_body"])
+    to_state = S.ASSIGNING if last.kind == CaseEventKind.ASSIGNED else S.RECEIVED
+    return _step(
+        actor,
+        req,
+        CaseEventKind.RETURNED,
+        on,
+        to_state,
+        mutate=_move_to(back_to),
+        data={"reason": reason, "from_name": req.body.name, "to_name": back_to.name},
+    )
+
+
+@transaction.atomic
+def transfer(
+    actor: Actor, req: InformationRequest, *, on: dt.date, to_body: Organisation, reason: str
+) -> InformationRequest:
+    """Pass a case to the body that holds the information (转办), keeping the receipt date and history."""
+    req = _locked(req)
+    _require_state(req, {S.RECEIVED}, _("转办"))
+    _other_body(req, to_body)
+    data = {
+        "from_body": req.body_id,
+        "from_name": req.body.name,
+        "to_body": to_body.pk,
+        "to_name": to_body.name,
+        "reason": reason,
+    }
+    return _step(
+        actor, req, CaseEventKind.TRANSFERRED, on, S.AWAITING_SIGNATURE, data=data, mutate=_move_to(to_body)
+    )
+
+
+@transaction.atomic
+def supervise(
+    actor: AbstractBaseUser, req: InformationRequest, *, on: dt.date, comment: str, until: dt.date
+) -> InformationRequest:
+    """督办: the supervising office puts an open case under supervision with a comment and a date."""
+    req = _locked(req)
+    _require_state(req, OPEN_STATES, _("督办"))
+    if not permissions.can_supervise(actor, req.body):
+        raise PermissionDenied(_("只有对该机关有监督职责的人员可以督办"))
+    if not comment.strip():
+        raise ValidationError({"comment": _("请填写督办意见")})
+    _require_not_before(until, on, _("督办期限"))
+
+    def mark(r: InformationRequest) -> None:
+        r.supervised_until = until
+
+    return _step(
+        actor,
+        req,
+        CaseEventKind.SUPERVISED,
+        on,
+        req.state,
+        mutate=mark,
+        data={"comment": comment, "until": until.isoformat()},
+    )

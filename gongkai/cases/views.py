@@ -46,6 +46,13 @@ class Action:
     form: type[djforms.Form]
     states: frozenset[str]
     run: Callable[[Any, InformationRequest, dict[str, Any]], InformationRequest]
+    by_supervisor: bool = False  # 督办 is done by the supervising office, every other step by the body
+
+
+def may_run(user: Any, action: Action, req: InformationRequest) -> bool:
+    if action.by_supervisor:
+        return permissions.can_supervise(user, req.body)
+    return permissions.can_handle_case(user, req.body)
 
 
 ACTIONS: dict[str, Action] = {
@@ -93,6 +100,37 @@ ACTIONS: dict[str, Action] = {
         frozenset({S.AWAITING_SUPPLEMENT, S.AWAITING_FEE}),
         lambda u, r, d: transitions.abandon(u, r, on=d["on"], reason=d["reason"]),
     ),
+    "assign": Action(
+        gettext_lazy("分办"),
+        forms.BodyForm,
+        frozenset({S.ASSIGNING}),
+        lambda u, r, d: transitions.assign(u, r, on=d["on"], to_body=d["to_body"]),
+    ),
+    "sign_for": Action(
+        gettext_lazy("签收"),
+        forms.DateForm,
+        frozenset({S.AWAITING_SIGNATURE}),
+        lambda u, r, d: transitions.sign_for(u, r, on=d["on"]),
+    ),
+    "return_case": Action(
+        gettext_lazy("退回"),
+        forms.ReasonForm,
+        frozenset({S.AWAITING_SIGNATURE}),
+        lambda u, r, d: transitions.return_case(u, r, on=d["on"], reason=d["reason"]),
+    ),
+    "transfer": Action(
+        gettext_lazy("转办"),
+        forms.TransferForm,
+        frozenset({S.RECEIVED}),
+        lambda u, r, d: transitions.transfer(u, r, on=d["on"], to_body=d["to_body"], reason=d["reason"]),
+    ),
+    "supervise": Action(
+        gettext_lazy("督办"),
+        forms.SuperviseForm,
+        OPEN_STATES,
+        lambda u, r, d: transitions.supervise(u, r, on=d["on"], comment=d["comment"], until=d["until"]),
+        by_supervisor=True,
+    ),
     "close": Action(
         gettext_lazy("办结"),
         forms.DateForm,
@@ -132,6 +170,8 @@ def _filtered(qs: Any, view: str, outcome: str, today: dt.date) -> Any:
         "due_soon": lambda: open_cases.filter(applicable_due__gte=today, applicable_due__lte=soon),
         "overdue": lambda: open_cases.filter(applicable_due__lt=today),
         "paused": lambda: qs.filter(state__in=[S.CONSULTING, S.AWAITING_FEE, S.AWAITING_SUPPLEMENT]),
+        "supervised": lambda: open_cases.filter(supervised_until__isnull=False),
+        "to_sign": lambda: qs.filter(state__in=[S.ASSIGNING, S.AWAITING_SIGNATURE]),
         "answered": lambda: qs.filter(state__in=TERMINAL_STATES),
         "all": lambda: qs,
     }
@@ -211,9 +251,10 @@ def case(request: HttpRequest, pk: int) -> HttpResponse:
     revealed: dict[str, str] | None = None
     reveal_form = forms.RevealForm()
     if request.method == "POST":
-        if not can_handle:
-            raise PermissionDenied
         name = request.POST.get("action", "")
+        allowed = may_run(request.user, ACTIONS[name], req) if name in ACTIONS else can_handle
+        if not allowed:
+            raise PermissionDenied
         if name == "reveal" and req.applicant is not None:
             reveal_form = forms.RevealForm(request.POST)
             if reveal_form.is_valid():
@@ -225,15 +266,11 @@ def case(request: HttpRequest, pk: int) -> HttpResponse:
             bound[name] = result
         else:
             raise Http404(_("没有这项操作"))
-    actions = (
-        [
-            (name, a.label, bound.get(name) or _form(name, req))
-            for name, a in ACTIONS.items()
-            if req.state in a.states
-        ]
-        if can_handle
-        else []
-    )
+    actions = [
+        (name, a.label, bound.get(name) or _form(name, req))
+        for name, a in ACTIONS.items()
+        if req.state in a.states and may_run(request.user, a, req)
+    ]
     context = {
         "case": req,
         "fee_hint": _fee_hint(req),

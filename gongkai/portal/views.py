@@ -14,7 +14,7 @@ from gongkai.cases import transitions
 from gongkai.cases.applicants import create_applicant
 from gongkai.cases.models import CaseEventKind
 from gongkai.cases.tracking import issue_tracking, lookup
-from gongkai.organisations.models import Organisation
+from gongkai.organisations.models import Organisation, OrgKind
 from gongkai.portal.forms import ApplicationForm, TrackForm
 from gongkai.reports.models import ReportPublication
 
@@ -104,6 +104,8 @@ def apply(request: HttpRequest) -> HttpResponse:
                     applicant=applicant,
                     provision_form=data["provision_form"],
                     delivery_method=data["delivery_method"],
+                    # Addressed to a government: its office distributes it to the body responsible (分办).
+                    route=data["body"].kind in {OrgKind.GOVERNMENT, OrgKind.COUNTY},
                 )
                 code, secret = issue_tracking(APPLICANT, req)
         except ValidationError as exc:
