@@ -4,6 +4,7 @@ Actions are dispatched through the explicit ``ACTIONS`` table, never by name loo
 from __future__ import annotations
 
 import datetime as dt
+import io
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -390,3 +391,53 @@ def letter_action(request: HttpRequest, pk: int, event_pk: int, what: str) -> Ht
     else:
         raise Http404
     return redirect("cases:case", pk=pk)
+
+
+EXPORT_COLUMNS: tuple[tuple[Any, Callable[[Any], Any]], ...] = (
+    (gettext_lazy("收到申请日期"), lambda c: c.receipt_date),
+    (gettext_lazy("申请内容"), lambda c: c.subject),
+    (gettext_lazy("办理机关"), lambda c: c.body.name),
+    (gettext_lazy("申请人"), lambda c: c.applicant.name if c.applicant else ""),
+    (gettext_lazy("证件号码"), lambda c: c.applicant.id_number_masked if c.applicant else ""),
+    (gettext_lazy("联系电话"), lambda c: c.applicant.phone_masked if c.applicant else ""),
+    (gettext_lazy("申请人类别"), lambda c: str(c.get_applicant_kind_display())),
+    (gettext_lazy("申请方式"), lambda c: str(c.get_channel_display())),
+    (gettext_lazy("状态"), lambda c: str(c.get_state_display())),
+    (gettext_lazy("答复期限"), lambda c: c.applicable_due),
+    (gettext_lazy("期限暂定"), lambda c: "是" if c.provisional else ""),
+    (gettext_lazy("办理结果"), lambda c: str(c.get_outcome_display()) if c.outcome else ""),
+    (gettext_lazy("答复日期"), lambda c: c.answered_on),
+)
+
+
+@login_required
+def export_xlsx(request: HttpRequest) -> HttpResponse:
+    """The inbox list as XLSX, with the same filters; identifiers masked as everywhere else."""
+    from openpyxl import Workbook
+
+    if not permissions.is_staff_member(request.user):
+        raise PermissionDenied
+    view = request.GET.get("view", "open")
+    outcome = request.GET.get("outcome", "")
+    cases = _filtered(_visible_cases(request), view, outcome, timezone.localdate()).order_by(
+        "applicable_due", "id"
+    )
+    book = Workbook()
+    sheet = book.active
+    sheet.title = str(_("依申请公开案件"))
+    sheet.append([str(label) for label, _get in EXPORT_COLUMNS])
+    for req in cases.iterator(chunk_size=500):
+        sheet.append([get(req) for _label, get in EXPORT_COLUMNS])
+    for column, width in zip(
+        "ABCDEFGHIJKLM", (12, 40, 24, 12, 22, 14, 10, 8, 10, 12, 8, 30, 12), strict=True
+    ):
+        sheet.column_dimensions[column].width = width
+    out = io.BytesIO()
+    book.save(out)
+    response = HttpResponse(
+        out.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = (
+        f'attachment; filename="cases-{view}-{timezone.localdate():%Y%m%d}.xlsx"'
+    )
+    return response

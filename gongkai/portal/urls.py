@@ -11,5 +11,6 @@ urlpatterns = [
     path("reports/<str:org_code>/<int:year>/", views.report, name="report"),
     path("apply/", views.apply, name="apply"),
     path("apply/receipt/", views.receipt, name="receipt"),
+    path("apply/print/", views.print_form, name="print_form"),
     path("track/", views.track, name="track"),
 ]

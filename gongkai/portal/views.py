@@ -137,3 +137,8 @@ def track(request: HttpRequest) -> HttpResponse:
             form.add_error(None, _("查询编号或查询码不正确"))
     events = case.events.filter(kind__in=PUBLIC_EVENTS).order_by("at", "id") if case else []
     return render(request, "portal/track.html", {"form": form, "case": case, "events": events})
+
+
+def print_form(request: HttpRequest) -> HttpResponse:
+    """A blank application form (政府信息公开申请表) to print for in-person and postal applications."""
+    return render(request, "portal/print_form.html", {"form": ApplicationForm()})

@@ -160,3 +160,26 @@ def test_inbox_filters_and_access(tree: Tree, personas: Personas) -> None:
     assert supervisor.post(f"/staff/cases/{police_case.pk}/", {"action": "close"}).status_code == 403
     assert login(personas.outsider).get("/staff/cases/").status_code == 403
     del overdue, soon
+
+
+def test_inbox_exports_to_xlsx_with_masked_identifiers(tree: Tree, personas: Personas) -> None:
+    import io
+
+    from openpyxl import load_workbook
+
+    client = login(personas.clerk)
+    client.post("/staff/cases/new/", intake_data(tree))
+    response = client.get("/staff/cases/export.xlsx?view=all")
+    assert response.status_code == 200 and response["Content-Type"].startswith(
+        "application/vnd.openxmlformats"
+    )
+    rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+    assert rows[0][:3] == ("收到申请日期", "申请内容", "办理机关") and len(rows) == 2
+    assert "110***********002X" in rows[1] and "138****5678" in rows[1]
+    assert "11010519491231002X" not in str(rows) and "13812345678" not in str(rows)
+    assert login(personas.outsider).get("/staff/cases/export.xlsx").status_code == 403
+
+
+def test_printable_application_form(db: None) -> None:
+    page = Client().get("/apply/print/").content.decode()
+    assert "政府信息公开申请表" in page and "□ 纸质" in page and "第二十九条" in page
