@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "gongkai.demo",
     "gongkai.portal",
     "gongkai.api",
+    "gongkai.notifications",
 ]
 
 MIDDLEWARE = [
@@ -139,6 +140,14 @@ GONGKAI_FIELD_KEY = env_str("GONGKAI_FIELD_KEY", "")
 # Whether the reply clock stops while a fee notice is unpaid (statutory-reference §4: unconfirmed;
 # default on).
 GONGKAI_FEE_WAIT_PAUSES = env_bool("GONGKAI_FEE_WAIT_PAUSES", True)
+
+# Notifications: gateways by dotted path (the default writes to <data dir>/outbox/*.jsonl); quiet hours
+# (HH:MM-HH:MM, Asia/Shanghai) hold staff messages until they end; applicants' messages are not held.
+GONGKAI_EMAIL_GATEWAY = env_str("GONGKAI_EMAIL_GATEWAY", "gongkai.notifications.gateways.FileGateway")
+GONGKAI_SMS_GATEWAY = env_str("GONGKAI_SMS_GATEWAY", "gongkai.notifications.gateways.FileGateway")
+GONGKAI_STAFF_QUIET_HOURS = env_str("GONGKAI_STAFF_QUIET_HOURS", "21:00-08:00")
+DEFAULT_FROM_EMAIL = env_str("GONGKAI_FROM_EMAIL", "gongkai@localhost")
+EMAIL_HOST = env_str("GONGKAI_EMAIL_HOST", "localhost")
 
 # Index numbers (statutory-reference §5): the deployment's default rendering template; bodies may override it.
 GONGKAI_INDEX_TEMPLATE = env_str("GONGKAI_INDEX_TEMPLATE", "{code}/{year}-{serial:05d}")

@@ -103,7 +103,28 @@ def _step(
         after=snapshot(req) | {"explanation": deadline.explanation},
         summary=str(CaseEventKind(kind).label),
     )
+    _notify_on_commit(req.pk, kind)
     return req
+
+
+APPLICANT_NOTICES = {CaseEventKind.REGISTERED: "case_registered", CaseEventKind.ANSWERED: "case_answered"}
+
+
+def _notify_on_commit(pk: int, kind: str) -> None:
+    """Messages go out only once the step is committed (never for a step that was rolled back)."""
+    if kind not in APPLICANT_NOTICES and kind != CaseEventKind.SUPERVISED:
+        return
+
+    def send() -> None:
+        from gongkai.notifications import service
+
+        req = InformationRequest.objects.select_related("body", "applicant").get(pk=pk)
+        if kind == CaseEventKind.SUPERVISED:
+            service.notify_staff(req, "case_supervised", timezone.localdate())
+        else:
+            service.notify_applicant(req, APPLICANT_NOTICES[CaseEventKind(kind)])
+
+    transaction.on_commit(send)
 
 
 def _locked(req: InformationRequest) -> InformationRequest:
