@@ -101,3 +101,22 @@ class TransferForm(BodyForm):
 class SuperviseForm(DateForm):
     comment = forms.CharField(label=_("督办意见"), widget=forms.Textarea(attrs={"rows": 3}))
     until = forms.DateField(label=_("办结期限"))
+
+
+class RemedyFileForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("类型"),
+        choices=[
+            ("review", _("行政复议")),
+            ("direct", _("行政诉讼（未经复议）")),
+            ("after_review", _("行政诉讼（复议后起诉）")),
+        ],
+    )
+    filed_on = forms.DateField(label=_("立案日期"))
+
+
+class RemedyDecideForm(forms.Form):
+    outcome = forms.ChoiceField(
+        label=_("结果"), choices=[("upheld", _("维持")), ("corrected", _("纠正")), ("other", _("其他结果"))]
+    )
+    decided_on = forms.DateField(label=_("决定（判决）日期"))

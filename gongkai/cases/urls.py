@@ -10,6 +10,7 @@ urlpatterns = [
     path("new/", views.intake, name="intake"),
     path("export.xlsx", views.export_xlsx, name="export"),
     path("<int:pk>/", views.case, name="case"),
+    path("<int:pk>/remedies/<str:what>", views.remedy_action, name="remedy_action"),
     path("<int:pk>/letters/<int:event_pk>.<str:fmt>", views.letter_file, name="letter_file"),
     path("<int:pk>/letters/<int:event_pk>/<str:what>", views.letter_action, name="letter_action"),
 ]

@@ -24,16 +24,18 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from gongkai import permissions
-from gongkai.cases import forms, letters, transitions
+from gongkai.cases import forms, letters, remedies, transitions
 from gongkai.cases.applicants import create_applicant, reveal
 from gongkai.cases.clock import deadline_for
 from gongkai.cases.fees import FEES_FROM, fee_by_count, nth_request_in_month
 from gongkai.cases.models import (
     OPEN_STATES,
     TERMINAL_STATES,
+    AdministrativeReview,
     CaseEvent,
     CaseState,
     InformationRequest,
+    Lawsuit,
     Letter,
 )
 from gongkai.workdays.calendar import get_calendar
@@ -278,6 +280,10 @@ def case(request: HttpRequest, pk: int) -> HttpResponse:
         "deadline": deadline_for(req),
         "events": req.events.order_by("at", "id"),
         "letters": _letters(req),
+        "reviews": req.reviews.order_by("filed_on"),
+        "lawsuits": req.lawsuits.order_by("filed_on"),
+        "remedy_form": forms.RemedyFileForm(initial={"filed_on": timezone.localdate()}),
+        "decide_form": forms.RemedyDecideForm(initial={"decided_on": timezone.localdate()}),
         "actions": actions,
         "can_handle": can_handle,
         "reveal_form": reveal_form,
@@ -441,3 +447,49 @@ def export_xlsx(request: HttpRequest) -> HttpResponse:
         f'attachment; filename="cases-{view}-{timezone.localdate():%Y%m%d}.xlsx"'
     )
     return response
+
+
+@login_required
+@require_POST
+def remedy_action(request: HttpRequest, pk: int, what: str) -> HttpResponse:
+    """File a review or lawsuit against the case, or record a decision (``what``: file, review-<id>, lawsuit-<id>)."""
+    req = _case_for(request, pk)
+    if not permissions.can_handle_case(request.user, req.body):
+        raise PermissionDenied
+    try:
+        if what == "file":
+            form = forms.RemedyFileForm(request.POST)
+            if not form.is_valid():
+                raise ValidationError(form.errors)
+            data = form.cleaned_data
+            if data["kind"] == "review":
+                remedies.file_review(request.user, req, filed_on=data["filed_on"])
+            else:
+                remedies.file_lawsuit(
+                    request.user, req, filed_on=data["filed_on"], after_review=data["kind"] == "after_review"
+                )
+        else:
+            model_name, _sep, remedy_pk = what.partition("-")
+            models_by_name: dict[str, type[AdministrativeReview] | type[Lawsuit]] = {
+                "review": AdministrativeReview,
+                "lawsuit": Lawsuit,
+            }
+            if model_name not in models_by_name or not remedy_pk.isdigit():
+                raise Http404
+            remedy = models_by_name[model_name].objects.filter(pk=int(remedy_pk), request=req).first()
+            if remedy is None:
+                raise Http404
+            decision = forms.RemedyDecideForm(request.POST)
+            if not decision.is_valid():
+                raise ValidationError(decision.errors)
+            remedies.decide(
+                request.user,
+                remedy,
+                outcome=decision.cleaned_data["outcome"],
+                decided_on=decision.cleaned_data["decided_on"],
+            )
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    else:
+        messages.success(request, _("已登记。"))
+    return redirect("cases:case", pk=pk)
