@@ -29,7 +29,7 @@ from gongkai.cases.clock import deadline_for
 from gongkai.cases.deadlines import DeadlineInputError, compute_deadline
 from gongkai.cases.models import OPEN_STATES, CaseEvent, InformationRequest
 from gongkai.cases.tracking import lookup
-from gongkai.cases.views import ACTIONS, _filtered, _form, _visible_cases, may_run
+from gongkai.cases.views import ACTIONS, _filtered, _form, _visible_cases, action_data, may_run
 from gongkai.portal.views import PUBLIC_EVENTS
 
 _PAUSES: Any = Query([])  # type: ignore[type-arg]  # repeatable ?pause=START:END
@@ -96,7 +96,11 @@ def list_cases(
 @api.get("/cases/{pk}", response=CaseDetailOut, auth=django_auth, tags=["cases"])
 def get_case(request: HttpRequest, pk: int) -> dict[str, Any]:
     req = _visible_case(request, pk)
-    allowed = [n for n, a in ACTIONS.items() if req.state in a.states and may_run(request.user, a, req)]
+    allowed = [
+        n
+        for n, a in ACTIONS.items()
+        if req.state in a.states and a.applies(req) and may_run(request.user, a, req)
+    ]
     return _case(req) | {
         "explanation": list(deadline_for(req).explanation),
         "events": [_event(e) for e in req.events.order_by("at", "id")],
@@ -124,7 +128,7 @@ def run_action(request: HttpRequest, pk: int, name: str, payload: ActionIn) -> A
             400, {"detail": "invalid input", "errors": {k: list(v) for k, v in form.errors.items()}}
         )
     try:
-        ACTIONS[name].run(request.user, req, form.cleaned_data)
+        ACTIONS[name].run(request.user, req, action_data(form))
     except transitions.IllegalTransition as exc:
         return Status(409, {"detail": str(exc)})
     except ValidationError as exc:

@@ -120,3 +120,23 @@ class RemedyDecideForm(forms.Form):
         label=_("结果"), choices=[("upheld", _("维持")), ("corrected", _("纠正")), ("other", _("其他结果"))]
     )
     decided_on = forms.DateField(label=_("决定（判决）日期"))
+
+
+class ItemsForm(DateForm):
+    descriptions = forms.CharField(label=_("申请事项（每行一项）"), widget=forms.Textarea(attrs={"rows": 4}))
+
+
+class ItemAnswerForm(DateForm):
+    """One outcome per item of a multi-item application."""
+
+    def __init__(self, *args: Any, req: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choices = [(o.code, o.label) for o in outcomes.OUTCOMES if o.regime == req.regime]
+        self.items = list(req.items.order_by("position"))
+        for item in self.items:
+            self.fields[f"item_{item.pk}"] = forms.ChoiceField(
+                label=f"{item.position}. {item.description}", choices=choices
+            )
+
+    def item_outcomes(self) -> dict[int, str]:
+        return {item.pk: self.cleaned_data[f"item_{item.pk}"] for item in self.items}

@@ -278,6 +278,25 @@ class InformationRequest(models.Model):
         return day > self.applicable_due_date
 
 
+class RequestItem(models.Model):
+    """One item of a multi-item application, with its own outcome; the request's Table 3 row follows
+    ``outcomes.combined_outcome``."""
+
+    request = models.ForeignKey(InformationRequest, on_delete=models.CASCADE, related_name="items")
+    position = models.PositiveSmallIntegerField(_("序号"))
+    description = models.CharField(_("申请事项"), max_length=300)
+    outcome = models.CharField(_("办理结果"), max_length=40, choices=outcomes.CHOICES, blank=True)
+
+    class Meta:
+        verbose_name = _("申请事项")
+        verbose_name_plural = _("申请事项")
+        ordering = ["request", "position"]
+        constraints = [models.UniqueConstraint(fields=["request", "position"], name="item_position_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.position}. {self.description}"
+
+
 class CaseEventKind(models.TextChoices):
     REGISTERED = "registered", _("登记受理")
     SUPPLEMENT_REQUESTED = "supplement_requested", _("告知补正")

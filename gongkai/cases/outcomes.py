@@ -192,3 +192,31 @@ CHOICES: list[tuple[str, str | Promise]] = [(o.code, o.label) for o in OUTCOMES]
 
 def codes_for_regime(regime: str) -> list[str]:
     return [o.code for o in OUTCOMES if o.regime == regime]
+
+
+DISCLOSING = frozenset({"2008.already_public", "2008.disclosed", "2019.already_public", "2019.disclosed"})
+PARTLY = frozenset({"2008.partly_disclosed", "2019.partly_disclosed"})
+
+
+def combined_outcome(item_outcomes: list[str]) -> str:
+    """The request's outcome from its items' (documented precedence, docs/cases.md):
+
+    1. all items alike → that outcome;
+    2. any item partly disclosed, or some disclosed and some not → partly disclosed (Table 3 （二）: "区分处理的，
+       只计这一情形，不计其他情形");
+    3. otherwise (every item withheld, for different reasons) → the first of them in the order of the Table 3
+       rows (不予公开 before 无法提供 before 不予处理 before 其他处理).
+    """
+    if not item_outcomes:
+        raise ValueError("no items")
+    distinct = set(item_outcomes)
+    if len(distinct) == 1:
+        return item_outcomes[0]
+    regime = BY_CODE[item_outcomes[0]].regime
+    partly = f"{regime}.partly_disclosed"
+    if distinct & PARTLY or (distinct & DISCLOSING and distinct - DISCLOSING):
+        return partly
+    if distinct <= DISCLOSING:
+        return f"{regime}.disclosed"
+    order = [o.code for o in OUTCOMES]
+    return min(distinct, key=order.index)

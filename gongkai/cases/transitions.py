@@ -30,6 +30,7 @@ from gongkai.cases.models import (
     CaseEventKind,
     CaseState,
     InformationRequest,
+    RequestItem,
 )
 from gongkai.cases.regimes import get_regime
 from gongkai.organisations.models import Organisation
@@ -344,6 +345,8 @@ def answer(actor: Actor, req: InformationRequest, *, on: dt.date, outcome: str) 
     """The written answer (2019 arts 36-39; 2008 art 21): the outcome must belong to the case's regime."""
     req = _locked(req)
     _require_state(req, ANSWERABLE, _("作出答复"))
+    if req.items.exists():
+        raise IllegalTransition(_("该申请已拆分为多个事项，请逐项答复"))
     known = outcomes.BY_CODE.get(outcome)
     if known is None or known.regime != req.regime:
         raise ValidationError(
@@ -531,4 +534,76 @@ def supervise(
         req.state,
         mutate=mark,
         data={"comment": comment, "until": until.isoformat()},
+    )
+
+
+# Multi-item applications ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def add_items(actor: Actor, req: InformationRequest, descriptions: list[str]) -> list[RequestItem]:
+    """Split an open application into items (e.g. a multi-item application split under the fee rules)."""
+    req = _locked(req)
+    _require_state(req, OPEN_STATES, _("拆分申请事项"))
+    cleaned = [d.strip() for d in descriptions if d.strip()]
+    if len(cleaned) < 2:
+        raise ValidationError({"descriptions": _("至少两个事项才需要拆分")})
+    if req.items.exists():
+        raise IllegalTransition(_("该申请已拆分为多个事项"))
+    items = RequestItem.objects.bulk_create(
+        [RequestItem(request=req, position=n, description=d[:300]) for n, d in enumerate(cleaned, start=1)]
+    )
+    record(actor, "case.items_added", req, after={"items": cleaned}, batch_size=len(items))
+    return items
+
+
+@transaction.atomic
+def answer_items(
+    actor: Actor, req: InformationRequest, *, on: dt.date, item_outcomes: dict[int, str]
+) -> InformationRequest:
+    """Answer every item; the request's outcome (its Table 3 row) follows ``outcomes.combined_outcome``."""
+    req = _locked(req)
+    _require_state(req, ANSWERABLE, _("作出答复"))
+    items = list(req.items.order_by("position"))
+    if not items:
+        raise IllegalTransition(_("该申请没有拆分事项，请直接答复"))
+    missing = [i.position for i in items if i.pk not in item_outcomes]
+    wrong = [
+        i.position
+        for i in items
+        if i.pk in item_outcomes
+        and (
+            outcomes.BY_CODE.get(item_outcomes[i.pk]) is None
+            or outcomes.BY_CODE[item_outcomes[i.pk]].regime != req.regime
+        )
+    ]
+    if missing or wrong:
+        raise ValidationError(
+            {
+                "item_outcomes": _("第%(n)s项的办理结果缺失或不属于该申请适用的条例")
+                % {"n": "、".join(str(p) for p in missing + wrong)}
+            }
+        )
+    _require_not_before(on, req.received_on, _("答复"))
+    for item in items:
+        item.outcome = item_outcomes[item.pk]
+    RequestItem.objects.bulk_update(items, ["outcome"])
+    combined = outcomes.combined_outcome([i.outcome for i in items])
+
+    def settle(r: InformationRequest) -> None:
+        r.outcome, r.answered_on = combined, on
+
+    return _step(
+        actor,
+        req,
+        CaseEventKind.ANSWERED,
+        on,
+        S.ANSWERED,
+        mutate=settle,
+        legal_basis=_regime_article(req, "36" if req.regime == "2019" else "21"),
+        data={
+            "outcome": combined,
+            "items": {str(i.position): i.outcome for i in items},
+            "overdue": on > (req.extended_due_date or req.due_date),
+        },
     )

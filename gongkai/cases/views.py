@@ -50,6 +50,28 @@ class Action:
     states: frozenset[str]
     run: Callable[[Any, InformationRequest, dict[str, Any]], InformationRequest]
     by_supervisor: bool = False  # 督办 is done by the supervising office, every other step by the body
+    applies: Callable[[InformationRequest], bool] = lambda req: True
+
+
+def _has_items(req: InformationRequest) -> bool:
+    return req.items.exists()
+
+
+def _has_no_items(req: InformationRequest) -> bool:
+    return not req.items.exists()
+
+
+def _split(user: Any, req: InformationRequest, text: str) -> InformationRequest:
+    transitions.add_items(user, req, text.splitlines())
+    return req
+
+
+def action_data(form: djforms.Form) -> dict[str, Any]:
+    """The cleaned data an action runs with (a multi-item answer adds its per-item outcomes)."""
+    data = dict(form.cleaned_data)
+    if isinstance(form, forms.ItemAnswerForm):
+        data["item_outcomes"] = form.item_outcomes()
+    return data
 
 
 def may_run(user: Any, action: Action, req: InformationRequest) -> bool:
@@ -96,6 +118,21 @@ ACTIONS: dict[str, Action] = {
         forms.AnswerForm,
         frozenset({S.RECEIVED}),
         lambda u, r, d: transitions.answer(u, r, on=d["on"], outcome=d["outcome"]),
+        applies=_has_no_items,
+    ),
+    "add_items": Action(
+        gettext_lazy("拆分申请事项"),
+        forms.ItemsForm,
+        frozenset({S.RECEIVED}),
+        lambda u, r, d: _split(u, r, d["descriptions"]),
+        applies=_has_no_items,
+    ),
+    "answer_items": Action(
+        gettext_lazy("逐项答复"),
+        forms.ItemAnswerForm,
+        frozenset({S.RECEIVED}),
+        lambda u, r, d: transitions.answer_items(u, r, on=d["on"], item_outcomes=d["item_outcomes"]),
+        applies=_has_items,
     ),
     "abandon": Action(
         gettext_lazy("视为放弃"),
@@ -154,6 +191,8 @@ def _form(name: str, req: InformationRequest, data: Any = None) -> djforms.Form:
     kwargs: dict[str, Any] = {"prefix": name, "initial": {"on": timezone.localdate()}}
     if action.form is forms.AnswerForm:
         kwargs["regime"] = req.regime
+    if action.form is forms.ItemAnswerForm:
+        kwargs["req"] = req
     return action.form(data, **kwargs)
 
 
@@ -272,7 +311,7 @@ def case(request: HttpRequest, pk: int) -> HttpResponse:
     actions = [
         (name, a.label, bound.get(name) or _form(name, req))
         for name, a in ACTIONS.items()
-        if req.state in a.states and may_run(request.user, a, req)
+        if req.state in a.states and a.applies(req) and may_run(request.user, a, req)
     ]
     context = {
         "case": req,
@@ -323,7 +362,7 @@ def _run(request: HttpRequest, req: InformationRequest, name: str) -> HttpRespon
     if not form.is_valid():
         return form
     try:
-        ACTIONS[name].run(request.user, req, form.cleaned_data)
+        ACTIONS[name].run(request.user, req, action_data(form))
     except transitions.IllegalTransition as exc:  # the state moved on: say why, show the case as it is
         messages.error(request, str(exc))
         return redirect("cases:case", pk=req.pk)
