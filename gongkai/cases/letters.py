@@ -130,7 +130,10 @@ def compose(event: CaseEvent) -> LetterContent:
                     "本机关将依照%(law)s第三十三条的规定，于%(due)s前作出答复（因补正、征求意见等依法不计算在"
                     "期限内的时间，期限相应顺延）。"
                 )
-                % {"law": law, "due": _cn(due)},
+                % {
+                    "law": law,
+                    "due": _cn(due) + ("（暂定，所跨年度的节假日安排尚未公布）" if req.provisional else ""),
+                },
             ],
         )
     if kind == K.SUPPLEMENT_REQUESTED:
