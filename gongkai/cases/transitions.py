@@ -356,10 +356,18 @@ def answer(actor: Actor, req: InformationRequest, *, on: dt.date, outcome: str) 
             }
         )
     _require_not_before(on, req.received_on, _("答复"))
+    return _record_answer(actor, req, on, outcome, {})
+
+
+def _record_answer(
+    actor: Actor, req: InformationRequest, on: dt.date, outcome: str, extra: dict[str, Any]
+) -> InformationRequest:
+    """The answered step shared by single and multi-item answers (2019 arts 36-37; 2008 art 21)."""
 
     def settle(r: InformationRequest) -> None:
         r.outcome, r.answered_on = outcome, on
 
+    data = {"outcome": outcome, **extra, "overdue": on > (req.extended_due_date or req.due_date)}
     return _step(
         actor,
         req,
@@ -367,8 +375,8 @@ def answer(actor: Actor, req: InformationRequest, *, on: dt.date, outcome: str) 
         on,
         S.ANSWERED,
         mutate=settle,
+        data=data,
         legal_basis=_regime_article(req, "36" if req.regime == "2019" else "21"),
-        data={"outcome": outcome, "overdue": on > (req.extended_due_date or req.due_date)},
     )
 
 
@@ -589,21 +597,4 @@ def answer_items(
         item.outcome = item_outcomes[item.pk]
     RequestItem.objects.bulk_update(items, ["outcome"])
     combined = outcomes.combined_outcome([i.outcome for i in items])
-
-    def settle(r: InformationRequest) -> None:
-        r.outcome, r.answered_on = combined, on
-
-    return _step(
-        actor,
-        req,
-        CaseEventKind.ANSWERED,
-        on,
-        S.ANSWERED,
-        mutate=settle,
-        legal_basis=_regime_article(req, "36" if req.regime == "2019" else "21"),
-        data={
-            "outcome": combined,
-            "items": {str(i.position): i.outcome for i in items},
-            "overdue": on > (req.extended_due_date or req.due_date),
-        },
-    )
+    return _record_answer(actor, req, on, combined, {"items": {str(i.position): i.outcome for i in items}})

@@ -4,9 +4,6 @@ publishes it, and the public sees it."""
 from __future__ import annotations
 
 import datetime as dt
-import os
-import shutil
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -15,45 +12,12 @@ from gongkai.catalog.actions import record_publication
 from gongkai.catalog.models import Channel, ChannelKind
 from tests.conftest import PASSWORD, Personas, Tree
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(
-        not Path(CHROMIUM).exists(),
-        reason="Debian's chromium is not installed (scripts/test.sh installs it when run as root)",
-    ),
-]
-# Playwright's sync API runs an event loop in this thread; the test's own ORM calls are synchronous set-up.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+pytestmark = [pytest.mark.browser]
 
 
-@pytest.fixture
-def browser_page() -> Iterator[object]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-quic",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-            ],
-        )
-        page = browser.new_page(locale="zh-CN")
-        yield page
-        browser.close()
-
-
-# Transactional tests flush the database; serialized_rollback reloads, for this test, what the data migrations
-# loaded (vocabularies, the official calendar).
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_office_head_publishes_and_the_public_reads(
-    live_server: object, browser_page: object, tree: Tree, personas: Personas, tmp_path: Path
+    live_server: object, browser: object, tree: Tree, personas: Personas, tmp_path: Path
 ) -> None:
     site = Channel.objects.create(name="门户", kind=ChannelKind.objects.get(code="website"), owner=tree.city)
     record_publication(
@@ -64,7 +28,7 @@ def test_office_head_publishes_and_the_public_reads(
         published_on=dt.date(2014, 3, 4),
         channels=[site],
     )
-    page = browser_page
+    page = browser.new_page(locale="zh-CN")  # type: ignore[attr-defined]
     base = live_server.url  # type: ignore[attr-defined]
     public = f"{base}/reports/{tree.city.org_code}/2014/"
     assert page.goto(public).status == 404  # type: ignore[attr-defined]
