@@ -36,25 +36,40 @@ class ClockInputs:
     extension_days: int
 
 
-def inputs_from_events(events: Iterable[CaseEvent], today: dt.date) -> ClockInputs:
-    """Pauses, the supplement date and the extension from a case's timeline (events in order).
+def inputs_from_events(events: Iterable[CaseEvent], today: dt.date, regime: str = "2019") -> ClockInputs:
+    """Pauses, the restart date and the extension from a case's timeline (events in order).
 
-    A reopened case keeps its earlier events: the clock runs from the original receipt."""
+    A supplement restarts the count (2019 art 30); so does reopening (the body answers anew, with a full period
+    from the day it reopened the case). Consulting another body stops the clock only under the 2019 Regulations
+    (art 34); the 2008 Regulations (art 24) exclude only the time spent consulting a third party."""
     pauses: list[PauseInput] = []
     open_since: dict[str, dt.date] = {}
     supplemented: dt.date | None = None
     extension = 0
+    skipped_end = False
     fee_pauses = bool(getattr(settings, "GONGKAI_FEE_WAIT_PAUSES", True))
     for event in events:
         kind = event.kind
+        if (
+            kind == CaseEventKind.CONSULTATION_STARTED
+            and regime == "2008"
+            and event.data.get("party") == "other_body"
+        ):
+            skipped_end = True
+            continue
+        if kind == CaseEventKind.CONSULTATION_ENDED and skipped_end:
+            skipped_end = False
+            continue
         if kind in PAUSE_STARTS and (kind != CaseEventKind.FEE_NOTIFIED or fee_pauses):
             open_since[PAUSE_STARTS[CaseEventKind(kind)]] = event.effective_on
         elif kind in open_since:
             pauses.append((open_since.pop(kind), event.effective_on))
         elif kind == CaseEventKind.ABANDONED and CaseEventKind.FEE_PAID in open_since:
             pauses.append((open_since.pop(CaseEventKind.FEE_PAID), event.effective_on))
-        elif kind == CaseEventKind.SUPPLEMENT_RECEIVED:
+        elif kind in (CaseEventKind.SUPPLEMENT_RECEIVED, CaseEventKind.REOPENED):
             supplemented = event.effective_on
+            if kind == CaseEventKind.REOPENED:
+                extension = 0  # a new period: an earlier extension does not carry over
         elif kind == CaseEventKind.EXTENDED:
             extension += int(event.data.get("days", 0))
     pauses += [(start, max(start, today)) for start in open_since.values()]
@@ -63,7 +78,7 @@ def inputs_from_events(events: Iterable[CaseEvent], today: dt.date) -> ClockInpu
 
 def deadline_for(req: InformationRequest, calendar: WorkCalendar | None = None) -> Deadline:
     """The case's deadline now, with its plain-language explanation ("why this date")."""
-    inputs = inputs_from_events(req.events.order_by("at", "id"), timezone.localdate())
+    inputs = inputs_from_events(req.events.order_by("at", "id"), timezone.localdate(), req.regime)
     return compute_deadline(
         req.receipt_date,
         regime=req.regime,

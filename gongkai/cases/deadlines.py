@@ -315,11 +315,24 @@ def compute_deadline(
     if supplemented is not None:
         start, more = _supplement_start(chosen, supplemented, receipt, cal)
         lines += more
-    due = cal.add_working_days(start, chosen.reply_days)
-    lines.append(_count_line(start, chosen.reply_days, due))
-    due, applied, pause_lines = _apply_pauses(cal, start, due, merged)
+    base = cal.add_working_days(start, chosen.reply_days)
+    lines.append(_count_line(start, chosen.reply_days, base))
+    due, applied, pause_lines = _apply_pauses(cal, start, base, merged)
     lines += pause_lines + _special_day_lines(cal, start + ONE_DAY, due, _("答复期间"))
     extended = cal.add_working_days(due, extension)
+    if extension:
+        # The extended period is a running due date too: a pause that falls after the original due date but
+        # within the extension also stops the clock (working-day addition is associative, so pauses before
+        # the original due date give the same result either way).
+        paused_extended, _applied, _lines = _apply_pauses(
+            cal, start, cal.add_working_days(base, extension), merged
+        )
+        if paused_extended != extended:
+            lines.append(
+                _("延长期间内也有暂停计算的日期，延长后的期限相应顺延至 %(day)s")
+                % {"day": _fmt(paused_extended)}
+            )
+        extended = paused_extended
     lines += [_extension_line(chosen, extension, extended)]
     lines += _special_day_lines(cal, due + ONE_DAY, extended, _("延长期间"))
     years = cal.provisional_years(_local_day(received)[0], extended)

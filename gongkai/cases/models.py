@@ -160,8 +160,10 @@ class InformationRequestQuerySet(models.QuerySet["InformationRequest"]):
 
     def overdue_on(self, day: dt.date) -> InformationRequestQuerySet:
         """Open past the applicable due date on ``day``, or answered after it."""
-        late_open = Q(answered_on__isnull=True) & (
-            Q(extension_days=0, due_date__lt=day) | Q(extension_days__gt=0, extended_due_date__lt=day)
+        late_open = (
+            Q(answered_on__isnull=True)
+            & ~Q(state="awaiting_supplement")  # suspended until the supplement arrives (2019 art 30)
+            & (Q(extension_days=0, due_date__lt=day) | Q(extension_days__gt=0, extended_due_date__lt=day))
         )
         late_answer = Q(extension_days=0, answered_on__gt=F("due_date")) | Q(
             extension_days__gt=0, answered_on__gt=F("extended_due_date")
@@ -273,6 +275,10 @@ class InformationRequest(models.Model):
         return self.extended_due_date or self.due_date
 
     def is_overdue_on(self, day: dt.date) -> bool:
+        """Late if answered after the applicable due date, or still open past it; a case waiting for the
+        applicant's supplement is suspended (its period restarts on the supplement, 2019 art 30)."""
+        if self.state == CaseState.AWAITING_SUPPLEMENT:
+            return False
         if self.answered_on is not None:
             return self.answered_on > self.applicable_due_date
         return day > self.applicable_due_date

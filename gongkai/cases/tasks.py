@@ -42,6 +42,7 @@ def send_reminders(today: dt.date) -> int:
     soon = calendar.add_working_days(today, 3)
     cases = (
         InformationRequest.objects.open_cases()
+        .exclude(state="awaiting_supplement")  # suspended until the supplement arrives
         .select_related("body", "applicant")
         .annotate(applicable_due=Coalesce("extended_due_date", "due_date", output_field=DateField()))
         .filter(applicable_due__lte=soon)

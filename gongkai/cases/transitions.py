@@ -23,6 +23,7 @@ from gongkai.audit.log import Actor, record, snapshot
 from gongkai.cases import outcomes
 from gongkai.cases.actions import record_request
 from gongkai.cases.clock import apply_deadline, deadline_for
+from gongkai.cases.deadlines import DeadlineInputError
 from gongkai.cases.models import (
     OPEN_STATES,
     Applicant,
@@ -38,6 +39,7 @@ from gongkai.workdays.calendar import get_calendar
 
 S = CaseState
 ANSWERABLE = frozenset({S.RECEIVED})
+ABANDONMENT_OUTCOMES = frozenset({"2019.other.no_supplement", "2019.other.unpaid_fee"})
 
 
 class IllegalTransition(Exception):
@@ -74,6 +76,8 @@ def _step(
     mutate: Callable[[InformationRequest], None] | None = None,
 ) -> InformationRequest:
     """Apply one transition to a locked case: event, state, clock, audit."""
+    if on > timezone.localdate() and kind != CaseEventKind.REGISTERED:  # a legal receipt date may be tomorrow
+        raise ValidationError({"on": _("日期不能晚于今天")})
     before = snapshot(req)
     from_state = req.state
     if mutate is not None:
@@ -92,7 +96,10 @@ def _step(
         legal_basis=legal_basis,
         data=data or {},
     )
-    deadline = deadline_for(req)
+    try:
+        deadline = deadline_for(req)
+    except DeadlineInputError as exc:
+        raise ValidationError({"on": str(exc)}) from exc
     apply_deadline(req, deadline)
     req.full_clean()
     req.save()
@@ -148,6 +155,9 @@ def register(
 ) -> InformationRequest:
     """Register a request (staff intake or the online form): receipt date and regime by art 31 / the date.
     The applicant's kind is its Table 3 column; ``applicant_kind`` alone serves anonymous historical entry."""
+    received_day = timezone.localdate(received) if isinstance(received, dt.datetime) else received
+    if received_day > timezone.localdate():
+        raise ValidationError({"received": _("收到日期不能晚于今天")})
     if applicant is not None:
         applicant_kind = applicant.kind
     req = record_request(
@@ -207,10 +217,29 @@ def request_supplement(
 def receive_supplement(actor: Actor, req: InformationRequest, *, on: dt.date) -> InformationRequest:
     req = _locked(req)
     _require_state(req, {S.AWAITING_SUPPLEMENT}, _("登记补正"))
-    _require_not_before(on, req.receipt_date, _("收到补正"))
+    asked = req.events.filter(kind=CaseEventKind.SUPPLEMENT_REQUESTED).latest("at", "id").effective_on
+    _require_not_before(on, asked, _("收到补正"))
     return _step(
         actor, req, CaseEventKind.SUPPLEMENT_RECEIVED, on, S.RECEIVED, legal_basis=_regime_article(req, "30")
     )
+
+
+SUPPLEMENT_DAYS = 15  # the set time for a supplement stated in the notice (letters.SUPPLEMENT_DAYS)
+FEE_DAYS = 20  # 国办函〔2020〕109号: pay within 20 working days of receiving the notice
+
+
+def _wait_start(req: InformationRequest) -> tuple[dt.date, int]:
+    """When the applicant's time to supplement or pay started: the notice's delivery if recorded, else its
+    dispatch, else the step's date."""
+    kind = (
+        CaseEventKind.SUPPLEMENT_REQUESTED
+        if req.state == S.AWAITING_SUPPLEMENT
+        else CaseEventKind.FEE_NOTIFIED
+    )
+    event = req.events.filter(kind=kind).latest("at", "id")
+    letter = getattr(event, "letter", None)
+    start = (letter.delivered_on or letter.dispatched_on) if letter is not None else event.effective_on
+    return start, SUPPLEMENT_DAYS if kind == CaseEventKind.SUPPLEMENT_REQUESTED else FEE_DAYS
 
 
 @transaction.atomic
@@ -220,6 +249,12 @@ def abandon(actor: Actor, req: InformationRequest, *, on: dt.date, reason: str =
     req = _locked(req)
     _require_state(req, {S.AWAITING_SUPPLEMENT, S.AWAITING_FEE}, _("视为放弃申请"))
     code = "2019.other.no_supplement" if req.state == S.AWAITING_SUPPLEMENT else "2019.other.unpaid_fee"
+    waited_from, days = _wait_start(req)
+    ends = get_calendar().add_working_days(waited_from, days)
+    if on <= ends:
+        raise ValidationError(
+            {"on": _("补正或缴费期限至%(day)s，期满后才能视为放弃") % {"day": ends.isoformat()}}
+        )
 
     def settle(r: InformationRequest) -> None:
         r.outcome, r.answered_on = code, on
@@ -288,6 +323,10 @@ def extend(
     if not permissions.can_approve_extension(approved_by, req.body):
         raise PermissionDenied(_("延长答复期限须经本机关政府信息公开工作机构负责人同意"))
     limit = get_regime(req.regime).extension_days
+    if on > req.applicable_due_date:
+        raise ValidationError(
+            {"on": _("答复期限（%(due)s）已过，不能再延长") % {"due": req.applicable_due_date.isoformat()}}
+        )
     if not reason.strip():
         raise ValidationError({"reason": _("请填写延期理由")})
     if days < 1 or req.extension_days + days > limit:
@@ -348,6 +387,13 @@ def answer(actor: Actor, req: InformationRequest, *, on: dt.date, outcome: str) 
     if req.items.exists():
         raise IllegalTransition(_("该申请已拆分为多个事项，请逐项答复"))
     known = outcomes.BY_CODE.get(outcome)
+    if outcome in ABANDONMENT_OUTCOMES:
+        raise ValidationError({"outcome": _("逾期不补正或不缴费的，请使用“视为放弃”")})
+    if (
+        outcome == "2019.unable.unclear"
+        and not req.events.filter(kind=CaseEventKind.SUPPLEMENT_RECEIVED).exists()
+    ):
+        raise ValidationError({"outcome": _("“补正后申请内容仍不明确”须先告知补正并收到补正")})
     if known is None or known.regime != req.regime:
         raise ValidationError(
             {
@@ -390,12 +436,17 @@ def close(actor: Actor, req: InformationRequest, *, on: dt.date) -> InformationR
 
 @transaction.atomic
 def reopen(actor: Actor, req: InformationRequest, *, on: dt.date, reason: str) -> InformationRequest:
-    """Handle an answered case again (e.g. after a review decision corrected it); the timeline keeps the old
-    answer, the case's outcome is cleared until it is answered anew."""
+    """Handle an answered case again (e.g. a review decision ordered a new answer), with a new full period from
+    ``on``. Within the year of the answer the case itself is reopened (its old answer stays in the timeline);
+    after that year has ended, the earlier year's figures must not change, so a new case is registered,
+    linked to the original, and returned."""
     req = _locked(req)
     _require_state(req, {S.ANSWERED, S.CLOSED, S.ABANDONED}, _("重新办理"))
     if not reason.strip():
         raise ValidationError({"reason": _("请填写重新办理的理由")})
+    _require_not_before(on, req.answered_on or req.receipt_date, _("重新办理"))
+    if (req.answered_on is not None and on.year > req.answered_on.year) or req.regime != "2019":
+        return _reopen_as_new_case(actor, req, on, reason)
 
     def clear(r: InformationRequest) -> None:
         r.outcome, r.answered_on = "", None
@@ -411,6 +462,31 @@ def reopen(actor: Actor, req: InformationRequest, *, on: dt.date, reason: str) -
     )
 
 
+def _reopen_as_new_case(
+    actor: Actor, req: InformationRequest, on: dt.date, reason: str
+) -> InformationRequest:
+    new = record_request(
+        actor,
+        req.body,
+        received=on,
+        channel=req.channel,
+        applicant_kind=req.applicant_kind,
+        subject=req.subject,
+        applicant=req.applicant,
+    )
+    new = _step(
+        actor,
+        _locked(new),
+        CaseEventKind.REGISTERED,
+        new.receipt_date,
+        S.RECEIVED,
+        legal_basis=_regime_article(new, "31"),
+        data={"reopens": req.pk, "reason": reason, "previous_outcome": req.outcome},
+    )
+    record(actor, "case.reopened_as_new", req, after={"new_case": new.pk, "reason": reason})
+    return new
+
+
 def refresh_open_cases(actor: Actor = "system") -> int:
     """Recompute the stored dates of every open case (after a calendar change; running pauses move daily).
     One audit entry for the batch."""
@@ -421,6 +497,17 @@ def refresh_open_cases(actor: Actor = "system") -> int:
             apply_deadline(req, deadline_for(req))
             if (req.due_date, req.extended_due_date, req.provisional) != old:
                 req.save(update_fields=["due_date", "extended_due_date", "provisional", "extension_days"])
+                record(
+                    actor,
+                    "case.deadline_recomputed",
+                    req,
+                    before={"due_date": old[0], "extended_due_date": old[1], "provisional": old[2]},
+                    after={
+                        "due_date": req.due_date,
+                        "extended_due_date": req.extended_due_date,
+                        "provisional": req.provisional,
+                    },
+                )
                 changed += 1
         record(
             actor,

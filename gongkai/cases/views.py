@@ -207,10 +207,11 @@ def _visible_cases(request: HttpRequest) -> Any:
 def _filtered(qs: Any, view: str, outcome: str, today: dt.date) -> Any:
     soon = get_calendar().add_working_days(today, 3)
     open_cases = qs.filter(state__in=OPEN_STATES)
+    running = open_cases.exclude(state=S.AWAITING_SUPPLEMENT)  # suspended until the supplement arrives
     views = {
         "open": lambda: open_cases,
-        "due_soon": lambda: open_cases.filter(applicable_due__gte=today, applicable_due__lte=soon),
-        "overdue": lambda: open_cases.filter(applicable_due__lt=today),
+        "due_soon": lambda: running.filter(applicable_due__gte=today, applicable_due__lte=soon),
+        "overdue": lambda: running.filter(applicable_due__lt=today),
         "paused": lambda: qs.filter(state__in=[S.CONSULTING, S.AWAITING_FEE, S.AWAITING_SUPPLEMENT]),
         "supervised": lambda: open_cases.filter(supervised_until__isnull=False),
         "to_sign": lambda: qs.filter(state__in=[S.ASSIGNING, S.AWAITING_SIGNATURE]),

@@ -120,7 +120,7 @@ def _handle(
         req = t.notify_fee(ACTOR, req, on=step(receipt, 4), amount_yuan="1200")
         t.abandon(ACTOR, req, on=step(receipt, 26), reason="逾期未缴纳信息处理费")
         return True
-    roll = rng.random()
+    roll = 0.0 if outcome == "2019.unable.unclear" else rng.random()  # "still unclear" follows a supplement
     if roll < 0.1:
         req = t.request_supplement(ACTOR, req, on=step(receipt, 3), note="请明确所需信息的时间范围")
         req = t.receive_supplement(ACTOR, req, on=step(receipt, 8))

@@ -49,7 +49,9 @@ def new_case(tree: Tree, personas: Personas) -> InformationRequest:
     [
         o.code
         for o in OUTCOMES
-        if o.regime == "2019" and not o.code.startswith("2019.other.no") and o.code != "2019.other.unpaid_fee"
+        if o.regime == "2019"
+        and not o.code.startswith("2019.other.no")
+        and o.code not in {"2019.other.unpaid_fee", "2019.unable.unclear"}
     ],
 )
 def test_every_answer_type_has_a_letter_with_basis_and_remedies(

@@ -179,6 +179,7 @@ def test_fee_wait_pauses_the_clock_and_an_unpaid_fee_abandons(tree: Tree, person
     assert other.outcome == "2019.other.unpaid_fee"
 
 
+@time_machine.travel(dt.datetime(2026, 12, 16, 10, tzinfo=dt.timezone(dt.timedelta(hours=8))), tick=False)
 def test_entering_next_years_schedule_recomputes_open_cases(
     tree: Tree, personas: Personas, django_capture_on_commit_callbacks: Any
 ) -> None:
@@ -213,3 +214,45 @@ def test_case_events_are_append_only(tree: Tree, personas: Personas) -> None:
         event.save()
     with pytest.raises(AppendOnlyError):
         CaseEvent.objects.all().delete()
+
+
+def test_reopening_gives_a_new_period_and_never_rewrites_an_earlier_year(
+    tree: Tree, personas: Personas
+) -> None:
+    from gongkai.reports.stats_requests import CARRIED_OUT, T3, TOTAL
+    from gongkai.reports.validation import table_values
+
+    req = new_case(tree, personas, D(2025, 9, 1))
+    req = t.answer(personas.clerk, req, on=D(2025, 9, 20), outcome="2019.refused.third_party")
+    before = table_values(tree.education, 2025, "2021", T3)
+    # Same year: the case itself is reopened, with a full period from the reopen date.
+    same = t.reopen(personas.clerk, req, on=D(2025, 10, 13), reason="复议决定责令重新答复")
+    assert (same.pk, same.state, same.due_date) == (req.pk, "received", D(2025, 11, 10))
+    same = t.answer(personas.clerk, same, on=D(2025, 10, 20), outcome="2019.partly_disclosed")
+    # After the year has ended: a new case, linked, and 2025's figures stay as they were.
+    new = t.reopen(personas.clerk, same, on=D(2026, 3, 2), reason="诉讼判决责令重新答复")
+    assert new.pk != req.pk and new.receipt_date == D(2026, 3, 2) and new.due_date == D(2026, 3, 30)
+    assert new.events.get(kind="registered").data["reopens"] == req.pk
+    after = table_values(tree.education, 2025, "2021", T3)
+    assert after[(TOTAL, "总计")] == before[(TOTAL, "总计")] == 1 and after[(CARRIED_OUT, "总计")] == 0
+    req.refresh_from_db()
+    assert (req.state, req.outcome) == ("answered", "2019.partly_disclosed")
+
+
+def test_a_pause_inside_the_extension_pushes_the_extended_date(tree: Tree, personas: Personas) -> None:
+    head = personas.reviewer
+    head.staff_profile.role = "office_head"  # type: ignore[attr-defined]
+    head.staff_profile.save()  # type: ignore[attr-defined]
+    req = new_case(tree, personas, D(2026, 3, 9))
+    req = t.extend(personas.clerk, req, on=D(2026, 4, 1), days=20, reason="需调取档案", approved_by=head)
+    assert req.extended_due_date == D(2026, 5, 8)
+    req = t.start_consultation(personas.clerk, req, on=D(2026, 4, 13), party="third_party", name="某公司")
+    req = t.end_consultation(personas.clerk, req, on=D(2026, 4, 24), reply="同意")
+    assert (req.due_date, req.extended_due_date) == (D(2026, 4, 7), D(2026, 5, 21))
+
+
+def test_consulting_another_body_does_not_stop_the_2008_clock(tree: Tree, personas: Personas) -> None:
+    req = new_case(tree, personas, D(2018, 9, 28))
+    req = t.start_consultation(personas.clerk, req, on=D(2018, 10, 8), party="other_body", name="市公安局")
+    req = t.end_consultation(personas.clerk, req, on=D(2018, 10, 12), reply="x")
+    assert req.due_date == D(2018, 10, 24)  # 2008 art 24: only third-party consultation is excluded

@@ -39,10 +39,11 @@ def receipt_codes(client: Client) -> tuple[str, str]:
     return code, secret
 
 
-@time_machine.travel(dt.datetime(2026, 3, 6, 18, 30, tzinfo=SHANGHAI), tick=False)
 def test_apply_after_hours_is_received_the_next_working_day_and_tracked(
     tree: Tree, personas: Personas
 ) -> None:
+    traveller = time_machine.travel(dt.datetime(2026, 3, 6, 18, 30, tzinfo=SHANGHAI), tick=False)
+    traveller.start()
     client = Client()
     response = client.post("/apply/", form(tree))
     assert response.status_code == 302 and response["Location"] == "/apply/receipt/"
@@ -59,6 +60,7 @@ def test_apply_after_hours_is_received_the_next_working_day_and_tracked(
     assert secret not in str(InformationRequest.objects.values().get())  # only its digest is stored
     # The secret is shown once: a reload no longer has it.
     assert client.get("/apply/receipt/").status_code == 302
+    traveller.stop()
     t.request_supplement(personas.clerk, req, on=dt.date(2026, 3, 10), note="请说明所需信息的学区")
     page = Client().post("/track/", {"code": code.lower(), "secret": secret}).content.decode()
     assert "待补正" in page and "请说明所需信息的学区" in page and "2026-04-07" in page

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import time_machine
 from django.core.management import CommandError, call_command
 
 from gongkai.workdays.calendar import get_calendar
@@ -77,6 +78,7 @@ def test_undecodable_bytes_are_refused(tmp_path: Path) -> None:
         call_command("calendar_import", str(path), "--year", "2027", "--encoding", "utf-8")
 
 
+@time_machine.travel(dt.datetime(2026, 12, 16, 10, tzinfo=dt.timezone(dt.timedelta(hours=8))), tick=False)
 def test_open_cases_move_when_the_import_commits(
     tmp_path: Path, tree: Any, personas: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
