@@ -36,12 +36,12 @@ _PAUSES: Any = Query([])  # type: ignore[type-arg]  # repeatable ?pause=START:EN
 api = NinjaAPI(title="gongkai", version="1", urls_namespace="api", docs_url="/docs")
 
 
-def _event(e: CaseEvent) -> EventOut:
+def _event(e: CaseEvent, public: bool = False) -> EventOut:
     return EventOut(
         kind=e.kind,
         label=str(e.get_kind_display()),
         effective_on=e.effective_on,
-        actor=e.actor_label,
+        actor="" if public else e.actor_label,  # the public never sees staff accounts
         legal_basis=e.legal_basis,
     )
 
@@ -143,7 +143,7 @@ def public_status(request: HttpRequest, payload: StatusIn) -> Any:
     req = lookup(payload.code, payload.secret)
     if req is None or req.tracking_code is None:
         return Status(404, {"detail": "查询编号或查询码不正确"})
-    events = [_event(e) for e in req.events.filter(kind__in=PUBLIC_EVENTS).order_by("at", "id")]
+    events = [_event(e, public=True) for e in req.events.filter(kind__in=PUBLIC_EVENTS).order_by("at", "id")]
     return Status(
         200,
         {

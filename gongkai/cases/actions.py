@@ -15,6 +15,7 @@ from gongkai.audit.log import Actor, record, snapshot
 from gongkai.cases import outcomes
 from gongkai.cases.deadlines import DeadlineInputError, compute_deadline
 from gongkai.cases.models import Applicant, CaseState, InformationRequest
+from gongkai.masking import mask_text
 from gongkai.organisations.actions import require_valid_on
 from gongkai.organisations.models import Organisation
 
@@ -50,6 +51,9 @@ def record_request(
                 % {"regime": deadline.regime}
             }
         )
+    # An applicant may type an ID or phone number into the description: mask it before it is stored, so no
+    # list, export, API response, letter or audit entry ever shows it.
+    subject = mask_text(subject)
     received_day = timezone.localdate(received) if isinstance(received, dt.datetime) else received
     require_valid_on(body, received_day)
     req = InformationRequest(

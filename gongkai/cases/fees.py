@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
-from django.db.models import Q
+from django.db.models import Count, Q, Sum
+from django.db.models.functions import Greatest
 
 from gongkai.cases.models import Applicant, InformationRequest
 
@@ -64,5 +66,11 @@ def nth_request_in_month(
             Q(receipt_date__lt=request.receipt_date)
             | Q(receipt_date=request.receipt_date, pk__lte=request.pk)
         )
-        return earlier.count()
-    return earlier.count() + 1
+        return _count_items(earlier)
+    return _count_items(earlier) + 1
+
+
+def _count_items(requests: Any) -> int:
+    """A multi-item application split under the fee rules counts once per item."""
+    total = requests.annotate(n=Count("items")).aggregate(total=Sum(Greatest("n", 1)))["total"]
+    return int(total or 0)

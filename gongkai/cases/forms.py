@@ -80,6 +80,8 @@ class InboxFilter(forms.Form):
         ("open", _("办理中")),
         ("due_soon", _("3个工作日内到期")),
         ("overdue", _("已超期")),
+        ("supervised", _("督办中")),
+        ("to_sign", _("待分办/签收")),
         ("paused", _("暂停计时")),
         ("answered", _("已答复")),
         ("all", _("全部")),
@@ -140,3 +142,7 @@ class ItemAnswerForm(DateForm):
 
     def item_outcomes(self) -> dict[int, str]:
         return {item.pk: self.cleaned_data[f"item_{item.pk}"] for item in self.items}
+
+
+class FeeForm(DateForm):
+    amount_yuan = forms.DecimalField(label=_("金额（元）"), min_value=0, max_digits=10, decimal_places=2)

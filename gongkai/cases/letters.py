@@ -127,11 +127,12 @@ def compose(event: CaseEvent) -> LetterContent:
             [
                 _opening(req),
                 _(
-                    "本机关将依照%(law)s第三十三条的规定，于%(due)s前作出答复（因补正、征求意见等依法不计算在"
+                    "本机关将依照%(law)s%(article)s的规定，于%(due)s前作出答复（因补正、征求意见等依法不计算在"
                     "期限内的时间，期限相应顺延）。"
                 )
                 % {
                     "law": law,
+                    "article": "第三十三条" if req.regime == "2019" else "第二十四条",
                     "due": _cn(due) + ("（暂定，所跨年度的节假日安排尚未公布）" if req.provisional else ""),
                 },
             ],
@@ -153,16 +154,24 @@ def compose(event: CaseEvent) -> LetterContent:
     if kind == K.CONSULTATION_STARTED:
         days = get_regime(req.regime).third_party_days
         third_party = str(event.data.get("name", _("第三方")))
+        other_body = event.data.get("party") == "other_body"
+        why = _("该信息需要与贵机关确认是否公开") if other_body else _("公开该信息可能损害贵方合法权益")
         return make(
             _("政府信息公开征求意见函"),
             [
-                _("本机关收到一件政府信息公开申请，申请获取“%(subject)s”，公开该信息可能损害贵方合法权益。")
-                % {"subject": req.subject.removeprefix("申请公开")},
+                _("本机关收到一件政府信息公开申请，申请获取“%(subject)s”，%(why)s。")
+                % {"subject": req.subject.removeprefix("申请公开"), "why": why},
                 _(
-                    "根据%(law)s第三十二条的规定，现征求贵方意见。请于收到本函之日起%(days)s个工作日内书面提出意见；逾期未提出意见的，"
+                    "根据%(law)s%(article)s的规定，现征求贵方意见。请于收到本函之日起%(days)s内书面提出意见；逾期未提出意见的，"
                     "由本机关依照该条例的规定决定是否公开。"
                 )
-                % {"law": law, "days": days or "—"},
+                % {
+                    "law": law,
+                    "article": (
+                        "第三十四条" if other_body else "第三十二条" if req.regime == "2019" else "第二十三条"
+                    ),
+                    "days": f"{days}个工作日" if days and not other_body else _("合理期限"),
+                },
             ],
             recipient=third_party,
         )
@@ -172,12 +181,13 @@ def compose(event: CaseEvent) -> LetterContent:
             [
                 _opening(req),
                 _(
-                    "因%(reason)s，经本机关政府信息公开工作机构负责人同意，根据%(law)s第三十三条的规定，答复期限延长"
+                    "因%(reason)s，经本机关政府信息公开工作机构负责人同意，根据%(law)s%(article)s的规定，答复期限延长"
                     "%(days)s个工作日，至%(due)s。"
                 )
                 % {
                     "reason": event.data.get("reason", ""),
                     "law": law,
+                    "article": "第三十三条" if req.regime == "2019" else "第二十四条",
                     "days": event.data.get("days"),
                     "due": _cn(req.extended_due_date or req.due_date),
                 },
@@ -220,11 +230,18 @@ def _answer(
     outcome = outcomes.BY_CODE[code]
     article = ARTICLES_2019.get(code, "第二十一条")
     decision = _("经审查，本机关答复如下：%(label)s。") % {"label": outcome.label}
+    items = [
+        _("第%(n)s项“%(what)s”：%(label)s。")
+        % {"n": item.position, "what": item.description, "label": outcomes.BY_CODE[item.outcome].label}
+        for item in req.items.order_by("position")
+        if item.outcome
+    ]
     return make(
         _("政府信息公开申请答复书"),
         [
             _opening(req),
             decision,
+            *items,
             _("依据：%(law)s%(article)s。") % {"law": law, "article": article},
         ],
         remedies=_remedies(req),

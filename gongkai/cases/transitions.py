@@ -84,7 +84,7 @@ def _step(
         mutate(req)
     req.state = to_state
     user = actor if isinstance(actor, User) else None
-    CaseEvent.objects.create(
+    event = CaseEvent.objects.create(
         request=req,
         kind=kind,
         effective_on=on,
@@ -111,14 +111,14 @@ def _step(
         after=snapshot(req) | {"explanation": deadline.explanation},
         summary=str(CaseEventKind(kind).label),
     )
-    _notify_on_commit(req.pk, kind)
+    _notify_on_commit(req.pk, kind, event.pk)
     return req
 
 
 APPLICANT_NOTICES = {CaseEventKind.REGISTERED: "case_registered", CaseEventKind.ANSWERED: "case_answered"}
 
 
-def _notify_on_commit(pk: int, kind: str) -> None:
+def _notify_on_commit(pk: int, kind: str, event_pk: int) -> None:
     """Messages go out only once the step is committed (never for a step that was rolled back)."""
     if kind not in APPLICANT_NOTICES and kind != CaseEventKind.SUPERVISED:
         return
@@ -130,7 +130,7 @@ def _notify_on_commit(pk: int, kind: str) -> None:
         if kind == CaseEventKind.SUPERVISED:
             service.notify_staff(req, "case_supervised", timezone.localdate())
         else:
-            service.notify_applicant(req, APPLICANT_NOTICES[CaseEventKind(kind)])
+            service.notify_applicant(req, APPLICANT_NOTICES[CaseEventKind(kind)], step=event_pk)
 
     transaction.on_commit(send)
 

@@ -38,6 +38,7 @@ from gongkai.cases.models import (
     Lawsuit,
     Letter,
 )
+from gongkai.cases.tracking import issue_tracking
 from gongkai.workdays.calendar import get_calendar
 
 S = CaseState
@@ -133,6 +134,18 @@ ACTIONS: dict[str, Action] = {
         frozenset({S.RECEIVED}),
         lambda u, r, d: transitions.answer_items(u, r, on=d["on"], item_outcomes=d["item_outcomes"]),
         applies=_has_items,
+    ),
+    "notify_fee": Action(
+        gettext_lazy("发出收费通知"),
+        forms.FeeForm,
+        frozenset({S.RECEIVED}),
+        lambda u, r, d: transitions.notify_fee(u, r, on=d["on"], amount_yuan=str(d["amount_yuan"])),
+    ),
+    "receive_fee": Action(
+        gettext_lazy("登记缴费"),
+        forms.DateForm,
+        frozenset({S.AWAITING_FEE}),
+        lambda u, r, d: transitions.receive_fee(u, r, on=d["on"]),
     ),
     "abandon": Action(
         gettext_lazy("视为放弃"),
@@ -270,11 +283,17 @@ def intake(request: HttpRequest) -> HttpResponse:
                     subject=data["subject"],
                     applicant=applicant,
                 )
+                code, secret = issue_tracking(request.user, req)
         except ValidationError as exc:
             for field, errors in exc.message_dict.items():
                 form.add_error(field if field in form.fields else None, errors)
         else:
-            messages.success(request, _("已登记，答复期限为%(due)s。") % {"due": req.due_date.isoformat()})
+            # Given to the applicant with the receipt (登记回执); the secret is not stored and not shown again.
+            messages.success(
+                request,
+                _("已登记，答复期限为%(due)s。请告知申请人查询编号%(code)s和查询码%(secret)s（仅显示一次）。")
+                % {"due": req.due_date.isoformat(), "code": code, "secret": secret},
+            )
             return redirect("cases:case", pk=req.pk)
     return render(request, "cases/intake.html", {"form": form})
 
@@ -375,6 +394,9 @@ def _run(request: HttpRequest, req: InformationRequest, name: str) -> HttpRespon
             form.add_error(field if field in form.fields else None, problems)
     else:
         messages.success(request, _("已完成：%(action)s。") % {"action": ACTIONS[name].label})
+        req.refresh_from_db()
+        if not permissions.can_view_org(request.user, req.body):  # transferred or assigned away
+            return redirect("cases:inbox")
         return redirect("cases:case", pk=req.pk)
     return form
 

@@ -9,7 +9,7 @@ import random
 from typing import Any
 
 from gongkai.accounts.models import Role, StaffProfile
-from gongkai.cases import outcomes
+from gongkai.cases import outcomes, remedies
 from gongkai.cases import transitions as t
 from gongkai.cases.applicants import create_applicant
 from gongkai.cases.models import AdministrativeReview, Applicant, InformationRequest, Lawsuit
@@ -95,7 +95,15 @@ def build_recent_cases(rng: random.Random, bodies: list[Organisation], calendar:
             if _handle(rng, req, calendar, plan[answered % len(plan)], year, heads):
                 answered += 1
             count += 1
+        if year == 2025:
+            _answer_carried_over(2024, calendar)
     return count
+
+
+def _answer_carried_over(year: int, calendar: WorkCalendar) -> None:
+    """Cases carried over from ``year`` are answered early the next year (the carried-in path of Table 3)."""
+    for req in InformationRequest.objects.filter(receipt_date__year=year, state="received").order_by("pk"):
+        t.answer(ACTOR, req, on=calendar.add_working_days(req.receipt_date, 10), outcome="2019.disclosed")
 
 
 def _handle(
@@ -168,10 +176,11 @@ def build_recent_remedies() -> int:
         assert req.answered_on is not None
         filed = req.answered_on + dt.timedelta(days=filed_after)
         decided = filed + dt.timedelta(days=decided_after) if outcome else None
-        model = AdministrativeReview if kind == "review" else Lawsuit
-        extra = {"after_review": kind == "after_review"} if model is Lawsuit else {}
-        model.objects.create(
-            body=req.body, request=req, filed_on=filed, decided_on=decided, outcome=outcome, **extra
-        )
+        if kind == "review":
+            remedy: AdministrativeReview | Lawsuit = remedies.file_review(ACTOR, req, filed_on=filed)
+        else:
+            remedy = remedies.file_lawsuit(ACTOR, req, filed_on=filed, after_review=kind == "after_review")
+        if outcome and decided is not None:
+            remedies.decide(ACTOR, remedy, outcome=outcome, decided_on=decided)
         created += 1
     return created

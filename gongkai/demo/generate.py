@@ -154,8 +154,9 @@ def _users(city: Organisation, orgs: dict[str, Organisation]) -> None:
         ("city-office", city, Role.OFFICE_HEAD, None),
         ("city-supervisor", orgs["许昌市人民政府办公室"], Role.SUPERVISOR, city),
         ("edu-clerk", orgs["许昌市教育局"], Role.CLERK, None),
+        ("edu-head", orgs["许昌市教育局"], Role.OFFICE_HEAD, None),
         ("weidu-office", orgs["魏都区人民政府"], Role.OFFICE_HEAD, None),
     ):
         user = users.objects.create_user(username, f"{username}@example.invalid", DEMO_PASSWORD)
         StaffProfile.objects.create(user=user, body=body, role=role, supervises=supervises)
-    record(ACTOR, "demo.users", object_type="auth.user", summary="演示账号", batch_size=5)
+    record(ACTOR, "demo.users", object_type="auth.user", summary="演示账号", batch_size=6)

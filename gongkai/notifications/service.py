@@ -103,7 +103,7 @@ def notify_staff(req: InformationRequest, code: str, day: dt.date) -> int:
 
 
 @transaction.atomic
-def notify_applicant(req: InformationRequest, code: str) -> int:
+def notify_applicant(req: InformationRequest, code: str, step: int | None = None) -> int:
     """Tell the applicant (e-mail, and SMS to the phone they gave) about a step of their case; once per step."""
     applicant = req.applicant
     if applicant is None:
@@ -116,8 +116,9 @@ def notify_applicant(req: InformationRequest, code: str) -> int:
             recipient, display = applicant.phone_encrypted, applicant.phone_masked  # decrypted only to send
         else:
             continue
+        # Once per step (the event that caused it), so a second answer after reopening is told again.
         if _queue(
-            template, recipient, display, case_context(req), req, f"{code}:{template.channel}:{req.pk}"
+            template, recipient, display, case_context(req), req, f"{code}:{template.channel}:{req.pk}:{step}"
         ):
             queued += 1
     if queued:

@@ -13,4 +13,5 @@ urlpatterns = [
     path("apply/receipt/", views.receipt, name="receipt"),
     path("apply/print/", views.print_form, name="print_form"),
     path("track/", views.track, name="track"),
+    path("track/letters/<str:token>/", views.track_letter, name="track_letter"),
 ]

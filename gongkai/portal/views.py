@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
@@ -12,7 +13,8 @@ from django.views.decorators.http import require_GET
 
 from gongkai.cases import transitions
 from gongkai.cases.applicants import create_applicant
-from gongkai.cases.models import CaseEventKind
+from gongkai.cases.letters import compose
+from gongkai.cases.models import CaseEventKind, InformationRequest, Letter
 from gongkai.cases.tracking import issue_tracking, lookup
 from gongkai.organisations.models import Organisation, OrgKind
 from gongkai.portal.forms import ApplicationForm, TrackForm
@@ -60,7 +62,6 @@ def report(request: HttpRequest, org_code: str, year: int) -> HttpResponse:
 
 
 APPLICANT = "public"  # the audit actor of anonymous online applications
-RECEIPT_KEY = "gongkai.receipt"
 # What the applicant sees of the timeline (internal notes and consultations stay internal).
 PUBLIC_EVENTS = {
     CaseEventKind.REGISTERED,
@@ -112,20 +113,14 @@ def apply(request: HttpRequest) -> HttpResponse:
             for field, errors in exc.message_dict.items():
                 form.add_error(field if field in form.fields else None, errors)
         else:
-            request.session[RECEIPT_KEY] = {"code": code, "secret": secret, "pk": req.pk}
-            return redirect("portal:receipt")
+            # Shown once, in this response: the secret is never stored, not even in the session.
+            return render(request, "portal/receipt.html", {"code": code, "secret": secret, "case": req})
     return render(request, "portal/apply.html", {"form": form})
 
 
 def receipt(request: HttpRequest) -> HttpResponse:
-    """Shown once after applying: the secret is not stored, so a reload shows only the code."""
-    data = request.session.pop(RECEIPT_KEY, None)
-    if data is None:
-        return redirect("portal:track")
-    req = lookup(data["code"], data["secret"])
-    return render(
-        request, "portal/receipt.html", {"code": data["code"], "secret": data["secret"], "case": req}
-    )
+    """Old links to the receipt page lead to the status lookup (the receipt is shown once, after applying)."""
+    return redirect("portal:track")
 
 
 def track(request: HttpRequest) -> HttpResponse:
@@ -136,7 +131,39 @@ def track(request: HttpRequest) -> HttpResponse:
         if case is None:
             form.add_error(None, _("查询编号或查询码不正确"))
     events = case.events.filter(kind__in=PUBLIC_EVENTS).order_by("at", "id") if case else []
-    return render(request, "portal/track.html", {"form": form, "case": case, "events": events})
+    return render(
+        request,
+        "portal/track.html",
+        {"form": form, "case": case, "events": events, "letters": _sent_letters(case) if case else []},
+    )
+
+
+LETTER_SALT = "gongkai.track.letter"
+
+
+def _sent_letters(case: InformationRequest) -> list[dict[str, object]]:
+    """The letters sent to the applicant, each with a download link valid for an hour (signed, no login)."""
+    sent = Letter.objects.filter(request=case).select_related("event").order_by("dispatched_on", "pk")
+    return [
+        {
+            "title": compose(letter.event).title,
+            "dispatched_on": letter.dispatched_on,
+            "token": signing.dumps({"letter": letter.pk, "case": case.pk}, salt=LETTER_SALT),
+        }
+        for letter in sent
+        if letter.event.kind != CaseEventKind.CONSULTATION_STARTED
+    ]
+
+
+def track_letter(request: HttpRequest, token: str) -> HttpResponse:
+    try:
+        data = signing.loads(token, salt=LETTER_SALT, max_age=3600)
+    except signing.BadSignature as exc:
+        raise Http404(_("链接无效或已过期，请重新查询")) from exc
+    letter = get_object_or_404(Letter, pk=data["letter"], request_id=data["case"])
+    response = HttpResponse(letter.pdf.read(), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="letter-{letter.pk}.pdf"'
+    return response
 
 
 def print_form(request: HttpRequest) -> HttpResponse:

@@ -25,5 +25,5 @@ class Command(BaseCommand):
         )
         self.stdout.write(
             f"staff log-ins (password {DEMO_PASSWORD}): admin, city-office, city-supervisor, "
-            "edu-clerk, weidu-office"
+            "edu-clerk, edu-head, weidu-office"
         )
