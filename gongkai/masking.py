@@ -43,3 +43,9 @@ def mask_text(text: str) -> str:
     """Mask ID-card and mobile numbers wherever they appear in free text (exports of subjects, notes)."""
     text = _FREE_TEXT_ID.sub(lambda m: mask_id_number(m.group(0)), text)
     return _FREE_TEXT_MOBILE.sub(lambda m: mask_phone(m.group(0)), text)
+
+
+def personal_data_found(text: str) -> list[str]:
+    """What looks like an ID-card or mobile number in a text, masked (for a warning before publishing)."""
+    found = [mask_id_number(m.group(0)) for m in _FREE_TEXT_ID.finditer(text)]
+    return found + [mask_phone(m.group(0)) for m in _FREE_TEXT_MOBILE.finditer(text)]

@@ -91,5 +91,17 @@ def can_supervise(user: User, org: Organisation) -> bool:
     )
 
 
+def can_review_publication(user: User, org: Organisation) -> bool:
+    """保密审查 is done by the body's reviewer, office head or admin — not by the clerk who drafted."""
+    if _is_superuser(user):
+        return True
+    profile = _profile(user)
+    return (
+        profile is not None
+        and profile.body_id == org.pk
+        and profile.role in {Role.REVIEWER, Role.OFFICE_HEAD, Role.ADMIN}
+    )
+
+
 def is_staff_member(user: User) -> bool:
     return _is_superuser(user) or _profile(user) is not None

@@ -16,7 +16,13 @@ from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from gongkai.audit.log import Actor, record, snapshot
-from gongkai.catalog.models import Channel, IndexNumberTemplate, Publication, PublicationChannel
+from gongkai.catalog.models import (
+    Channel,
+    IndexNumberTemplate,
+    Publication,
+    PublicationChannel,
+    PublicationStatus,
+)
 from gongkai.organisations.actions import require_valid_on
 from gongkai.organisations.models import Organisation
 
@@ -85,6 +91,7 @@ def record_publication(
         index_code=body.org_code,
         index_year=year,
         index_serial=next_serial(body.org_code, year),
+        status=PublicationStatus.PUBLISHED if published_on else PublicationStatus.DRAFT,
         **fields,
     )
     if pub.normative_kind and pub.issued_on is None:

@@ -7,6 +7,7 @@ from gongkai.catalog.actions import index_number
 from gongkai.catalog.models import (
     Channel,
     ChannelKind,
+    ConfidentialityReview,
     Genre,
     IndexNumberTemplate,
     KeyArea,
@@ -61,6 +62,22 @@ class PublicationAdmin(AuditedModelAdmin[Publication]):
 
     # Items are recorded through gongkai.catalog.actions (index numbers allocated, channels required); the
     # publishing workflow with its review comes with the catalog. Here they are read only.
+    def has_add_permission(self, request: object) -> bool:
+        return False
+
+    def has_change_permission(self, request: object, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: object, obj: object = None) -> bool:
+        return False
+
+
+@admin.register(ConfidentialityReview)
+class ConfidentialityReviewAdmin(admin.ModelAdmin[ConfidentialityReview]):
+    """Read only: reviews are recorded through gongkai.catalog.transitions.review."""
+
+    list_display = ["publication", "version", "reviewer", "reviewed_on", "conclusion"]
+
     def has_add_permission(self, request: object) -> bool:
         return False
 

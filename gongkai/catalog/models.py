@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -151,6 +152,12 @@ class NormativeKind(models.TextChoices):
     NORMATIVE = "normative", _("行政规范性文件")
 
 
+class PublicationStatus(models.TextChoices):
+    DRAFT = "draft", _("草稿")
+    PUBLISHED = "published", _("已发布")
+    WITHDRAWN = "withdrawn", _("已撤回")
+
+
 class PublicationQuerySet(models.QuerySet["Publication"]):
     def published_in(self, year: int) -> PublicationQuerySet:
         return self.filter(published_on__year=year)
@@ -204,6 +211,14 @@ class Publication(models.Model):
         related_name="interpretations",
     )
     channels = models.ManyToManyField(Channel, through="PublicationChannel", verbose_name=_("发布渠道"))
+    status = models.CharField(
+        _("状态"),
+        max_length=10,
+        choices=PublicationStatus.choices,
+        default=PublicationStatus.DRAFT,
+        db_index=True,
+    )
+    version = models.PositiveIntegerField(_("版本"), default=1)
 
     objects = PublicationQuerySet.as_manager()
 
@@ -253,3 +268,51 @@ class PublicationChannel(models.Model):
 
     def __str__(self) -> str:
         return f"{self.publication_id} @ {self.channel_id}"
+
+
+class ReviewConclusion(models.TextChoices):
+    PASSED = "passed", _("同意公开")
+    FAILED = "failed", _("不同意公开")
+
+
+class ConfidentialityReview(models.Model):
+    """保密审查: a reviewer's conclusion on one version of a publication; publishing needs a passed review of
+    the version being published (2019 Regulations art 17)."""
+
+    publication = models.ForeignKey(Publication, on_delete=models.CASCADE, related_name="reviews")
+    version = models.PositiveIntegerField(_("审查的版本"))
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("审查人"), on_delete=models.PROTECT, related_name="+"
+    )
+    reviewed_on = models.DateField(_("审查日期"))
+    conclusion = models.CharField(_("审查结论"), max_length=10, choices=ReviewConclusion.choices)
+    note = models.CharField(_("审查意见"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("保密审查")
+        verbose_name_plural = _("保密审查")
+        ordering = ["publication", "-version", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.publication_id} v{self.version} {self.get_conclusion_display()}"
+
+
+class PublicationVersion(models.Model):
+    """Every earlier version of a publication, kept when it is revised (statutory-reference §5: an index
+    number never changes; what it pointed to is kept)."""
+
+    publication = models.ForeignKey(Publication, on_delete=models.CASCADE, related_name="versions")
+    version = models.PositiveIntegerField(_("版本"))
+    title = models.CharField(_("标题"), max_length=300)
+    text = models.TextField(_("正文"), blank=True)
+    document_number = models.CharField(_("文号"), max_length=60, blank=True)
+    replaced_at = models.DateTimeField(_("被修订时间"))
+    reason = models.CharField(_("修订原因"), max_length=300)
+
+    class Meta:
+        verbose_name = _("历史版本")
+        verbose_name_plural = _("历史版本")
+        constraints = [models.UniqueConstraint(fields=["publication", "version"], name="version_once")]
+
+    def __str__(self) -> str:
+        return f"{self.publication_id} v{self.version}"

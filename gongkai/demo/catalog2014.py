@@ -18,6 +18,7 @@ from gongkai.catalog.models import (
     NormativeKind,
     Publication,
     PublicationChannel,
+    PublicationStatus,
     Topic,
 )
 from gongkai.demo import seed2014 as seed
@@ -291,6 +292,7 @@ def _publication(
         genre=genre,
         key_area=area,
         normative_kind=NormativeKind.NORMATIVE if item.normative else NormativeKind.NONE,
+        status=PublicationStatus.PUBLISHED if published else PublicationStatus.DRAFT,
         issued_on=made if item.normative else None,
     )
 
