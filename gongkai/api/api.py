@@ -29,7 +29,7 @@ from gongkai.cases.clock import deadline_for
 from gongkai.cases.deadlines import DeadlineInputError, compute_deadline
 from gongkai.cases.models import OPEN_STATES, CaseEvent, InformationRequest
 from gongkai.cases.tracking import lookup
-from gongkai.cases.views import ACTIONS, _filtered, _form, _visible_cases, action_data, may_run
+from gongkai.cases.views import ACTIONS, action_data, action_form, filtered_cases, may_run, visible_cases
 from gongkai.portal.views import PUBLIC_EVENTS
 
 _PAUSES: Any = Query([])  # type: ignore[type-arg]  # repeatable ?pause=START:END
@@ -87,7 +87,7 @@ def list_cases(
     request: HttpRequest, view: str = "open", outcome: str = "", limit: int = 100
 ) -> list[dict[str, Any]]:
     """Cases of the bodies the user may see; ``view``: open, due_soon, overdue, paused, answered, all."""
-    qs = _filtered(_visible_cases(request), view, outcome, timezone.localdate()).order_by(
+    qs = filtered_cases(visible_cases(request), view, outcome, timezone.localdate()).order_by(
         "applicable_due", "id"
     )
     return [_case(r) for r in qs[: max(1, min(limit, 500))]]
@@ -122,7 +122,7 @@ def run_action(request: HttpRequest, pk: int, name: str, payload: ActionIn) -> A
         return Status(404, {"detail": f"no such action: {name}"})
     if not may_run(request.user, ACTIONS[name], req):
         raise PermissionDenied
-    form = _form(name, req, {f"{name}-{k}": v for k, v in payload.data.items()})
+    form = action_form(name, req, {f"{name}-{k}": v for k, v in payload.data.items()})
     if not form.is_valid():
         return Status(
             400, {"detail": "invalid input", "errors": {k: list(v) for k, v in form.errors.items()}}

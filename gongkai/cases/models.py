@@ -13,6 +13,7 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from gongkai.audit.models import AppendOnlyError
@@ -139,6 +140,17 @@ class InformationRequestQuerySet(models.QuerySet["InformationRequest"]):
     def open_cases(self) -> InformationRequestQuerySet:
         return self.filter(state__in=OPEN_STATES)
 
+    def running(self) -> InformationRequestQuerySet:
+        """Open cases whose clock runs: a case waiting for the applicant's supplement is suspended until it
+        arrives (2019 art 30), so it is neither due soon nor overdue."""
+        return self.open_cases().exclude(state=CaseState.AWAITING_SUPPLEMENT)
+
+    def with_applicable_due(self) -> InformationRequestQuerySet:
+        """Annotate ``applicable_due``: the extended due date if there is one, else the due date."""
+        return self.annotate(
+            applicable_due=Coalesce("extended_due_date", "due_date", output_field=models.DateField())
+        )
+
     def received_in(self, year: int) -> InformationRequestQuerySet:
         return self.filter(receipt_date__year=year)
 
@@ -162,7 +174,7 @@ class InformationRequestQuerySet(models.QuerySet["InformationRequest"]):
         """Open past the applicable due date on ``day``, or answered after it."""
         late_open = (
             Q(answered_on__isnull=True)
-            & ~Q(state="awaiting_supplement")  # suspended until the supplement arrives (2019 art 30)
+            & ~Q(state=CaseState.AWAITING_SUPPLEMENT)  # suspended (see running())
             & (Q(extension_days=0, due_date__lt=day) | Q(extension_days__gt=0, extended_due_date__lt=day))
         )
         late_answer = Q(extension_days=0, answered_on__gt=F("due_date")) | Q(

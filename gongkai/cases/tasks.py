@@ -5,8 +5,6 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import transaction
-from django.db.models import DateField
-from django.db.models.functions import Coalesce
 from django.utils import timezone
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task
@@ -40,13 +38,8 @@ def send_reminders(today: dt.date) -> int:
     if not calendar.is_working_day(today):
         return 0
     soon = calendar.add_working_days(today, 3)
-    cases = (
-        InformationRequest.objects.open_cases()
-        .exclude(state="awaiting_supplement")  # suspended until the supplement arrives
-        .select_related("body", "applicant")
-        .annotate(applicable_due=Coalesce("extended_due_date", "due_date", output_field=DateField()))
-        .filter(applicable_due__lte=soon)
-    )
+    running = InformationRequest.objects.running().select_related("body", "applicant").with_applicable_due()
+    cases = running.filter(applicable_due__lte=soon)  # type: ignore[misc]  # an annotation the stubs cannot see
     queued = 0
     with transaction.atomic():
         for req in cases:

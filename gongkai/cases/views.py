@@ -14,8 +14,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import DateField
-from django.db.models.functions import Coalesce
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -199,7 +197,7 @@ ACTIONS: dict[str, Action] = {
 }
 
 
-def _form(name: str, req: InformationRequest, data: Any = None) -> djforms.Form:
+def action_form(name: str, req: InformationRequest, data: Any = None) -> djforms.Form:
     action = ACTIONS[name]
     kwargs: dict[str, Any] = {"prefix": name, "initial": {"on": timezone.localdate()}}
     if action.form is forms.AnswerForm:
@@ -209,18 +207,18 @@ def _form(name: str, req: InformationRequest, data: Any = None) -> djforms.Form:
     return action.form(data, **kwargs)
 
 
-def _visible_cases(request: HttpRequest) -> Any:
+def visible_cases(request: HttpRequest) -> Any:
     return (
         InformationRequest.objects.filter(body__in=permissions.visible_orgs(request.user))
         .select_related("body", "applicant")
-        .annotate(applicable_due=Coalesce("extended_due_date", "due_date", output_field=DateField()))
+        .with_applicable_due()
     )
 
 
-def _filtered(qs: Any, view: str, outcome: str, today: dt.date) -> Any:
+def filtered_cases(qs: Any, view: str, outcome: str, today: dt.date) -> Any:
     soon = get_calendar().add_working_days(today, 3)
-    open_cases = qs.filter(state__in=OPEN_STATES)
-    running = open_cases.exclude(state=S.AWAITING_SUPPLEMENT)  # suspended until the supplement arrives
+    open_cases = qs.open_cases()
+    running = qs.running()
     views = {
         "open": lambda: open_cases,
         "due_soon": lambda: running.filter(applicable_due__gte=today, applicable_due__lte=soon),
@@ -243,7 +241,9 @@ def inbox(request: HttpRequest) -> HttpResponse:
     view = filters.data.get("view", "open") if filters.is_valid() or not request.GET else "open"
     outcome = filters.cleaned_data.get("outcome", "") if filters.is_valid() else ""
     today = timezone.localdate()
-    cases = _filtered(_visible_cases(request), view, outcome, today).order_by("applicable_due", "id")[:500]
+    cases = filtered_cases(visible_cases(request), view, outcome, today).order_by("applicable_due", "id")[
+        :500
+    ]
     context = {
         "cases": cases,
         "filters": filters,
@@ -329,7 +329,7 @@ def case(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             raise Http404(_("没有这项操作"))
     actions = [
-        (name, a.label, bound.get(name) or _form(name, req))
+        (name, a.label, bound.get(name) or action_form(name, req))
         for name, a in ACTIONS.items()
         if req.state in a.states and a.applies(req) and may_run(request.user, a, req)
     ]
@@ -378,7 +378,7 @@ def _fee_hint(req: InformationRequest) -> dict[str, Any] | None:
 
 
 def _run(request: HttpRequest, req: InformationRequest, name: str) -> HttpResponse | djforms.Form:
-    form = _form(name, req, request.POST)
+    form = action_form(name, req, request.POST)
     if not form.is_valid():
         return form
     try:
@@ -487,7 +487,7 @@ def export_xlsx(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     view = request.GET.get("view", "open")
     outcome = request.GET.get("outcome", "")
-    cases = _filtered(_visible_cases(request), view, outcome, timezone.localdate()).order_by(
+    cases = filtered_cases(visible_cases(request), view, outcome, timezone.localdate()).order_by(
         "applicable_due", "id"
     )
     book = Workbook()
