@@ -182,8 +182,18 @@ class Publication(models.Model):
     index_year = models.PositiveSmallIntegerField(_("索引号年份"))
     index_serial = models.PositiveIntegerField(_("索引号序号"))
     title = models.CharField(_("标题"), max_length=300)
+    description = models.TextField(_("内容概述"), blank=True)
     text = models.TextField(_("正文"), blank=True)
     document_number = models.CharField(_("文号"), max_length=60, blank=True)
+    publisher = models.CharField(
+        _("发布机构"),
+        max_length=100,
+        blank=True,
+        help_text=_("留空时为发布机关名称；联合发文可写明各发文机关"),
+    )
+    keywords = models.CharField(
+        _("关键词"), max_length=200, blank=True, help_text=_("多个关键词用空格或逗号分隔")
+    )
     made_on = models.DateField(_("成文日期"))
     published_on = models.DateField(_("发布日期"), null=True, blank=True, db_index=True)
     topic = models.ForeignKey(
@@ -246,6 +256,94 @@ class Publication(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def publisher_name(self) -> str:
+        """The publishing body as printed on the document page (发布机构)."""
+        return self.publisher or self.body.name
+
+    def keyword_list(self) -> list[str]:
+        return [k for k in self.keywords.replace("，", " ").replace(",", " ").replace("、", " ").split() if k]
+
+    def in_force_on(self, day: dt.date) -> bool | None:
+        """有效/废止 for normative documents; None for other items (validity does not apply)."""
+        if not self.normative_kind:
+            return None
+        return (
+            self.issued_on is not None
+            and self.issued_on <= day
+            and (self.repealed_on is None or self.repealed_on > day)
+        )
+
+
+def attachment_path(instance: Attachment, filename: str) -> str:
+    return f"attachments/{instance.publication.index_year}/{instance.sha256[:2]}/{instance.sha256}/{filename}"
+
+
+class Attachment(models.Model):
+    """A file published with an item (the document as issued, annexes, forms); stored with its checksum so
+    the public download is what was reviewed."""
+
+    publication = models.ForeignKey(Publication, on_delete=models.CASCADE, related_name="attachments")
+    name = models.CharField(_("附件名称"), max_length=200)
+    file = models.FileField(_("文件"), upload_to=attachment_path, max_length=300)
+    size = models.PositiveBigIntegerField(_("大小（字节）"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    content_type = models.CharField(_("类型"), max_length=100, blank=True)
+    added_in_version = models.PositiveIntegerField(_("加入的版本"), default=1)
+    uploaded_at = models.DateTimeField(_("上传时间"))
+
+    class Meta:
+        verbose_name = _("附件")
+        verbose_name_plural = _("附件")
+        ordering = ["publication", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ProactiveFigures(models.Model):
+    """Table 2 figures that are not catalog items, entered per body and year (2019 Regulations art 20 (5), (6),
+    (8), (9)): the number of licensing, service, penalty, enforcement and fee items at the end of the year,
+    the decisions made during it, fees collected and centralised procurement."""
+
+    body = models.ForeignKey(
+        "organisations.Organisation",
+        verbose_name=_("机关"),
+        on_delete=models.PROTECT,
+        related_name="proactive_figures",
+    )
+    year = models.PositiveSmallIntegerField(_("年度"))
+    licensing_items = models.PositiveIntegerField(_("行政许可项目数量（年末）"), default=0)
+    licensing_decisions = models.PositiveIntegerField(_("行政许可处理决定数量"), default=0)
+    service_items = models.PositiveIntegerField(_("其他对外管理服务事项项目数量（年末）"), default=0)
+    service_decisions = models.PositiveIntegerField(_("其他对外管理服务事项处理决定数量"), default=0)
+    penalty_items = models.PositiveIntegerField(_("行政处罚项目数量（年末）"), default=0)
+    penalty_decisions = models.PositiveIntegerField(_("行政处罚处理决定数量"), default=0)
+    enforcement_items = models.PositiveIntegerField(_("行政强制项目数量（年末）"), default=0)
+    enforcement_decisions = models.PositiveIntegerField(_("行政强制处理决定数量"), default=0)
+    fee_items = models.PositiveIntegerField(_("行政事业性收费项目数量（年末）"), default=0)
+    fee_amount_wan_yuan = models.DecimalField(
+        _("行政事业性收费金额（万元）"), max_digits=14, decimal_places=4, default=0
+    )
+    procurement_projects = models.PositiveIntegerField(_("政府集中采购项目数量"), default=0)
+    procurement_amount_wan_yuan = models.DecimalField(
+        _("政府集中采购总金额（万元）"), max_digits=14, decimal_places=4, default=0
+    )
+
+    class Meta:
+        verbose_name = _("主动公开年度数据")
+        verbose_name_plural = _("主动公开年度数据")
+        constraints = [
+            models.UniqueConstraint(fields=["body", "year"], name="proactive_figures_once_per_body_year"),
+            models.CheckConstraint(
+                condition=Q(fee_amount_wan_yuan__gte=0) & Q(procurement_amount_wan_yuan__gte=0),
+                name="proactive_amounts_not_negative",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.body} {self.year}"
 
 
 class PublicationChannel(models.Model):
