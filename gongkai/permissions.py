@@ -11,7 +11,7 @@ from __future__ import annotations
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 
 from gongkai.accounts.models import Role, StaffProfile
-from gongkai.organisations.models import Organisation, OrganisationQuerySet
+from gongkai.organisations.models import Organisation, OrganisationQuerySet, OrgKind
 
 User = AbstractBaseUser | AnonymousUser
 
@@ -105,3 +105,60 @@ def can_review_publication(user: User, org: Organisation) -> bool:
 
 def is_staff_member(user: User) -> bool:
     return _is_superuser(user) or _profile(user) is not None
+
+
+def can_draft_publication(user: User, org: Organisation) -> bool:
+    """Proactive disclosure items are drafted, published, revised, withdrawn and repealed by the body's own
+    staff (2019 Regulations art 19: each body publishes what it makes); a supervisor reads but does not write.
+    The confidentiality review itself needs ``can_review_publication``."""
+    return can_edit_report(user, org)
+
+
+def draftable_orgs(user: User) -> OrganisationQuerySet:
+    """The bodies ``user`` may draft proactive disclosure items for (``can_draft_publication``): their own
+    body while it exists; every existing body for a superuser; none for a supervisor."""
+    if _is_superuser(user):
+        return Organisation.objects.filter(valid_to__isnull=True)
+    profile = _profile(user)
+    if profile is None or profile.role == Role.SUPERVISOR:
+        return Organisation.objects.none()
+    return Organisation.objects.filter(pk=profile.body_id, valid_to__isnull=True)
+
+
+def can_edit_vocabularies(user: User) -> bool:
+    """The catalog's vocabularies (主题分类, 体裁, 重点领域) are shared by every body of the deployment, so they
+    are kept by a system administrator or by the city's OGI office (2019 Regulations art 3: the general office
+    of the people's government leads OGI work in its area): the office head or admin of the top-level
+    government or of its general office."""
+    if _is_superuser(user):
+        return True
+    profile = _profile(user)
+    if profile is None:
+        return False
+    if profile.role == Role.ADMIN:
+        return True
+    body = profile.body
+    city_office = body.parent_id is None or (body.kind == OrgKind.GENERAL_OFFICE and body.depth == 1)
+    return profile.role == Role.OFFICE_HEAD and city_office
+
+
+def can_edit_index_templates(user: User) -> bool:
+    """Index-number templates are edited in the Django admin, which needs its own staff flag and model
+    permission."""
+    has_perm = getattr(user, "has_perm", None)
+    return (
+        bool(getattr(user, "is_staff", False))
+        and callable(has_perm)
+        and bool(has_perm("catalog.change_indexnumbertemplate"))
+    )
+
+
+def can_edit_guide(user: User, org: Organisation) -> bool:
+    """A body's disclosure guide (2019 art 12) is kept by its office head or admin (as for its report)."""
+    return can_publish_report(user, org)
+
+
+def can_enter_proactive_figures(user: User, org: Organisation) -> bool:
+    """A body's Table 2 figures (licensing, penalties, fees, procurement; 2019 Regulations art 20) are entered by
+    its office head or admin; its other staff and supervisors read them."""
+    return can_publish_report(user, org)

@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "gongkai.portal",
     "gongkai.api",
     "gongkai.notifications",
+    "gongkai.search",
 ]
 
 MIDDLEWARE = [
@@ -151,6 +152,14 @@ EMAIL_HOST = env_str("GONGKAI_EMAIL_HOST", "localhost")
 
 # Index numbers (statutory-reference §5): the deployment's default rendering template; bodies may override it.
 GONGKAI_INDEX_TEMPLATE = env_str("GONGKAI_INDEX_TEMPLATE", "{code}/{year}-{serial:05d}")
+# Largest attachment staff may upload to a publication, in MB.
+GONGKAI_ATTACHMENT_MAX_MB = env_int("GONGKAI_ATTACHMENT_MAX_MB", 50)
+
+# Full-text search backend (docs/search.md): "sqlite" (FTS5 over bigrams), "postgres" (bigram tsvector with a GIN
+# index) or the dotted path of a class implementing gongkai.search.SearchBackend; default: the database's own.
+GONGKAI_SEARCH_BACKEND = env_str("GONGKAI_SEARCH_BACKEND", "") or (
+    "postgres" if "postgresql" in DATABASES["default"]["ENGINE"] else "sqlite"
+)
 
 LOGGING = {
     "version": 1,

@@ -10,6 +10,8 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("accounts/", include("django.contrib.auth.urls")),
     path("staff/cases/", include("gongkai.cases.urls")),
+    path("staff/catalog/", include("gongkai.catalog.urls")),
+    path("staff/guide/", include(("gongkai.portal.staff", "guide"))),
     path("staff/", include("gongkai.reports.urls")),
     path("", include("gongkai.portal.urls")),
 ]

@@ -90,7 +90,8 @@ fi
 run_pytest() {
   local label=$1 rc=0
   shift
-  env "$@" pytest -n "$workers" "${pytest_args[@]}" || rc=$?
+  # loadgroup keeps the demo tests (marked xdist_group("demo")) on one worker, so the demo loads once per module.
+  env "$@" pytest -n "$workers" --dist loadgroup "${pytest_args[@]}" || rc=$?
   case $rc in
     0) record "pytest $label" "ok" ;;
     5)

@@ -25,6 +25,7 @@ from gongkai.catalog.models import (
 )
 from gongkai.organisations.actions import require_valid_on
 from gongkai.organisations.models import Organisation
+from gongkai.search import reindex_on_commit
 
 
 def index_template(body: Organisation) -> str:
@@ -104,4 +105,5 @@ def record_publication(
         )
     after = snapshot(pub) | {"channels": [c.pk for c in channels], "index_number": index_number(pub)}
     record(actor, "publication.record", pub, after=after, summary=pub.title)
+    reindex_on_commit([pub.pk])
     return pub

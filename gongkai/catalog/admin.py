@@ -1,9 +1,13 @@
 from __future__ import annotations
 
+from typing import Any
+
+from django import forms
 from django.contrib import admin
 
 from gongkai.audit.admin_mixins import AuditedModelAdmin
 from gongkai.catalog.actions import index_number
+from gongkai.catalog.figures import FIELDS, check_body_year, store_proactive_figures
 from gongkai.catalog.models import (
     Channel,
     ChannelKind,
@@ -11,6 +15,7 @@ from gongkai.catalog.models import (
     Genre,
     IndexNumberTemplate,
     KeyArea,
+    ProactiveFigures,
     Publication,
     PublicationChannel,
     Topic,
@@ -86,3 +91,31 @@ class ConfidentialityReviewAdmin(admin.ModelAdmin[ConfidentialityReview]):
 
     def has_delete_permission(self, request: object, obj: object = None) -> bool:
         return False
+
+
+class ProactiveFiguresForm(forms.ModelForm[ProactiveFigures]):
+    class Meta:
+        model = ProactiveFigures
+        fields = ["body", "year", *FIELDS]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        body, year = data.get("body"), data.get("year")
+        if body is not None and year is not None:
+            check_body_year(body, year)  # its ValidationError names the field
+        return data
+
+
+@admin.register(ProactiveFigures)
+class ProactiveFiguresAdmin(AuditedModelAdmin[ProactiveFigures]):
+    """Table 2 figures per body and year; saves are validated by ``store_proactive_figures`` and audited."""
+
+    form = ProactiveFiguresForm
+    list_display = ["body", "year", "licensing_decisions", "penalty_decisions", "fee_amount_wan_yuan"]
+    list_filter = ["year"]
+    search_fields = ["body__name"]
+    autocomplete_fields = ["body"]
+    list_select_related = ["body"]
+
+    def write(self, obj: ProactiveFigures) -> None:
+        store_proactive_figures(obj)

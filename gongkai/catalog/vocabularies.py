@@ -1,7 +1,21 @@
-"""The initial vocabularies (editable afterwards in the admin): channel kinds, genres (体裁),
-topics (主题分类) and key areas (重点领域). Loaded by a data migration; labels are data, not UI strings."""
+"""The catalog's vocabularies: topics (主题分类, two levels), genres (体裁) and key areas (重点领域).
+
+The initial terms below are loaded by a data migration (labels are data, not UI strings). Afterwards staff
+edit them on the vocabulary pages through the domain functions at the end of this module (each atomic and
+audited). The terms have no "active" flag: a term is added, renamed, or deleted while no item uses it
+(items hold them with PROTECT, so a term in use is never deleted; it can be renamed). Who may edit them is
+``permissions.can_edit_vocabularies``."""
 
 from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.utils.translation import gettext as _
+
+from gongkai.audit.log import Actor, record, snapshot
+from gongkai.catalog.models import Genre, KeyArea, Publication, Topic
 
 CHANNEL_KINDS: tuple[tuple[str, str, str], ...] = (
     ("website", "政府网站", "website"),
@@ -74,3 +88,109 @@ KEY_AREAS: tuple[tuple[str, str], ...] = (
     ("soe_finance", "国有企业财务"),
     ("food_drug", "食品药品安全"),
 )
+
+
+Term = Topic | Genre | KeyArea
+VOCABULARIES: dict[str, type[Topic] | type[Genre] | type[KeyArea]] = {
+    "topic": Topic,
+    "genre": Genre,
+    "area": KeyArea,
+}
+USED_BY = {Topic: "topic", Genre: "genre", KeyArea: "key_area"}  # the Publication field holding each kind
+SYSTEM_CODES: dict[type[models.Model], set[str]] = {
+    Genre: {Genre.INTERPRETATION}
+}  # the code logic relies on (an interpretation's link)
+
+
+def kind_of(term: Term) -> str:
+    return next(kind for kind, model in VOCABULARIES.items() if isinstance(term, model))
+
+
+def usage_counts(model: type[models.Model]) -> dict[int, int]:
+    """How many items use each term (one aggregate query); a topic counts its own items only."""
+    field = USED_BY[model]
+    rows = (
+        Publication.objects.filter(**{f"{field}__isnull": False})
+        .values(field)
+        .annotate(n=models.Count("id"))
+        .values_list(field, "n")
+    )
+    return dict(rows)
+
+
+def _clean_name(name: str) -> str:
+    name = name.strip()
+    if not name:
+        raise ValidationError({"name": _("请填写名称")})
+    return name
+
+
+@transaction.atomic
+def add_term(actor: Actor, kind: str, *, code: str, name: str, parent: Topic | None = None) -> Term:
+    """Add a term. A topic is either first-level or below a first-level topic, and its code starts with its
+    parent's code (0101 below 01), as in the national 主题分类."""
+    model = VOCABULARIES[kind]
+    code = code.strip()
+    fields: dict[str, Any] = {"code": code, "name": _clean_name(name)}
+    if model is Topic:
+        if parent is not None and parent.parent_id is not None:
+            raise ValidationError({"parent": _("主题分类只有两级：上级分类须为一级分类")})
+        if parent is not None and not code.startswith(parent.code):
+            raise ValidationError(
+                {"code": _("二级分类的代码须以上级分类的代码%(c)s开头") % {"c": parent.code}}
+            )
+        fields["parent"] = parent
+    elif parent is not None:
+        raise ValidationError({"parent": _("只有主题分类分级")})
+    term = model(**fields)
+    term.full_clean()
+    term.save()
+    record(actor, f"vocabulary.{kind}.add", term, after=snapshot(term), summary=f"{code} {term.name}")
+    return term
+
+
+@transaction.atomic
+def rename_term(actor: Actor, term: Term, *, name: str) -> Term:
+    """Rename a term (items keep it; the code never changes)."""
+    term = type(term).objects.select_for_update().get(pk=term.pk)
+    before = snapshot(term)
+    term.name = _clean_name(name)
+    term.full_clean()
+    term.save(update_fields=["name"])
+    record(
+        actor,
+        f"vocabulary.{kind_of(term)}.rename",
+        term,
+        before=before,
+        after=snapshot(term),
+        summary=f"{before['name']} → {term.name}",
+    )
+    return term
+
+
+@transaction.atomic
+def delete_term(actor: Actor, term: Term) -> None:
+    """Delete a term no item uses (and, for a topic, without second-level topics); otherwise refuse and say
+    why. A term logic relies on (体裁“解读”) is never deleted."""
+    model = type(term)
+    term = model.objects.select_for_update().get(pk=term.pk)
+    if term.code in SYSTEM_CODES.get(model, set()):
+        raise ValidationError(_("“%(n)s”为系统使用的体裁，不能删除") % {"n": term.name})
+    used = Publication.objects.filter(**{USED_BY[model]: term}).count()
+    if used:
+        raise ValidationError(
+            _("“%(n)s”正被%(c)s条政府信息使用，不能删除；可改名，或先修改这些信息的分类")
+            % {"n": term.name, "c": used}
+        )
+    if isinstance(term, Topic) and term.children.exists():
+        raise ValidationError(_("“%(n)s”下还有二级分类，不能删除") % {"n": term.name})
+    before, pk = snapshot(term), str(term.pk)
+    term.delete()
+    record(
+        actor,
+        f"vocabulary.{kind_of(term)}.delete",
+        object_type=model._meta.label_lower,
+        object_id=pk,
+        before=before,
+        summary=f"{before['code']} {before['name']}",
+    )

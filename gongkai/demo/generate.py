@@ -13,11 +13,12 @@ from django.db import transaction
 
 from gongkai.accounts.models import Role, StaffProfile
 from gongkai.audit.log import record
-from gongkai.demo import activity2014, cases_recent, catalog2014, seed2014
+from gongkai.demo import activity2014, cases_recent, catalog2014, catalog_recent, guides, seed2014
 from gongkai.demo.city import CITY_NAME, body_specs, codes_for
 from gongkai.organisations.actions import create_organisations_bulk
 from gongkai.organisations.models import Organisation
 from gongkai.reports.actions import save_narrative
+from gongkai.search import rebuild as rebuild_search_index
 from gongkai.workdays.calendar import get_calendar
 
 ACTOR = "demo"
@@ -83,12 +84,18 @@ def load(progress: Callable[[str], None] = lambda _msg: None) -> dict[str, int]:
     _batch("engagement.complaints_figures", other, "演示数据：举报投诉和年度工作数据")
     _city_narrative(city)
     _users(city, orgs)
+    counts["guides"] = guides.build_guides(orgs)
     current = [o for o in orgs.values() if o.valid_to is None and o.valid_from <= dt.date(2024, 1, 1)]
     counts["recent_cases"] = cases_recent.build_recent_cases(rng, current, calendar)
     progress(f"recent cases: {counts['recent_cases']}")
     counts["recent_remedies"] = cases_recent.build_recent_remedies()
     _batch("cases.remedies", counts["recent_remedies"], "演示数据：2024—2025年行政复议和行政诉讼")
+    counts.update(catalog_recent.build_recent_catalog(orgs.values(), calendar))
+    progress(f"recent catalog: {counts['recent_publications']} items, {counts['proactive_figures']} figures")
     counts.update(publications=pubs, postings=postings, requests=len(requests))
+    # Keep this last: the search index is rebuilt from every catalog item the generators above wrote.
+    counts["search_index"] = rebuild_search_index()
+    progress(f"search index: {counts['search_index']}")
     record(ACTOR, "demo.load", city, summary="演示城市许昌市", after=counts)
     return counts
 

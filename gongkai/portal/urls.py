@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
+from gongkai.portal import catalog_views as cv
 from gongkai.portal import views
 
 app_name = "portal"
@@ -14,4 +15,19 @@ urlpatterns = [
     path("apply/print/", views.print_form, name="print_form"),
     path("track/", views.track, name="track"),
     path("track/letters/<str:token>/", views.track_letter, name="track_letter"),
+    path("bodies/", cv.bodies, name="bodies"),
+    path("bodies/<str:org_code>/", cv.body, name="body"),
+    path("bodies/<str:org_code>/guide/", cv.body_guide, name="body_guide"),
+    path("bodies/<str:org_code>/rules/", cv.body_rules, name="body_rules"),
+    path("bodies/<str:org_code>/catalog/", cv.body_catalog, name="body_catalog"),
+    path("bodies/<str:org_code>/reports/", cv.body_reports, name="body_reports"),
+    path("catalog/", cv.catalog, name="catalog"),
+    path("documents/<str:index_code>/<int:year>/<int:serial>/", cv.document, name="document"),
+    path(
+        "documents/<str:index_code>/<int:year>/<int:serial>/files/<int:pk>/",
+        cv.attachment,
+        name="attachment",
+    ),
+    path("search/", cv.search, name="search"),
+    path("charts/publications/<str:org_code>.svg", cv.publications_chart, name="publications_chart"),
 ]

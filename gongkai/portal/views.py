@@ -17,6 +17,7 @@ from gongkai.cases.letters import compose
 from gongkai.cases.models import CaseEventKind, InformationRequest, Letter
 from gongkai.cases.tracking import issue_tracking, lookup
 from gongkai.organisations.models import Organisation, OrgKind
+from gongkai.portal import browse
 from gongkai.portal.forms import ApplicationForm, TrackForm
 from gongkai.reports.models import ReportPublication
 
@@ -31,7 +32,14 @@ def _published() -> list[ReportPublication]:
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "portal/home.html", {"publications": _published()[:20]})
+    roots = list(
+        Organisation.objects.filter(parent__isnull=True, valid_to__isnull=True).order_by("sort_order", "name")
+    )
+    for root in roots:
+        root.trend = browse.per_year(root, subtree=True)  # type: ignore[attr-defined]
+    latest = browse.public_items().select_related("body", "genre").order_by("-published_on", "-id")[:10]
+    context = {"publications": _published()[:10], "roots": roots, "latest": latest}
+    return render(request, "portal/home.html", context)
 
 
 @require_GET
@@ -79,7 +87,8 @@ PUBLIC_EVENTS = {
 def apply(request: HttpRequest) -> HttpResponse:
     """The online application (2019 art 29): received when submitted, by art 31 practice the next working
     day when it arrives outside working hours."""
-    form = ApplicationForm(request.POST or None)
+    initial = {"body": request.GET["body"]} if request.GET.get("body", "").isdigit() else {}
+    form = ApplicationForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

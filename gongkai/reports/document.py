@@ -11,7 +11,8 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from gongkai.reports.build import Report, ReportCell, report_json
-from gongkai.reports.formats import sections
+from gongkai.reports.formats import CellRef, sections
+from gongkai.reports.formats import tables as format_tables
 from gongkai.reports.narrative import render, template_for
 
 
@@ -25,13 +26,62 @@ class Section:
 class TableLine:
     label: str
     depth: int
-    cell: ReportCell | None  # None for a heading line that is not itself a cell
+    cells: tuple[ReportCell | None, ...] = ()  # one per column of its block; () for a heading line
+
+    @property
+    def cell(self) -> ReportCell | None:
+        """The value of a one-column line (the 2014 tables); None for a heading line."""
+        return self.cells[0] if self.cells else None
+
+
+@dataclass(frozen=True)
+class HeaderCell:
+    label: str
+    colspan: int = 1
+    rowspan: int = 1
+
+
+@dataclass(frozen=True)
+class TableBlock:
+    """Rows sharing one set of columns (Table 2 prints a header per block of art 20)."""
+
+    columns: tuple[str, ...]
+    lines: tuple[TableLine, ...]
+
+    @property
+    def header(self) -> tuple[tuple[HeaderCell, ...], ...]:
+        return header_rows(self.columns)
 
 
 @dataclass(frozen=True)
 class Table:
     title: str
-    lines: tuple[TableLine, ...]
+    blocks: tuple[TableBlock, ...]
+    in_section: bool = False  # printed inside the section of the same heading (2019/2021), else an annex
+
+    @property
+    def lines(self) -> tuple[TableLine, ...]:
+        return tuple(line for block in self.blocks for line in block.lines)
+
+
+def header_rows(columns: tuple[str, ...]) -> tuple[tuple[HeaderCell, ...], ...]:
+    """Column headings as rows of a table head: a path such as 法人或其他组织/商业企业 puts its group over its
+    columns (colspan) and the other headings span both rows."""
+    if not any("/" in c for c in columns):
+        return (tuple(HeaderCell(c) for c in columns),)
+    top: list[HeaderCell] = []
+    bottom: list[HeaderCell] = []
+    for column in columns:
+        group, _sep, leaf = column.rpartition("/")
+        if not group:
+            top.append(HeaderCell(column, rowspan=2))
+        elif top and top[-1].label == group and top[-1].rowspan == 1:
+            top[-1] = HeaderCell(group, colspan=top[-1].colspan + 1)
+            bottom.append(HeaderCell(leaf))
+        else:
+            top.append(HeaderCell(group))
+            bottom.append(HeaderCell(leaf))
+    return tuple(top), tuple(bottom)
 
 
 def title(report: Report) -> str:
@@ -66,26 +116,32 @@ def narrative_sections(report: Report) -> list[Section]:
 
 
 def tables(report: Report) -> list[Table]:
-    """Group cells by table; rows become indented lines, with heading lines for label-path prefixes that are
-    not cells themselves (e.g. 一、主动公开情况)."""
-    grouped: dict[str, list[ReportCell]] = {}
-    for cell in report.cells:
-        grouped.setdefault(cell.cell.table, []).append(cell)
-    result = []
-    for table_title, cells in grouped.items():
-        rows = {c.cell.row for c in cells}
-        emitted: set[str] = set()
+    """The format's tables in document order, one block per set of columns (``report-formats.json``); rows
+    become indented lines, with heading lines for label-path prefixes that are not rows themselves (e.g.
+    一、主动公开情况, 第二十条第（一）项)."""
+    by_ref = {c.cell: c for c in report.cells}
+    specs = format_tables(report.format)
+    grouped: dict[str, list[TableBlock]] = {}
+    rows: dict[str, set[str]] = {}
+    for spec in specs:
+        rows.setdefault(spec.table, set()).update(spec.row_path(r) for r in spec.rows)
+    emitted: dict[str, set[str]] = {}
+    for spec in specs:
+        done = emitted.setdefault(spec.table, set())
         lines: list[TableLine] = []
-        for cell in cells:
-            parts = cell.cell.row.split("/")
+        for row in spec.rows:
+            parts = spec.row_path(row).split("/")
             for depth in range(len(parts) - 1):
                 prefix = "/".join(parts[: depth + 1])
-                if prefix not in rows and prefix not in emitted:
-                    lines.append(TableLine(parts[depth], depth, None))
-                    emitted.add(prefix)
-            lines.append(TableLine(parts[-1], len(parts) - 1, cell))
-        result.append(Table(table_title, tuple(lines)))
-    return result
+                if prefix not in rows[spec.table] and prefix not in done:
+                    lines.append(TableLine(parts[depth], depth))
+                    done.add(prefix)
+            path = "/".join(parts)
+            cells = tuple(by_ref.get(CellRef(spec.table, path, column)) for column in spec.columns)
+            lines.append(TableLine(parts[-1], len(parts) - 1, cells))
+        grouped.setdefault(spec.table, []).append(TableBlock(spec.columns, tuple(lines)))
+    headings = set(sections(report.format))
+    return [Table(title, tuple(blocks), title in headings) for title, blocks in grouped.items()]
 
 
 def to_markdown(report: Report) -> str:
@@ -94,25 +150,33 @@ def to_markdown(report: Report) -> str:
         out += [existence_notice(report), ""]
     if report.is_empty():
         out += [_("（本年度没有任何记录，以下数字均为0。）"), ""]
+    all_tables = tables(report)
     for section in narrative_sections(report):
         out += [f"## {section.heading}", ""]
         for paragraph in section.paragraphs:
             out += [paragraph, ""]
-    for table in tables(report):
-        column = table_column(table)
-        out += [f"## {_('附表')}：{table.title}", "", f"| {_('指标')} | {column} |", "| --- | ---: |"]
-        for line in table.lines:
-            label = "　" * line.depth + line.label
-            out.append(f"| {label} | {line.cell.display if line.cell else ''} |")
-        out.append("")
+        for table in all_tables:
+            if table.in_section and table.title == section.heading:
+                out += _markdown_table(table)
+    for table in all_tables:
+        if not table.in_section:
+            out += [f"## {_('附表')}：{table.title}", "", *_markdown_table(table)]
     return "\n".join(out)
 
 
-def table_column(table: Table) -> str:
-    for line in table.lines:
-        if line.cell is not None:
-            return line.cell.cell.column
-    return ""
+def _markdown_table(table: Table) -> list[str]:
+    """One Markdown table per block; a column heading path prints whole (法人或其他组织/商业企业)."""
+    out: list[str] = []
+    for block in table.blocks:
+        out += [
+            "| " + " | ".join((_("指标"), *block.columns)) + " |",
+            "| --- |" + " ---: |" * len(block.columns),
+        ]
+        for line in block.lines:
+            values = [c.display if c else "" for c in line.cells] or [""] * len(block.columns)
+            out.append("| " + " | ".join(("　" * line.depth + line.label, *values)) + " |")
+        out.append("")
+    return out
 
 
 def freeze(report: Report) -> dict[str, Any]:
@@ -124,21 +188,33 @@ def freeze(report: Report) -> dict[str, Any]:
         "sections": [
             {"heading": s.heading, "paragraphs": list(s.paragraphs)} for s in narrative_sections(report)
         ],
-        "tables": [
+        "tables": [_freeze_table(t) for t in tables(report)],
+        "json": report_json(report),
+    }
+
+
+def _freeze_table(table: Table) -> dict[str, Any]:
+    return {
+        "title": table.title,
+        "in_section": table.in_section,
+        "blocks": [
             {
-                "title": t.title,
+                "columns": list(block.columns),
+                "header": [
+                    [{"label": h.label, "colspan": h.colspan, "rowspan": h.rowspan} for h in row]
+                    for row in block.header
+                ],
                 "lines": [
                     {
                         "label": line.label,
                         "depth": line.depth,
-                        "cell": {"display": line.cell.display} if line.cell else None,
+                        "cells": [{"display": c.display} if c else None for c in line.cells],
                     }
-                    for line in t.lines
+                    for line in block.lines
                 ],
             }
-            for t in tables(report)
+            for block in table.blocks
         ],
-        "json": report_json(report),
     }
 
 

@@ -12,4 +12,5 @@ urlpatterns = [
     path(
         "reports/<str:org_code>/<int:year>/sections/<int:section>/", views.edit_section, name="edit_section"
     ),
+    path("reports/<str:org_code>/<int:year>/figures/", views.proactive_figures, name="proactive_figures"),
 ]

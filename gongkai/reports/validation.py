@@ -1,4 +1,4 @@
-"""Consistency rules of statutory-reference §3.4 for Tables 3 and 4 (the annual-report studio adds the rest).
+"""Consistency rules of statutory-reference §3.4 for Tables 2, 3 and 4 (the annual-report studio adds the rest).
 
 Each finding names its rule, the cells involved and both values, e.g.
 ``规则1 表三“自然人”列：本年新收 3 + 上年结转 1 ≠ 办理结果总计 2 + 结转下年度 1``."""
@@ -23,6 +23,16 @@ from gongkai.reports.stats_requests import (
     T4,
     T4_COLUMNS,
     TOTAL,
+)
+from gongkai.reports.stats_table2 import (
+    ART20_1,
+    CHANGE,
+    IN_FORCE_2021,
+    ISSUED_2021,
+    NORMATIVE_ROWS,
+    REPEALED_2021,
+    T2,
+    row_path,
 )
 
 Values = Mapping[tuple[str, str], Number]  # (row, column) → value
@@ -164,4 +174,49 @@ def validate_request_tables(
     previous_fmt = default_format_for_year(year - 1)
     if year >= 2020 and previous_fmt in ("2019", "2021"):
         findings += check_carry_over(t3, table_values(org, year - 1, previous_fmt, T3, scope), year)
+    return findings
+
+
+def check_table2(values: Values) -> list[Finding]:
+    """Rule 6 on Table 2: every cell is non-negative except 本年增/减 (a year-end item count may fall)."""
+    return _non_negative({(r, c): v for (r, c), v in values.items() if c != CHANGE}, T2)
+
+
+def check_in_force(current: Values, previous: Values, year: int) -> list[Finding]:
+    """The soft rule of §3.4 (a warning): 现行有效(N) = 现行有效(N−1) + 本年制发 − 本年废止, per row of art 20 (1)
+    (2021 columns; ``previous`` is year N−1 computed with the 2021 columns, whatever format it was reported in)."""
+    findings = []
+    for _key, _kind, _r19, row in NORMATIVE_ROWS:
+        path = row_path(ART20_1, row)
+        now, before = current[(path, IN_FORCE_2021)], previous[(path, IN_FORCE_2021)]
+        issued, repealed = current[(path, ISSUED_2021)], current[(path, REPEALED_2021)]
+        if now != before + issued - repealed:
+            findings.append(
+                Finding(
+                    "现行有效",
+                    "warning",
+                    _(
+                        "表二“%(row)s”：现行有效件数%(now)s ≠ %(prev)s年现行有效件数%(before)s + "
+                        "本年制发件数%(issued)s − 本年废止件数%(repealed)s"
+                    )
+                    % {
+                        "row": row,
+                        "now": now,
+                        "prev": year - 1,
+                        "before": before,
+                        "issued": issued,
+                        "repealed": repealed,
+                    },
+                    tuple(CellRef(T2, path, c) for c in (IN_FORCE_2021, ISSUED_2021, REPEALED_2021)),
+                )
+            )
+    return findings
+
+
+def validate_table2(org: Organisation, year: int, fmt: str, scope: Scope = Scope.SUBTREE) -> list[Finding]:
+    """Rule 6 and the 现行有效 carry-over warning on Table 2 of the 2019 trial or 2021 format."""
+    values = table_values(org, year, fmt, T2, scope)
+    findings = check_table2(values)
+    if fmt == "2021":
+        findings += check_in_force(values, table_values(org, year - 1, "2021", T2, scope), year)
     return findings

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from django import forms
 from django.contrib import messages
@@ -17,7 +18,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from gongkai import permissions
-from gongkai.catalog.models import Publication
+from gongkai.catalog.figures import FIELDS as FIGURE_FIELDS
+from gongkai.catalog.figures import save_proactive_figures
+from gongkai.catalog.models import ProactiveFigures, Publication
 from gongkai.organisations.models import Organisation, OrganisationQuerySet
 from gongkai.reports import actions
 from gongkai.reports.build import FormatNotAvailable, Report, build_report, report_json
@@ -168,3 +171,43 @@ def edit_section(request: HttpRequest, org_code: str, year: int, section: int) -
         "placeholders": placeholders,
     }
     return render(request, "reports/edit_section.html", context)
+
+
+class ProactiveFiguresForm(forms.Form):
+    """Table 2 figures of one body and year (fields and labels from ``ProactiveFigures``)."""
+
+    def __init__(self, *args: Any, read_only: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields.update(forms.fields_for_model(ProactiveFigures, fields=list(FIGURE_FIELDS)))
+        for field in self.fields.values():
+            field.disabled = read_only
+
+
+@login_required
+def proactive_figures(request: HttpRequest, org_code: str, year: int) -> HttpResponse:
+    """Enter a body's Table 2 figures for a year (2019 Regulations art 20 (5), (6), (8), (9)): its office head
+    or admin edits, its other staff and supervisors read."""
+    org = _visible_org(request, org_code)
+    year = _parse_year(None, year)
+    can_edit = permissions.can_enter_proactive_figures(request.user, org)
+    if request.method == "POST" and not can_edit:
+        raise PermissionDenied
+    rows = {f.year: f for f in ProactiveFigures.objects.filter(body=org, year__in=(year - 1, year))}
+    current, previous = rows.get(year), rows.get(year - 1)
+    initial = {name: getattr(current, name) for name in FIGURE_FIELDS} if current else {}
+    form = ProactiveFiguresForm(request.POST or None, initial=initial, read_only=not can_edit)
+    if request.method == "POST" and form.is_valid():
+        try:
+            save_proactive_figures(request.user, org, year, **form.cleaned_data)
+        except ValidationError as exc:
+            for name, errors in exc.message_dict.items():
+                form.add_error(name if name in form.fields else None, errors)
+        else:
+            messages.success(request, _("已保存%(year)s年度主动公开数据。") % {"year": year})
+            return redirect("reports:proactive_figures", org_code=org_code, year=year)
+    fields = [
+        (form[name], getattr(previous, name) if previous and name.endswith("_items") else None)
+        for name in FIGURE_FIELDS
+    ]
+    context = {"org": org, "year": year, "form": form, "fields": fields, "can_edit": can_edit}
+    return render(request, "reports/proactive_figures.html", context)

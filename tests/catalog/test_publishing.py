@@ -105,3 +105,13 @@ def test_drafts_for_abolished_bodies_and_without_title_are_refused(tree: Tree, p
     with pytest.raises(ValidationError):
         p.create_draft(personas.clerk, tree.education, title=" ", made_on=D(2026, 3, 2))
     assert not Publication.objects.exists()
+
+
+def test_review_and_publication_dates_keep_their_order(tree: Tree, personas: Personas, site: Channel) -> None:
+    pub = draft(tree, personas)  # made 2026-03-02
+    with pytest.raises(ValidationError, match="成文日期"):
+        p.review(personas.reviewer, pub, on=D(2026, 3, 1), conclusion="passed")
+    p.review(personas.reviewer, pub, on=D(2026, 3, 4), conclusion="passed")
+    with pytest.raises(ValidationError, match="保密审查日期"):
+        p.publish(personas.clerk, pub, on=D(2026, 3, 3), channels=[site])
+    assert p.publish(personas.clerk, pub, on=D(2026, 3, 4), channels=[site]).published_on == D(2026, 3, 4)

@@ -125,13 +125,24 @@ def test_an_empty_year_is_a_report_of_zeros_not_an_error(
     assert "本年度没有任何记录，以下数字均为0。" in page.content.decode()
 
 
-def test_a_year_whose_format_is_not_built_yet_says_so(client: Client, tree: Tree, personas: Personas) -> None:
+def test_a_format_with_an_undeclared_cell_says_so_and_cannot_be_published(
+    client: Client, tree: Tree, personas: Personas, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from gongkai.reports.registry import REGISTRY
+
+    monkeypatch.delitem(REGISTRY, "t2.fee.amount")
     login(client, personas.office_head)
     page = client.get(staff_url(tree.city, 2021))
     assert page.status_code == 200
-    assert "尚有" in page.content.decode()
+    assert "尚有1个" in page.content.decode()
     response = client.post(f"{staff_url(tree.city, 2021)}publish", {"action": "publish"})
     assert response.status_code == 302 and not ReportPublication.objects.exists()
+
+
+def test_the_2021_format_builds_and_publishes(client: Client, tree: Tree, personas: Personas) -> None:
+    login(client, personas.office_head)
+    page = client.get(staff_url(tree.city, 2021)).content.decode()
+    assert "尚有" not in page and "行政规范性文件" in page and "本年制发件数" in page
 
 
 def test_body_staff_edit_a_section_and_the_report_uses_it(

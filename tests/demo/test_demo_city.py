@@ -1,4 +1,7 @@
-"""The demo city's records reproduce every figure of the seed report (Xuchang 2014), next to its label."""
+"""The demo city, loaded once for this module: its 2014 records reproduce every figure of the seed report
+(Xuchang 2014) next to its label; its 2024/2025 catalog and Table 2 hold together (in force carries over, every
+item was reviewed before it was published, interpretations link to policies, entered figures have a previous
+year) and the 2019 and 2021 reports build for both years. One module, so the demo loads once."""
 
 from __future__ import annotations
 
@@ -9,13 +12,24 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django.db.models import Exists, F, OuterRef, Q, Sum
 
+from gongkai import permissions
+from gongkai.catalog.models import (
+    ConfidentialityReview,
+    Genre,
+    ProactiveFigures,
+    Publication,
+    ReviewConclusion,
+)
 from gongkai.organisations.actions import resolve_org
 from gongkai.reports.build import build_report, report_json
 from gongkai.reports.formats import DATA_FILE, all_cells
 from gongkai.reports.registry import Scope
+from gongkai.reports.stats_table2 import T2
+from gongkai.reports.validation import check_in_force, table_values, validate_table2
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("demo")]
 
 # label (last segment of the official row path) → the seed's figure
 SEED_TABLE = {
@@ -194,3 +208,133 @@ def test_recent_cases_fill_tables_3_and_4_consistently(demo_city: dict[str, int]
         and t4[("行政复议", "尚未审结")] == 1
         and t4[("行政诉讼/复议后起诉", "尚未审结")] == 1
     )
+
+
+# 2024/2025 catalog and Table 2 --------------------------------------------------------------------------------
+
+RULES = "第二十条第（一）项/规章"
+NORMATIVE = "第二十条第（一）项/行政规范性文件"
+LICENSING = "第二十条第（五）项/行政许可"
+
+
+def test_in_force_carries_over_from_year_to_year(demo_city: dict[str, int]) -> None:
+    city = resolve_org("许昌市")
+    values = {y: table_values(city, y, "2021", T2) for y in (2023, 2024, 2025)}
+    for year in (2024, 2025):
+        now, before = values[year], values[year - 1]
+        for row in (RULES, NORMATIVE):
+            assert now[(row, "现行有效件数")] == (
+                before[(row, "现行有效件数")] + now[(row, "本年制发件数")] - now[(row, "本年废止件数")]
+            ), (row, year)
+        assert now[(NORMATIVE, "本年制发件数")] > 0 and now[(NORMATIVE, "本年废止件数")] > 0
+        assert now[(RULES, "本年制发件数")] > 0
+        assert check_in_force(now, before, year) == []
+    # documents issued before 2024 are still in force, so the carry-over is more than this year's issues
+    assert values[2023][(NORMATIVE, "现行有效件数")] > values[2024][(NORMATIVE, "本年制发件数")] > 0
+    for county in ("魏都区", "建安区", "禹州市"):
+        org = resolve_org(county)
+        assert (
+            validate_table2(org, 2025, "2021") == [] and validate_table2(org, 2025, "2021", Scope.OWN) == []
+        )
+
+
+def test_every_recent_item_was_reviewed_before_publication(demo_city: dict[str, int]) -> None:
+    recent = Publication.objects.filter(published_on__year__gte=2015)
+    passed = ConfidentialityReview.objects.filter(
+        publication=OuterRef("pk"),
+        version=F("publication__version"),
+        conclusion=ReviewConclusion.PASSED,
+        reviewed_on__lte=OuterRef("published_on"),
+        reviewed_on__gte=OuterRef("made_on"),
+    )
+    assert recent.count() > 5000
+    assert not recent.filter(~Exists(passed)).exists()
+    assert not recent.filter(postings__isnull=True).exists()
+    city = resolve_org("许昌市")
+    pairs = ConfidentialityReview.objects.filter(publication__in=recent).values_list(
+        "reviewer", "publication__body"
+    )
+    for reviewer_id, body_id in set(pairs):
+        review = ConfidentialityReview.objects.filter(
+            reviewer_id=reviewer_id, publication__body_id=body_id
+        ).first()
+        assert review is not None
+        body = review.publication.body
+        assert permissions.can_review_publication(review.reviewer, body) or (
+            permissions.can_review_publication(review.reviewer, city)
+        ), (review.reviewer, body)
+
+
+def test_interpretations_explain_earlier_policies(demo_city: dict[str, int]) -> None:
+    jiedu = Publication.objects.filter(published_on__year__in=(2024, 2025), genre__code=Genre.INTERPRETATION)
+    assert jiedu.count() > 50
+    assert not jiedu.filter(interprets__isnull=True).exists()
+    assert not jiedu.filter(published_on__lt=F("interprets__published_on")).exists()
+    explained = Publication.objects.filter(
+        published_on__year=2025, normative_kind__gt="", interpretations__isnull=False
+    )
+    assert explained.distinct().count() > 20
+
+
+def test_entered_figures_have_a_previous_year(demo_city: dict[str, int]) -> None:
+    city = resolve_org("许昌市")
+    assert {2023, 2024, 2025} <= set(ProactiveFigures.objects.values_list("year", flat=True))
+    values = table_values(city, 2024, "2019", T2)
+    items = {
+        y: ProactiveFigures.objects.filter(year=y).aggregate(n=Sum("licensing_items"))["n"]
+        for y in (2023, 2024)
+    }
+    assert values[(LICENSING, "上一年项目数量")] == items[2023] > 0
+    assert values[(LICENSING, "本年增/减")] == items[2024] - items[2023]
+    changes = [
+        table_values(body, 2025, "2019", T2, Scope.OWN)[(LICENSING, "本年增/减")]
+        for body in city.subtree().filter(valid_to__isnull=True, kind="department")[:12]
+    ]
+    assert min(changes) < 0 < max(changes)  # counts drift both ways
+
+
+@pytest.mark.parametrize("fmt", ["2019", "2021"])
+def test_reports_of_2024_and_2025_build_in_both_formats(demo_city: dict[str, int], fmt: str) -> None:
+    city = resolve_org("许昌市")
+    for year in (2024, 2025):
+        report = build_report(city, year, fmt)
+        assert [c.cell for c in report.cells] == all_cells(fmt)
+        table2 = {(c.cell.row, c.cell.column): c.value for c in report.cells if c.cell.table == T2}
+        assert all(v > 0 for (_r, column), v in table2.items() if column not in {"本年增/减"}), table2
+        assert validate_table2(city, year, fmt) == []
+
+
+def test_report_command_writes_2019_and_2021_formats(demo_city: dict[str, int], tmp_path: Path) -> None:
+    target = tmp_path / "2024.json"
+    call_command(
+        "report",
+        "--org",
+        "许昌市",
+        "--year",
+        "2024",
+        "--format",
+        "2019",
+        "--output",
+        str(target),
+        stderr=io.StringIO(),
+    )
+    data = json.loads(target.read_text(encoding="utf-8"))
+    assert [(c["table"], c["row"], c["column"]) for c in data["cells"]] == [
+        (c.table, c.row, c.column) for c in all_cells("2019")
+    ]
+    out = io.StringIO()
+    call_command("report", "--org", "许昌市", "--year", "2025", "--output", "-", stdout=out)
+    text = out.getvalue()
+    assert "| 指标 | 本年制发件数 | 本年废止件数 | 现行有效件数 |" in text
+    assert "| 指标 | 自然人 | 法人或其他组织/商业企业 |" in text
+
+
+def test_nothing_recent_is_dated_in_2014(demo_city: dict[str, int]) -> None:
+    recent = Publication.objects.filter(index_year__gte=2015)
+    dated_2014 = (
+        Q(made_on__year=2014)
+        | Q(published_on__year=2014)
+        | Q(issued_on__year=2014)
+        | Q(repealed_on__year=2014)
+    )
+    assert recent.exists() and not recent.filter(dated_2014).exists()

@@ -1,0 +1,249 @@
+"""Public catalog pages: the bodies' 政府信息公开 columns (指南 · 制度 · 法定主动公开内容 · 年报), catalog browsing,
+the document page, search and charts. Views are thin: queries live in ``browse`` and ``gongkai.search``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from gongkai import permissions
+from gongkai import search as fulltext
+from gongkai.catalog.actions import index_number, index_template, render_index_number
+from gongkai.catalog.models import Genre, KeyArea, Publication, PublicationStatus, Topic
+from gongkai.organisations.models import Organisation
+from gongkai.portal import browse, charts
+from gongkai.portal.models import DisclosureGuide
+from gongkai.reports.models import ReportPublication
+
+PAGE_SIZE = 20
+MAX_QUERY = 200  # longer queries are cut (the search itself accepts anything)
+
+
+def index_numbers(pubs: Any) -> list[str]:
+    """Rendered index numbers for a page of items (the template is looked up once per body)."""
+    templates: dict[int, str] = {}
+    out = []
+    for p in pubs:
+        if p.body_id not in templates:
+            templates[p.body_id] = index_template(p.body)
+        out.append(render_index_number(templates[p.body_id], p.index_code, p.index_year, p.index_serial))
+    return out
+
+
+def _org(org_code: str) -> Organisation:
+    return get_object_or_404(Organisation, org_code=org_code)
+
+
+def _page(request: HttpRequest, qs: Any) -> Any:
+    return Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+def _body_context(body: Organisation, tab: str) -> dict[str, Any]:
+    return {
+        "body": body,
+        "tab": tab,
+        "children": body.children.filter(valid_to__isnull=True).order_by("sort_order", "name"),
+        "ancestors": Organisation.objects.filter(pk__in=[int(p) for p in body.path.split(".") if p])
+        .exclude(pk=body.pk)
+        .order_by("depth"),
+    }
+
+
+@require_GET
+def bodies(request: HttpRequest) -> HttpResponse:
+    orgs = (
+        Organisation.objects.filter(valid_to__isnull=True)
+        .annotate(items=Count("publications", filter=Q(publications__status=PublicationStatus.PUBLISHED)))
+        .order_by("path")
+    )
+    return render(request, "portal/bodies.html", {"orgs": orgs})
+
+
+@require_GET
+def body(request: HttpRequest, org_code: str) -> HttpResponse:
+    """The body's 政府信息公开 column: its guide in brief, the latest items, the columns and a trend chart."""
+    org = _org(org_code)
+    latest = browse.CatalogFilter(body=org).queryset().select_related("genre")[:10]
+    trend = browse.per_year(org, subtree=False)
+    context = _body_context(org, "home") | {
+        "guide": DisclosureGuide.objects.filter(body=org).first(),
+        "latest": latest,
+        "trend": trend,
+    }
+    return render(request, "portal/body.html", context)
+
+
+@require_GET
+def body_guide(request: HttpRequest, org_code: str) -> HttpResponse:
+    org = _org(org_code)
+    guide = DisclosureGuide.objects.filter(body=org).first()
+    user: Any = request.user
+    can_edit = user.is_authenticated and permissions.can_edit_guide(user, org)
+    context = _body_context(org, "guide") | {"guide": guide, "can_edit": can_edit}
+    return render(request, "portal/body_guide.html", context)
+
+
+@require_GET
+def body_rules(request: HttpRequest, org_code: str) -> HttpResponse:
+    org = _org(org_code)
+    guide = DisclosureGuide.objects.filter(body=org).first()
+    rules = (
+        guide.rules.filter(status=PublicationStatus.PUBLISHED).order_by("-published_on")
+        if guide is not None
+        else Publication.objects.none()
+    )
+    return render(request, "portal/body_rules.html", _body_context(org, "rules") | {"rules": rules})
+
+
+@require_GET
+def body_catalog(request: HttpRequest, org_code: str) -> HttpResponse:
+    org = _org(org_code)
+    return _catalog(
+        request, browse.CatalogFilter.from_params(request.GET, body=org), _body_context(org, "catalog")
+    )
+
+
+@require_GET
+def body_reports(request: HttpRequest, org_code: str) -> HttpResponse:
+    org = _org(org_code)
+    publications = (
+        ReportPublication.objects.filter(org=org, published_at__isnull=False)
+        .select_related("org")
+        .order_by("-year")
+    )
+    return render(
+        request, "portal/body_reports.html", _body_context(org, "reports") | {"publications": publications}
+    )
+
+
+@require_GET
+def catalog(request: HttpRequest) -> HttpResponse:
+    return _catalog(request, browse.CatalogFilter.from_params(request.GET), {"tab": None})
+
+
+def _catalog(request: HttpRequest, flt: browse.CatalogFilter, context: dict[str, Any]) -> HttpResponse:
+    qs = flt.queryset().select_related("body", "genre").order_by("-published_on", "-id")
+    page = _page(request, qs)
+    context |= {
+        "flt": flt,
+        "page": page,
+        "facets": browse.facets(flt),
+        "areas": KeyArea.objects.all(),
+        "rows": list(zip(page.object_list, index_numbers(page.object_list), strict=True)),
+    }
+    return render(request, "portal/catalog.html", context)
+
+
+@require_GET
+def document(request: HttpRequest, index_code: str, year: int, serial: int) -> HttpResponse:
+    pub = browse.document_or_404(index_code, year, serial)
+    if pub.status == PublicationStatus.WITHDRAWN:
+        context = {"pub": pub, "number": index_number(pub)}
+        return render(request, "portal/document_withdrawn.html", context, status=410)
+    shown: Any = pub
+    under_revision = pub.status == PublicationStatus.DRAFT
+    if under_revision:
+        # A revision awaiting its confidentiality review is not public: show the version last published.
+        shown = pub.versions.order_by("-version").first()
+        if shown is None:
+            raise Http404(_("没有这条政府信息"))
+    context = {
+        "pub": pub,
+        "shown": shown,
+        "under_revision": under_revision,
+        "number": index_number(pub),
+        "attachments": pub.attachments.filter(added_in_version__lte=getattr(shown, "version", pub.version)),
+        "interpretations": pub.interpretations.filter(status=PublicationStatus.PUBLISHED),
+        "interprets": pub.interprets
+        if pub.interprets is not None and pub.interprets.status == PublicationStatus.PUBLISHED
+        else None,
+        # Under revision, the newest record's reason belongs to the unreviewed revision: not public yet.
+        "versions": pub.versions.filter(
+            version__lt=pub.version - 1 if under_revision else pub.version
+        ).order_by("version"),
+        "in_force": pub.in_force_on(_today()),
+        "channels": pub.postings.select_related("channel").order_by("published_on", "channel__name"),
+    }
+    return render(request, "portal/document.html", context)
+
+
+def _today() -> Any:
+    from django.utils import timezone
+
+    return timezone.localdate()
+
+
+@require_GET
+def attachment(request: HttpRequest, index_code: str, year: int, serial: int, pk: int) -> FileResponse:
+    pub = browse.document_or_404(index_code, year, serial)
+    if pub.status == PublicationStatus.WITHDRAWN:
+        raise Http404(_("该信息已撤回"))
+    att = get_object_or_404(pub.attachments, pk=pk)
+    if pub.status == PublicationStatus.DRAFT and att.added_in_version >= pub.version:
+        raise Http404(_("附件尚未公开"))
+    try:
+        handle = att.file.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404(_("附件文件缺失，请联系发布机关")) from exc
+    response = FileResponse(handle, as_attachment=True, filename=att.name)
+    response["X-Content-SHA256"] = att.sha256
+    return response
+
+
+@require_GET
+def search(request: HttpRequest) -> HttpResponse:
+    query = request.GET.get("q", "")[:MAX_QUERY]
+    flt = browse.CatalogFilter.from_params(request.GET)
+    filters = fulltext.Filters(
+        body_ids=list(
+            Organisation.objects.filter(path__startswith=flt.body.path).values_list("pk", flat=True)
+            if flt.subtree
+            else [flt.body.pk]
+        )
+        if flt.body is not None
+        else None,
+        topic_id=flt.topic.pk if flt.topic else None,
+        genre_id=flt.genre.pk if flt.genre else None,
+        year=flt.year,
+    )
+    try:
+        page_number = max(1, int(request.GET.get("page", "1")))
+    except ValueError:
+        page_number = 1
+    results = fulltext.search(query, filters, limit=PAGE_SIZE, offset=(page_number - 1) * PAGE_SIZE)
+    pubs = Publication.objects.select_related("body", "genre").in_bulk(
+        [h.publication_id for h in results.hits]
+    )
+    hits = [(h, pubs[h.publication_id]) for h in results.hits if h.publication_id in pubs]
+    pages = max(1, -(-results.total // PAGE_SIZE))
+    context = {
+        "query": query,
+        "flt": flt,
+        "hits": list(zip(hits, index_numbers([p for _h, p in hits]), strict=True)),
+        "total": results.total,
+        "page_number": page_number,
+        "pages": pages,
+        "genres": Genre.objects.all(),
+        "topics": Topic.objects.filter(parent__isnull=True),
+        "bodies": Organisation.objects.filter(valid_to__isnull=True).order_by("path"),
+    }
+    return render(request, "portal/search.html", context)
+
+
+@require_GET
+def publications_chart(request: HttpRequest, org_code: str) -> HttpResponse:
+    """Items published per year by a body (``?subtree=1``: with the bodies below it), as SVG."""
+    org = _org(org_code)
+    subtree = request.GET.get("subtree") == "1"
+    data = browse.per_year(org, subtree=subtree)
+    title = _("%(org)s主动公开政府信息数量（条）") % {"org": org.display_name}
+    svg = charts.bar_chart_svg(title, [str(y) for y, _n in data], [n for _y, n in data])
+    response = HttpResponse(svg, content_type="image/svg+xml")
+    response["Cache-Control"] = "public, max-age=600"
+    return response

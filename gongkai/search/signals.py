@@ -1,0 +1,31 @@
+"""Keeping derived index rows right when what they were derived from changes outside the catalog's write
+functions: an index-number template (statutory-reference §5) re-renders the index numbers of every item of
+its body's subtree; a deleted index row takes its FTS5 tokens with it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from gongkai.catalog.models import IndexNumberTemplate, Publication
+from gongkai.organisations.models import Organisation
+from gongkai.search.service import reindex_on_commit
+
+
+def template_changed(sender: type, instance: IndexNumberTemplate, **kwargs: Any) -> None:
+    """Re-index the items of the template's body and every body below it, once the change commits."""
+    path = Organisation.objects.filter(pk=instance.body_id).values_list("path", flat=True).first()
+    if path:
+        reindex_on_commit(
+            Publication.objects.filter(body__path__startswith=path).values_list("pk", flat=True)
+        )
+
+
+def connect() -> None:
+    from django.db.models.signals import post_delete, post_save
+
+    from gongkai.search.backends import forget_deleted_entry
+    from gongkai.search.models import SearchEntry
+
+    post_delete.connect(forget_deleted_entry, sender=SearchEntry, dispatch_uid="search_forget_fts")
+    post_save.connect(template_changed, sender=IndexNumberTemplate, dispatch_uid="search_template_saved")
+    post_delete.connect(template_changed, sender=IndexNumberTemplate, dispatch_uid="search_template_deleted")

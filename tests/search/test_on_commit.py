@@ -1,0 +1,96 @@
+"""The index follows every write path of the catalog once the transaction commits: drafts, publication,
+revision, withdrawal, record_publication; nothing changes if the transaction rolls back."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from contextlib import AbstractContextManager
+from typing import Any
+
+import pytest
+from django.db import transaction
+
+from gongkai.catalog import transitions as p
+from gongkai.catalog.actions import record_publication
+from gongkai.catalog.models import Channel, ChannelKind, IndexNumberTemplate, Publication
+from gongkai.search import Filters, search
+from gongkai.search.models import SearchEntry
+from tests.conftest import Personas, Tree
+
+pytestmark = pytest.mark.django_db
+D = dt.date
+Capture = Callable[..., AbstractContextManager[list[Callable[[], Any]]]]
+ALL = Filters(include_unpublished=True)
+
+
+@pytest.fixture
+def site(tree: Tree) -> Channel:
+    return Channel.objects.create(name="门户", kind=ChannelKind.objects.get(code="website"), owner=tree.city)
+
+
+def found(query: str, filters: Filters | None = None) -> list[int]:
+    return [h.publication_id for h in search(query, filters, limit=100).hits]
+
+
+def test_publish_revise_withdraw_update_the_index_on_commit(
+    tree: Tree, personas: Personas, site: Channel, django_capture_on_commit_callbacks: Capture
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        pub, _ = p.create_draft(
+            personas.clerk, tree.education, title="关于春季招生的通知", made_on=D(2026, 3, 2), text="报名须知"
+        )
+    assert found("春季招生") == []  # a draft is not public
+    assert found("春季招生", ALL) == [pub.pk]
+    with django_capture_on_commit_callbacks(execute=True):
+        p.review(personas.reviewer, pub, on=D(2026, 3, 3), conclusion="passed")
+        p.publish(personas.clerk, pub, on=D(2026, 3, 4), channels=[site])
+    assert found("春季招生") == [pub.pk]
+    with django_capture_on_commit_callbacks(execute=True):
+        p.revise(personas.clerk, pub, reason="更正", title="关于秋季招生的通知", text="报名时间调整")
+    assert found("春季招生", ALL) == []
+    assert found("秋季招生", ALL) == [pub.pk]
+    assert found("时间调整", ALL) == [pub.pk]
+    assert found("秋季招生") == []  # the revision waits for its review
+    with django_capture_on_commit_callbacks(execute=True):
+        p.review(personas.reviewer, pub, on=D(2026, 3, 5), conclusion="passed")
+        p.publish(personas.clerk, pub, on=D(2026, 3, 6))
+    assert found("秋季招生") == [pub.pk]
+    with django_capture_on_commit_callbacks(execute=True):
+        p.withdraw(personas.clerk, pub, reason="已过时")
+    assert found("秋季招生") == []  # withdrawn items leave the public results
+    assert found("秋季招生", ALL) == [pub.pk]
+
+
+def test_record_publication_is_indexed_with_its_rendered_index_number(
+    tree: Tree, site: Channel, django_capture_on_commit_callbacks: Capture
+) -> None:
+    IndexNumberTemplate.objects.create(body=tree.city, template="XC/{code}/{year}/{serial:03d}")
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        pub = record_publication(
+            "test",
+            tree.education,
+            title="食品药品安全抽检结果公告",
+            made_on=D(2025, 5, 1),
+            published_on=D(2025, 5, 2),
+            channels=[site],
+            document_number="测教〔2025〕3号",
+        )
+    assert callbacks  # scheduled, not run inside the transaction
+    assert found("抽检结果") == [pub.pk]
+    assert found("測教〔2025〕3號") == [pub.pk]
+    assert found(f"XC/{tree.education.org_code}/2025/001".lower()) == [pub.pk]
+
+
+def test_nothing_is_indexed_when_the_transaction_rolls_back(
+    tree: Tree, personas: Personas, django_capture_on_commit_callbacks: Capture
+) -> None:
+    class Abort(Exception):
+        pass
+
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(Abort), transaction.atomic():
+        p.create_draft(personas.clerk, tree.education, title="回滚的草稿", made_on=D(2026, 3, 2))
+        raise Abort
+    assert not Publication.objects.filter(title="回滚的草稿").exists()
+    assert found("回滚", ALL) == []
+    assert SearchEntry.objects.count() == 0
