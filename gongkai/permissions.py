@@ -92,7 +92,8 @@ def can_supervise(user: User, org: Organisation) -> bool:
 
 
 def can_review_publication(user: User, org: Organisation) -> bool:
-    """保密审查 is done by the body's reviewer, office head or admin — not by the clerk who drafted."""
+    """保密审查 is done by the body's reviewer, office head or admin; a clerk cannot review. (A reviewer who
+    drafted an item may still review it: four-eyes review is not enforced yet.)"""
     if _is_superuser(user):
         return True
     profile = _profile(user)

@@ -142,6 +142,9 @@ _LABELS: dict[str, dict[str, str]] = {
 }
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
 def _cell(key: str, value: Any) -> Any:
     """A spreadsheet cell: labels instead of codes, channels joined with '；'."""
     if key in _LABELS:
@@ -160,6 +163,10 @@ def _write_csv(out: TextIO, records: Iterator[Record]) -> None:
 
 def _csv_value(key: str, value: Any) -> Any:
     cell = _cell(key, value)
+    if isinstance(cell, str) and cell.startswith(FORMULA_STARTS):
+        # Spreadsheets run a cell that starts with = + - @ as a formula (CSV injection): an apostrophe makes
+        # it text; the importer removes it again, so a round trip changes nothing.
+        return "'" + cell
     return cell.isoformat() if isinstance(cell, dt.date) else cell
 
 
@@ -186,6 +193,8 @@ def _write_xlsx(path: Path, records: Iterator[Record]) -> None:
             if isinstance(value, str):
                 value = ILLEGAL_CHARACTERS_RE.sub("", value)
             cell = WriteOnlyCell(sheet, value=value)
+            if isinstance(value, str) and value.startswith("="):
+                cell.data_type = "s"  # text, never a formula
             if isinstance(value, dt.date):
                 cell.number_format = "yyyy-mm-dd"
             cells.append(cell)

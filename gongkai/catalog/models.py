@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -256,6 +257,11 @@ class Publication(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def clean(self) -> None:
+        """A normative document is repealed on or after it was issued (else 现行有效 would not add up)."""
+        if self.repealed_on is not None and self.issued_on is not None and self.repealed_on < self.issued_on:
+            raise ValidationError({"repealed_on": _("废止日期不能早于印发日期")})
 
     @property
     def publisher_name(self) -> str:

@@ -260,6 +260,7 @@ def test_bad_rows_are_reported_by_line_and_column_and_nothing_is_written(
         row(tree, 3, 机关代码="不存在的局"),
         row(tree, 4, 体裁="诗歌", 发布渠道="别人的网站"),
         row(tree, 5, 索引号="2025-5"),
+        row(tree, 6, 审查日期="2025-03-01"),  # reviewed before it was made
     ]
     before = state()
     with pytest.raises(ImportFailed) as failed:
@@ -270,6 +271,7 @@ def test_bad_rows_are_reported_by_line_and_column_and_nothing_is_written(
     assert any(m.startswith("第5行“体裁”") for m in messages)
     assert any(m.startswith("第5行“发布渠道”") for m in messages)
     assert any(m.startswith("第6行“索引号”") for m in messages)
+    assert any(m.startswith("第7行“审查日期”") and "成文日期" in m for m in messages)
     assert not any(m.startswith("第2行") for m in messages)
     assert state() == before
 
@@ -596,3 +598,28 @@ def test_a_repeal_date_is_a_step_not_a_new_version(
         审查结论="",
     )
     assert "只有已发布的规范性文件才能废止" in failing(write_csv(tmp_path / "draft.csv", [draft]))
+
+
+def test_formula_like_text_is_exported_as_text_and_round_trips(
+    tmp_path: Path, tree: Tree, personas: Personas, channels: tuple[Channel, Channel]
+) -> None:
+    portal, _weibo = channels
+    pub, _w = t.create_draft(
+        personas.clerk, tree.education, title='=HYPERLINK("http://x.invalid","点击")', made_on=D(2026, 3, 2)
+    )
+    t.review(personas.reviewer, pub, on=D(2026, 3, 3), conclusion="passed")
+    t.publish(personas.clerk, pub, on=D(2026, 3, 4), channels=[portal])
+    csv_path, xlsx_path = tmp_path / "items.csv", tmp_path / "items.xlsx"
+    for path in (csv_path, xlsx_path):
+        call_command("export", "publications", str(path), stderr=io.StringIO())
+    assert "'=HYPERLINK" in csv_path.read_text(encoding="utf-8-sig")
+    import openpyxl
+
+    sheet = openpyxl.load_workbook(xlsx_path).active
+    assert sheet is not None
+    titles = [c for c in sheet[2] if isinstance(c.value, str) and "HYPERLINK" in c.value]
+    assert titles and titles[0].data_type == "s"  # a string cell, not a formula
+    before = state()
+    for path in (csv_path, xlsx_path):
+        assert import_publications("test", path).counts["unchanged"] == 1
+    assert state() == before

@@ -115,3 +115,17 @@ def test_review_and_publication_dates_keep_their_order(tree: Tree, personas: Per
     with pytest.raises(ValidationError, match="保密审查日期"):
         p.publish(personas.clerk, pub, on=D(2026, 3, 3), channels=[site])
     assert p.publish(personas.clerk, pub, on=D(2026, 3, 4), channels=[site]).published_on == D(2026, 3, 4)
+
+
+def test_a_normative_document_is_not_repealed_before_it_is_issued(tree: Tree, personas: Personas) -> None:
+    with pytest.raises(ValidationError, match="废止日期不能早于印发日期"):
+        p.create_draft(
+            personas.clerk,
+            tree.education,
+            title="办法",
+            made_on=D(2026, 3, 2),
+            normative_kind="normative",
+            issued_on=D(2026, 3, 2),
+            repealed_on=D(2026, 3, 1),
+        )
+    assert not Publication.objects.exists()

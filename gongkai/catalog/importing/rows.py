@@ -113,6 +113,8 @@ class _Row:
             value = "；".join(value)
         elif isinstance(value, dt.date):
             value = value.isoformat()
+        if value[:1] == "'" and value[1:2] in {"=", "+", "-", "@", "\t", "\r"}:
+            value = value[1:]  # the apostrophe our CSV export puts before formula-like text
         if required and not value:
             self.error(key, _("必须填写"))
         return value
@@ -174,6 +176,8 @@ class RowParser:
         channels = self._channels(row, body)
         review = self._review(row, body)
         self._dates(row, body, made_on, published_on)
+        if review is not None and made_on is not None and review.on < made_on:
+            row.error("reviewed_on", _("审查日期不能早于成文日期"))
         if row.problems or body is None or key is None:
             return None, row.problems
         found = personal_data_found(f"{fields['title']}\n{fields['text']}")
