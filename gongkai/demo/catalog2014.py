@@ -256,28 +256,7 @@ def _publication(
     if item.document:
         doc_numbers[body.pk] += 1
         number = f"{_doc_prefix(body)}〔{seed.YEAR}〕{doc_numbers[body.pk]}号"
-    title = make_title(
-        rng,
-        genre.code
-        if genre.code
-        in {
-            "tongzhi",
-            "yijian",
-            "gonggao",
-            "tonggao",
-            "tongbao",
-            "baogao",
-            "jueding",
-            "pifu",
-            "han",
-            "jiyao",
-            "ling",
-        }
-        else "qita",
-        area.code,
-        body.name,
-        seed.YEAR,
-    )
+    title = make_title(rng, genre.code, area.code, body.name, seed.YEAR)  # other genres use 其他's patterns
     return Publication(
         body=body,
         index_code=body.org_code,

@@ -61,21 +61,6 @@ RULES_FROM = 2016  # the city's first government rules (规章)
 FIGURE_YEARS = (2023, 2024, 2025)
 LAST_DAY = dt.date(2025, 12, 31)
 BATCH = 2000
-TITLE_GENRES = frozenset(
-    (
-        "tongzhi",
-        "yijian",
-        "gonggao",
-        "tonggao",
-        "tongbao",
-        "baogao",
-        "jueding",
-        "pifu",
-        "han",
-        "jiyao",
-        "ling",
-    )
-)
 
 
 @dataclass
@@ -393,7 +378,7 @@ def _publication(rng: random.Random, world: World, item: Item, numbers: Numbers)
         title = f"《{item.policy.pub.title}》政策解读"
     else:
         org = "许昌市" if item.kind == "rule" else body.name
-        title = make_title(rng, genre.code if genre.code in TITLE_GENRES else "qita", area.code, org, year)
+        title = make_title(rng, genre.code, area.code, org, year)
     normative = {"rule": NormativeKind.RULE, "normative": NormativeKind.NORMATIVE}.get(
         item.kind, NormativeKind.NONE
     )
