@@ -205,6 +205,12 @@ def channels_for(body: Organisation) -> Any:
 
 class ReviseForm(forms.Form):
     reason = forms.CharField(label=_("修订原因"), max_length=300)
+    on = forms.DateField(
+        label=_("修订日期"),
+        widget=DATE,
+        required=False,
+        help_text=_("留空为今天；修订稿须在此后20个工作日内发布"),
+    )
     title = forms.CharField(label=_("标题"), max_length=300)
     document_number = forms.CharField(label=_("文号"), max_length=60, required=False)
     text = forms.CharField(label=_("正文"), required=False, widget=forms.Textarea(attrs={"rows": 10}))
@@ -213,6 +219,7 @@ class ReviseForm(forms.Form):
 
 class WithdrawForm(forms.Form):
     reason = forms.CharField(label=_("撤回原因"), max_length=300, widget=forms.Textarea(attrs={"rows": 2}))
+    on = forms.DateField(label=_("撤回日期"), widget=DATE, required=False, help_text=_("留空为今天"))
 
 
 class RepealForm(forms.Form):

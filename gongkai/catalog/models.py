@@ -159,7 +159,19 @@ class PublicationStatus(models.TextChoices):
     WITHDRAWN = "withdrawn", _("已撤回")
 
 
+def public_condition() -> Q:
+    """The items the public sees: published ones, and published ones whose revision awaits its review (the
+    public then sees the version last published, ``catalog.public.public_versions``)."""
+    return Q(status=PublicationStatus.PUBLISHED) | Q(
+        status=PublicationStatus.DRAFT, published_on__isnull=False
+    )
+
+
 class PublicationQuerySet(models.QuerySet["Publication"]):
+    def public(self) -> PublicationQuerySet:
+        """What the portal lists and counts (``public_condition``)."""
+        return self.filter(public_condition())
+
     def published_in(self, year: int) -> PublicationQuerySet:
         return self.filter(published_on__year=year)
 
@@ -230,6 +242,25 @@ class Publication(models.Model):
         db_index=True,
     )
     version = models.PositiveIntegerField(_("版本"), default=1)
+    changed_on = models.DateField(
+        _("修订日期"),
+        null=True,
+        blank=True,
+        help_text=_("当前版本作出变更的日期；发布时限自此起算（2019年条例第二十六条）"),
+    )
+    version_published_on = models.DateField(
+        _("本版发布日期"), null=True, blank=True, help_text=_("当前版本发布的日期；修订稿未发布时为空")
+    )
+    withdrawn_on = models.DateField(_("撤回日期"), null=True, blank=True)
+    edited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("当前版本起草人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("保密审查须由起草人以外的人员进行"),
+    )
 
     objects = PublicationQuerySet.as_manager()
 

@@ -18,6 +18,7 @@ from django.core.exceptions import PermissionDenied, SuspiciousFileOperation, Va
 from django.core.files import File
 from django.db import transaction
 from django.db.models import Case, DateField, F, Max, Min, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
@@ -57,6 +58,11 @@ def _require(pub: Publication, allowed: set[str], step: str) -> None:
         )
 
 
+def _user(actor: Actor) -> User | None:
+    """The person behind a step, when it is a person (imports and the demo act as the system)."""
+    return actor if isinstance(actor, User) else None
+
+
 def _locked(pub: Publication) -> Publication:
     return Publication.objects.select_for_update().get(pk=pub.pk)
 
@@ -88,6 +94,7 @@ def create_draft(
         index_year=made_on.year,
         index_serial=next_serial(body.org_code, made_on.year),
         status=S.DRAFT,
+        edited_by=_user(actor),
         **fields,
     )
     if pub.normative_kind and pub.issued_on is None:
@@ -113,14 +120,21 @@ def review(
     _require(pub, {S.DRAFT}, _("保密审查"))
     if not permissions.can_review_publication(actor, pub.body):
         raise PermissionDenied(_("保密审查须由本机关审核人或负责人进行"))
+    if pub.edited_by_id is not None and pub.edited_by_id == actor.pk:
+        raise PermissionDenied(_("起草或修改本稿的人员不能审查本稿，请由本机关其他审核人进行保密审查"))
     if conclusion not in ReviewConclusion.values:
         raise ValidationError({"conclusion": _("请选择审查结论")})
     if conclusion == ReviewConclusion.FAILED and not note.strip():
         raise ValidationError({"note": _("不同意公开的，请写明理由")})
     if on > timezone.localdate():
         raise ValidationError({"on": _("日期不能晚于今天")})
-    if on < pub.made_on:
-        raise ValidationError({"on": _("审查日期不能早于成文日期（%(d)s）") % {"d": pub.made_on.isoformat()}})
+    if on < clock_start(pub):
+        message = (
+            _("审查日期不能早于修订日期（%(d)s）")
+            if pub.changed_on
+            else _("审查日期不能早于成文日期（%(d)s）")
+        )
+        raise ValidationError({"on": message % {"d": clock_start(pub).isoformat()}})
     assert isinstance(actor, User)
     result = ConfidentialityReview.objects.create(
         publication=pub,
@@ -165,8 +179,9 @@ def publish(actor: Actor, pub: Publication, *, on: dt.date, channels: Sequence[C
     before = snapshot(pub)
     if first:
         pub.published_on = on
+    pub.version_published_on = on
     pub.status = S.PUBLISHED
-    pub.save(update_fields=["published_on", "status"])
+    pub.save(update_fields=["published_on", "version_published_on", "status"])
     existing = set(pub.postings.values_list("channel_id", flat=True))
     PublicationChannel.objects.bulk_create(
         [
@@ -175,7 +190,7 @@ def publish(actor: Actor, pub: Publication, *, on: dt.date, channels: Sequence[C
             if c.pk not in existing
         ]
     )
-    late = on > get_calendar().add_working_days(pub.made_on, TIMELY_DAYS)
+    late = on > publication_deadline(pub)
     record(
         actor,
         "publication.publish",
@@ -188,13 +203,23 @@ def publish(actor: Actor, pub: Publication, *, on: dt.date, channels: Sequence[C
 
 
 @transaction.atomic
-def revise(actor: Actor, pub: Publication, *, reason: str, **changes: Any) -> Publication:
-    """Change a published item: the old version is kept, the new one waits for review before it is published
-    again (it stays under the same index number)."""
+def revise(
+    actor: Actor, pub: Publication, *, reason: str, on: dt.date | None = None, **changes: Any
+) -> Publication:
+    """Change a published item on ``on`` (default today): the old version is kept, the new one waits for review
+    before it is published again (it stays under the same index number; the public keeps seeing the old one,
+    ``catalog.public``). The 20 working days to publish it run from ``on`` (2019 Regulations art 26: 变更)."""
     pub = _locked(pub)
     _require(pub, {S.PUBLISHED}, _("修订"))
     if not reason.strip():
         raise ValidationError({"reason": _("请填写修订原因")})
+    on = on or timezone.localdate()
+    if on > timezone.localdate():
+        raise ValidationError({"on": _("日期不能晚于今天")})
+    if on < (pub.changed_on or pub.made_on):
+        raise ValidationError(
+            {"on": _("修订日期不能早于%(d)s") % {"d": (pub.changed_on or pub.made_on).isoformat()}}
+        )
     allowed = {"title", "text", "document_number"}
     if set(changes) - allowed or not changes:
         raise ValidationError({"changes": _("可修订标题、正文和文号")})
@@ -212,6 +237,9 @@ def revise(actor: Actor, pub: Publication, *, reason: str, **changes: Any) -> Pu
         setattr(pub, field, value)
     pub.version += 1
     pub.status = S.DRAFT
+    pub.changed_on = on
+    pub.version_published_on = None
+    pub.edited_by = _user(actor)
     pub.full_clean()
     pub.save()
     record(actor, "publication.revise", pub, before=before, after=snapshot(pub), summary=reason[:100])
@@ -220,15 +248,24 @@ def revise(actor: Actor, pub: Publication, *, reason: str, **changes: Any) -> Pu
 
 
 @transaction.atomic
-def withdraw(actor: Actor, pub: Publication, *, reason: str) -> Publication:
-    """Take an item down (the index number stays taken; the year's statistics keep counting its publication)."""
+def withdraw(actor: Actor, pub: Publication, *, reason: str, on: dt.date | None = None) -> Publication:
+    """Take an item down on ``on`` (default today; the index number stays taken; the year's statistics keep
+    counting its publication, and Table 2 of 2019 counts it as public until that day)."""
     pub = _locked(pub)
     _require(pub, {S.PUBLISHED}, _("撤回"))
     if not reason.strip():
         raise ValidationError({"reason": _("请填写撤回原因")})
+    on = on or timezone.localdate()
+    if on > timezone.localdate():
+        raise ValidationError({"on": _("日期不能晚于今天")})
+    if pub.published_on is not None and on < pub.published_on:
+        raise ValidationError(
+            {"on": _("撤回日期不能早于发布日期（%(d)s）") % {"d": pub.published_on.isoformat()}}
+        )
     before = snapshot(pub)
     pub.status = S.WITHDRAWN
-    pub.save(update_fields=["status"])
+    pub.withdrawn_on = on
+    pub.save(update_fields=["status", "withdrawn_on"])
     record(actor, "publication.withdraw", pub, before=before, after=snapshot(pub), summary=reason[:100])
     reindex_on_commit([pub.pk])
     return pub
@@ -330,6 +367,7 @@ def update_draft(actor: Actor, pub: Publication, **changes: Any) -> tuple[Public
     after = snapshot(pub)
     changed = {k: v for k, v in after.items() if before.get(k) != v}
     if changed:
+        pub.edited_by = _user(actor)
         pub.save()
         record(
             actor,
@@ -492,14 +530,29 @@ def remove_attachment(actor: Actor, attachment: Attachment) -> None:
         transaction.on_commit(lambda: storage.delete(path))
 
 
+def clock_start(pub: Publication) -> dt.date:
+    """The day the 20 working days run from: the current version's change (修订) date, else the day the item
+    was made (2019 Regulations art 26: 形成或者变更之日)."""
+    return pub.changed_on or pub.made_on
+
+
 def publication_deadline(pub: Publication, calendar: WorkCalendar | None = None) -> dt.date:
-    """The last day to publish within 20 working days of the item being made (2019 Regulations art 26)."""
-    return (calendar or get_calendar()).add_working_days(pub.made_on, TIMELY_DAYS)
+    """The last day to publish within 20 working days of the item being made or changed (2019 Regulations
+    art 26; 2008 art 18)."""
+    return (calendar or get_calendar()).add_working_days(clock_start(pub), TIMELY_DAYS)
 
 
 def is_late(pub: Publication, today: dt.date, calendar: WorkCalendar | None = None) -> bool:
-    """Published after the deadline, or still unpublished when the deadline has passed."""
-    return (pub.published_on or today) > publication_deadline(pub, calendar)
+    """This version published after its deadline, or still unpublished when the deadline has passed."""
+    return (version_published_on(pub) or today) > publication_deadline(pub, calendar)
+
+
+def version_published_on(pub: Publication) -> dt.date | None:
+    """When the current version went out: recorded by ``publish``; for items loaded in bulk (imports, the demo)
+    that never went through it, their publication date unless they are drafts."""
+    if pub.version_published_on is not None:
+        return pub.version_published_on
+    return pub.published_on if pub.status != S.DRAFT else None
 
 
 def _deadline_runs(first: dt.date, last: dt.date) -> list[tuple[dt.date, dt.date]]:
@@ -522,16 +575,18 @@ def _deadline_expression(runs: list[tuple[dt.date, dt.date]], lo: int, hi: int) 
         return Value(runs[lo][1], output_field=DateField())
     mid = (lo + hi) // 2
     return Case(
-        When(made_on__lt=runs[mid][0], then=_deadline_expression(runs, lo, mid)),
+        When(clock_start__lt=runs[mid][0], then=_deadline_expression(runs, lo, mid)),
         default=_deadline_expression(runs, mid, hi),
         output_field=DateField(),
     )
 
 
 def with_deadline(qs: QuerySet[Publication]) -> QuerySet[Publication]:
-    """Annotate ``deadline`` (20 working days after ``made_on``) in SQL, from the same calendar as
-    ``publication_deadline``: the database compares dates and no row is loaded to decide it."""
-    span = qs.aggregate(first=Min("made_on"), last=Max("made_on"))
+    """Annotate ``deadline`` (20 working days after ``clock_start``: the change date, else ``made_on``) in SQL,
+    from the same calendar as ``publication_deadline``: the database compares dates and no row is loaded to
+    decide it."""
+    qs = qs.annotate(clock_start=Coalesce("changed_on", "made_on"))
+    span = qs.aggregate(first=Min("clock_start"), last=Max("clock_start"))
     if span["first"] is None:
         return qs.annotate(deadline=Value(None, output_field=DateField()))
     runs = _deadline_runs(span["first"], span["last"])
@@ -540,10 +595,14 @@ def with_deadline(qs: QuerySet[Publication]) -> QuerySet[Publication]:
 
 def late_items(qs: QuerySet[Publication], today: dt.date) -> QuerySet[Publication]:
     """Items published late, and items not yet published whose deadline has passed."""
-    annotated = with_deadline(qs)
+    annotated = with_deadline(qs).annotate(
+        out_on=Coalesce(
+            "version_published_on",
+            Case(When(~Q(status=S.DRAFT), then=F("published_on")), output_field=DateField()),
+        )
+    )
     return annotated.filter(
-        Q(published_on__isnull=False, published_on__gt=F("deadline"))
-        | Q(published_on__isnull=True, status=S.DRAFT, deadline__lt=today)
+        Q(out_on__isnull=False, out_on__gt=F("deadline")) | Q(out_on__isnull=True, deadline__lt=today)
     )
 
 

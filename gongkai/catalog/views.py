@@ -61,6 +61,7 @@ def _revise(user: Any, pub: Publication, d: dict[str, Any]) -> Publication:
             user,
             pub,
             reason=d["reason"],
+            on=d.get("on"),
             title=d["title"],
             text=d["text"],
             document_number=d["document_number"],
@@ -93,7 +94,7 @@ ACTIONS: dict[str, Action] = {
         gettext_lazy("撤回"),
         forms.WithdrawForm,
         frozenset({S.PUBLISHED}),
-        lambda u, p, d: transitions.withdraw(u, p, reason=d["reason"]),
+        lambda u, p, d: transitions.withdraw(u, p, reason=d["reason"], on=d.get("on")),
     ),
     "repeal": Action(
         gettext_lazy("废止"),
@@ -364,8 +365,8 @@ def _run(request: HttpRequest, pub: Publication, name: str) -> HttpResponse | dj
     else:
         messages.success(request, _("已完成：%(action)s。") % {"action": ACTIONS[name].label})
         pub.refresh_from_db()
-        if name == "publish" and pub.published_on and transitions.is_late(pub, pub.published_on):
-            messages.warning(request, _("本次发布超过了成文之日起20个工作日的期限。"))
+        if name == "publish" and transitions.is_late(pub, timezone.localdate()):
+            messages.warning(request, _("本次发布超过了成文或修订之日起20个工作日的期限。"))
         return redirect("catalog:item", pk=pub.pk)
     return form
 

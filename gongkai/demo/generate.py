@@ -159,6 +159,7 @@ def _users(city: Organisation, orgs: dict[str, Organisation]) -> None:
     del admin
     for username, body, role, supervises in (
         ("city-office", city, Role.OFFICE_HEAD, None),
+        ("city-clerk", city, Role.CLERK, None),
         ("city-supervisor", orgs["许昌市人民政府办公室"], Role.SUPERVISOR, city),
         ("edu-clerk", orgs["许昌市教育局"], Role.CLERK, None),
         ("edu-head", orgs["许昌市教育局"], Role.OFFICE_HEAD, None),
@@ -166,4 +167,4 @@ def _users(city: Organisation, orgs: dict[str, Organisation]) -> None:
     ):
         user = users.objects.create_user(username, f"{username}@example.invalid", DEMO_PASSWORD)
         StaffProfile.objects.create(user=user, body=body, role=role, supervises=supervises)
-    record(ACTOR, "demo.users", object_type="auth.user", summary="演示账号", batch_size=6)
+    record(ACTOR, "demo.users", object_type="auth.user", summary="演示账号", batch_size=7)

@@ -42,7 +42,7 @@ RULES: dict[str, tuple[tuple[str, str], ...]] = {
         ("许昌市教育局政府信息公开保密审查制度", "许教〔2024〕13号"),
     ),
 }
-REVIEWERS = {"许昌市人民政府": ("city-office", "city-office"), "许昌市教育局": ("edu-clerk", "edu-head")}
+REVIEWERS = {"许昌市人民政府": ("city-clerk", "city-office"), "许昌市教育局": ("edu-clerk", "edu-head")}
 
 
 def build_guides(orgs: dict[str, Organisation]) -> int:

@@ -25,7 +25,8 @@ FIRST_YEAR = 1990
 
 
 def public_items() -> PublicationQuerySet:
-    return Publication.objects.filter(status=PublicationStatus.PUBLISHED)
+    """Published items, including those whose revision awaits review (shown as last published)."""
+    return Publication.objects.public()
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from gongkai import permissions
 from gongkai import search as fulltext
 from gongkai.catalog.actions import index_number, index_template, render_index_number
 from gongkai.catalog.models import Genre, KeyArea, Publication, PublicationStatus, Topic
+from gongkai.catalog.public import public_versions
 from gongkai.organisations.models import Organisation
 from gongkai.portal import browse, charts
 from gongkai.portal.models import DisclosureGuide
@@ -59,7 +60,13 @@ def _body_context(body: Organisation, tab: str) -> dict[str, Any]:
 def bodies(request: HttpRequest) -> HttpResponse:
     orgs = (
         Organisation.objects.filter(valid_to__isnull=True)
-        .annotate(items=Count("publications", filter=Q(publications__status=PublicationStatus.PUBLISHED)))
+        .annotate(
+            items=Count(
+                "publications",
+                filter=Q(publications__status=PublicationStatus.PUBLISHED)
+                | Q(publications__status=PublicationStatus.DRAFT, publications__published_on__isnull=False),
+            )
+        )
         .order_by("path")
     )
     return render(request, "portal/bodies.html", {"orgs": orgs})
@@ -69,7 +76,7 @@ def bodies(request: HttpRequest) -> HttpResponse:
 def body(request: HttpRequest, org_code: str) -> HttpResponse:
     """The body's 政府信息公开 column: its guide in brief, the latest items, the columns and a trend chart."""
     org = _org(org_code)
-    latest = browse.CatalogFilter(body=org).queryset().select_related("genre")[:10]
+    latest = public_versions(list(browse.CatalogFilter(body=org).queryset().select_related("genre")[:10]))
     trend = browse.per_year(org, subtree=False)
     context = _body_context(org, "home") | {
         "guide": DisclosureGuide.objects.filter(body=org).first(),
@@ -93,11 +100,7 @@ def body_guide(request: HttpRequest, org_code: str) -> HttpResponse:
 def body_rules(request: HttpRequest, org_code: str) -> HttpResponse:
     org = _org(org_code)
     guide = DisclosureGuide.objects.filter(body=org).first()
-    rules = (
-        guide.rules.filter(status=PublicationStatus.PUBLISHED).order_by("-published_on")
-        if guide is not None
-        else Publication.objects.none()
-    )
+    rules = public_versions(list(guide.rules.public().order_by("-published_on")) if guide is not None else [])
     return render(request, "portal/body_rules.html", _body_context(org, "rules") | {"rules": rules})
 
 
@@ -130,6 +133,7 @@ def catalog(request: HttpRequest) -> HttpResponse:
 def _catalog(request: HttpRequest, flt: browse.CatalogFilter, context: dict[str, Any]) -> HttpResponse:
     qs = flt.queryset().select_related("body", "genre").order_by("-published_on", "-id")
     page = _page(request, qs)
+    page.object_list = public_versions(list(page.object_list))
     context |= {
         "flt": flt,
         "page": page,
@@ -159,9 +163,9 @@ def document(request: HttpRequest, index_code: str, year: int, serial: int) -> H
         "under_revision": under_revision,
         "number": index_number(pub),
         "attachments": pub.attachments.filter(added_in_version__lte=getattr(shown, "version", pub.version)),
-        "interpretations": pub.interpretations.filter(status=PublicationStatus.PUBLISHED),
-        "interprets": pub.interprets
-        if pub.interprets is not None and pub.interprets.status == PublicationStatus.PUBLISHED
+        "interpretations": public_versions(list(pub.interpretations.public())),
+        "interprets": public_versions([pub.interprets])[0]
+        if pub.interprets is not None and Publication.objects.public().filter(pk=pub.interprets.pk).exists()
         else None,
         # Under revision, the newest record's reason belongs to the unreviewed revision: not public yet.
         "versions": pub.versions.filter(
@@ -211,6 +215,8 @@ def search(request: HttpRequest) -> HttpResponse:
         topic_id=flt.topic.pk if flt.topic else None,
         genre_id=flt.genre.pk if flt.genre else None,
         year=flt.year,
+        key_area_id=flt.area.pk if flt.area else None,
+        normative_only=flt.normative,
     )
     try:
         page_number = max(1, int(request.GET.get("page", "1")))
@@ -220,6 +226,7 @@ def search(request: HttpRequest) -> HttpResponse:
     pubs = Publication.objects.select_related("body", "genre").in_bulk(
         [h.publication_id for h in results.hits]
     )
+    public_versions(list(pubs.values()))
     hits = [(h, pubs[h.publication_id]) for h in results.hits if h.publication_id in pubs]
     pages = max(1, -(-results.total // PAGE_SIZE))
     context = {
@@ -230,6 +237,7 @@ def search(request: HttpRequest) -> HttpResponse:
         "page_number": page_number,
         "pages": pages,
         "genres": Genre.objects.all(),
+        "areas": KeyArea.objects.all(),
         "topics": Topic.objects.filter(parent__isnull=True),
         "bodies": Organisation.objects.filter(valid_to__isnull=True).order_by("path"),
     }

@@ -32,7 +32,7 @@ from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from gongkai.audit.log import SYSTEM, record
-from gongkai.catalog.models import Publication, PublicationStatus
+from gongkai.catalog.models import NormativeKind, Publication, PublicationStatus
 from gongkai.search.indexing import (
     BATCH,
     Row,
@@ -172,8 +172,10 @@ class SqlBackend(SearchBackend):
         for i, term in enumerate(terms):
             params[f"t{i}"] = term
         if not filters.include_unpublished:
+            # what the portal shows: published, or published and under revision (catalog.public)
             params["status"] = PublicationStatus.PUBLISHED.value
-            clauses.append("p.status = %(status)s")
+            params["draft"] = PublicationStatus.DRAFT.value
+            clauses.append("(p.status = %(status)s OR (p.status = %(draft)s AND p.published_on IS NOT NULL))")
         if filters.body_ids is not None:
             clauses.append(self.id_list("p.body_id", "bodies", [int(b) for b in filters.body_ids], params))
         if filters.topic_id is not None:
@@ -184,6 +186,12 @@ class SqlBackend(SearchBackend):
         if filters.genre_id is not None:
             params["genre"] = int(filters.genre_id)
             clauses.append("p.genre_id = %(genre)s")
+        if filters.key_area_id is not None:
+            params["area"] = int(filters.key_area_id)
+            clauses.append("p.key_area_id = %(area)s")
+        if filters.normative_only:
+            params["not_normative"] = NormativeKind.NONE.value
+            clauses.append("p.normative_kind <> %(not_normative)s")
         if filters.year is not None:
             year = min(max(int(filters.year), 1), 9998)
             params["y0"] = self.date_param(dt.date(year, 1, 1))

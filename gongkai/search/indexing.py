@@ -9,9 +9,11 @@ from dataclasses import dataclass
 
 import numpy as np
 from django.conf import settings
+from django.db.models import QuerySet
 
 from gongkai.catalog.actions import render_index_number
-from gongkai.catalog.models import IndexNumberTemplate, Publication
+from gongkai.catalog.models import IndexNumberTemplate, Publication, PublicationStatus
+from gongkai.catalog.public import last_published
 from gongkai.organisations.models import Organisation
 from gongkai.search.normalise import normalise_many
 
@@ -27,7 +29,10 @@ _PUB_FIELDS = (
     "description",
     "keywords",
     "text",
+    "status",
+    "published_on",
 )
+_STATUS, _PUBLISHED_ON = 10, 11
 
 
 @dataclass(frozen=True)
@@ -110,7 +115,7 @@ def index_numbers(pubs: Iterable[Publication]) -> dict[int, str]:
 def _rows(values: Sequence[Sequence[object]], resolve: Callable[[int], str]) -> list[Row]:
     """Rows from ``_PUB_FIELDS`` tuples, normalising the whole batch in one pass."""
     texts: list[str] = []
-    for pk, body_id, code, year, serial, title, docno, description, keywords, text in values:
+    for pk, body_id, code, year, serial, title, docno, description, keywords, text, *_state in values:
         assert isinstance(pk, int) and isinstance(body_id, int)
         assert isinstance(year, int) and isinstance(serial, int)
         number = render_index_number(resolve(body_id), str(code), year, serial)
@@ -128,11 +133,36 @@ def _rows(values: Sequence[Sequence[object]], resolve: Callable[[int], str]) -> 
     ]
 
 
+def _public_values(values: list[tuple[object, ...]]) -> list[tuple[object, ...]]:
+    """``_PUB_FIELDS`` tuples with an item under revision carrying its last published title, document number
+    and text: the index holds what the public may see (``catalog.public``), never an unreviewed revision."""
+    pending = [
+        int(str(v[0]))
+        for v in values
+        if v[_STATUS] == PublicationStatus.DRAFT and v[_PUBLISHED_ON] is not None
+    ]
+    latest = last_published(pending)
+    if not latest:
+        return values
+    out = []
+    for v in values:
+        version = latest.get(int(str(v[0])))
+        if version is not None:
+            v = (*v[:5], version.title, version.document_number, v[7], v[8], version.text, *v[10:])
+        out.append(v)
+    return out
+
+
+def _fetch(qs: QuerySet[Publication], limit: int | None = None) -> list[tuple[object, ...]]:
+    """The ``_PUB_FIELDS`` of ``qs`` by ascending id (the first ``limit``), as the public sees them."""
+    values = qs.order_by("pk").values_list(*_PUB_FIELDS)
+    return _public_values([tuple(v) for v in (values[:limit] if limit is not None else values)])
+
+
 def rows_for(ids: Sequence[int], resolve: Callable[[int], str] | None = None) -> list[Row]:
     """Index rows of the given publications that exist (missing ids are skipped)."""
     resolve = resolve or template_resolver()
-    values = Publication.objects.filter(pk__in=ids).order_by("pk").values_list(*_PUB_FIELDS)
-    return _rows(list(values), resolve)
+    return _rows(_fetch(Publication.objects.filter(pk__in=ids)), resolve)
 
 
 def all_rows(batch: int = BATCH) -> Iterator[list[Row]]:
@@ -140,9 +170,7 @@ def all_rows(batch: int = BATCH) -> Iterator[list[Row]]:
     resolve = template_resolver()
     last = 0
     while True:
-        values = list(
-            Publication.objects.filter(pk__gt=last).order_by("pk").values_list(*_PUB_FIELDS)[:batch]
-        )
+        values = _fetch(Publication.objects.filter(pk__gt=last), batch)
         if not values:
             return
         last = int(str(values[-1][0]))

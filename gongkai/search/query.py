@@ -12,6 +12,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from gongkai.catalog.models import Publication
+from gongkai.catalog.public import public_versions
 from gongkai.search.normalise import normalise
 from gongkai.search.service import Filters, Hit, Results, get_backend
 
@@ -32,7 +33,10 @@ def run_search(query: str, filters: Filters, *, limit: int, offset: int) -> Resu
     limit = min(max(int(limit), 0), MAX_LIMIT)
     offset = max(int(offset), 0)
     page, total = get_backend().search_ids(terms, filters, limit=limit, offset=offset)
-    pubs = Publication.objects.only("title", "text", "description").in_bulk([pk for pk, _ in page])
+    pubs = Publication.objects.only("title", "text", "description", "status", "published_on").in_bulk(
+        [pk for pk, _ in page]
+    )
+    public_versions(list(pubs.values()))  # an item under revision is found and shown as last published
     hits = [
         Hit(
             publication_id=pk,

@@ -24,13 +24,16 @@ from gongkai.search.normalise import normalise
 class Filters:
     """Restrictions of a search (the portal's facets). ``body_ids``: the publishing body is one of these (the
     caller expands subtrees); ``topic_id``: this topic or one of its children; ``year``: the year of
-    ``published_on``; ``include_unpublished``: False keeps published items only (the public portal)."""
+    ``published_on``; ``include_unpublished``: False keeps published items only (the public portal);
+    ``key_area_id``: the item's key area (重点领域); ``normative_only``: rules and normative documents only."""
 
     body_ids: Sequence[int] | None = None
     topic_id: int | None = None
     genre_id: int | None = None
     year: int | None = None
     include_unpublished: bool = False
+    key_area_id: int | None = None
+    normative_only: bool = False
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,6 @@
 """Keeping derived index rows right when what they were derived from changes outside the catalog's write
 functions: an index-number template (statutory-reference §5) re-renders the index numbers of every item of
-its body's subtree; a deleted index row takes its FTS5 tokens with it."""
+its body's subtree, and so does moving a body in the tree (it may inherit another template); a deleted index row takes its FTS5 tokens with it."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ def template_changed(sender: type, instance: IndexNumberTemplate, **kwargs: Any)
 
 
 def connect() -> None:
-    from django.db.models.signals import post_delete, post_save
+    from django.db.models.signals import post_delete, post_save, pre_save
 
     from gongkai.search.backends import forget_deleted_entry
     from gongkai.search.models import SearchEntry
@@ -29,3 +29,24 @@ def connect() -> None:
     post_delete.connect(forget_deleted_entry, sender=SearchEntry, dispatch_uid="search_forget_fts")
     post_save.connect(template_changed, sender=IndexNumberTemplate, dispatch_uid="search_template_saved")
     post_delete.connect(template_changed, sender=IndexNumberTemplate, dispatch_uid="search_template_deleted")
+    pre_save.connect(remember_path, sender=Organisation, dispatch_uid="search_org_path_before")
+    post_save.connect(moved, sender=Organisation, dispatch_uid="search_org_moved")
+
+
+def remember_path(sender: type, instance: Organisation, **kwargs: Any) -> None:
+    """Before a body is saved, note where it was in the tree (``moved`` compares)."""
+    instance._search_old_path = (  # type: ignore[attr-defined]
+        Organisation.objects.filter(pk=instance.pk).values_list("path", flat=True).first()
+        if instance.pk is not None
+        else None
+    )
+
+
+def moved(sender: type, instance: Organisation, created: bool, **kwargs: Any) -> None:
+    """A body moved in the tree may now inherit another index-number template: re-index its subtree's items
+    once the move commits (a rename or any other change leaves the index alone)."""
+    old = getattr(instance, "_search_old_path", None)
+    if not created and old and instance.path and old != instance.path:
+        reindex_on_commit(
+            Publication.objects.filter(body__path__startswith=instance.path).values_list("pk", flat=True)
+        )

@@ -227,6 +227,7 @@ def test_revise_shows_version_two_and_keeps_version_one(
         {
             "action": "revise",
             "revise-reason": "更正招生人数",
+            "revise-on": "2026-03-12",
             "revise-title": "第二版标题",
             "revise-text": "更正后的正文",
             "revise-document_number": "",

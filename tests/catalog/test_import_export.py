@@ -383,7 +383,7 @@ def _catalog(tree: Tree, personas: Personas, channels: tuple[Channel, Channel]) 
         if n == 2:
             t.withdraw(personas.clerk, pub, reason="已废止")
         if n == 3:
-            t.revise(personas.clerk, pub, reason="更正", text="更正后")
+            t.revise(personas.clerk, pub, reason="更正", on=D(2026, 3, 5), text="更正后")
     # Published before confidentiality reviews were recorded (record_publication keeps no review).
     record_publication(
         "test",

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from gongkai.audit.models import AuditEntry
 from gongkai.catalog import transitions as p
-from gongkai.catalog.models import Attachment, Channel, ChannelKind, Genre, Publication, Topic
+from gongkai.catalog.models import Attachment, Channel, ChannelKind, Genre, KeyArea, Publication, Topic
 from gongkai.portal.actions import save_guide
 from tests.conftest import Personas, Tree
 
@@ -151,7 +151,7 @@ def test_document_page_metadata_links_versions_and_attachments(
     assert download["X-Content-SHA256"] == hashlib.sha256(b"form").hexdigest()
 
     # A revision awaiting review is not public: the page keeps showing the published version.
-    p.revise(personas.clerk, policy, reason="更正条款", text="第一条 修订稿。")
+    p.revise(personas.clerk, policy, reason="更正条款", on=D(2025, 2, 9), text="第一条 修订稿。")
     page = client.get(url(policy)).content.decode()
     assert "第一条 为规范入学。" in page and "第一条 修订稿。" not in page and "正在修订" in page
     policy.refresh_from_db()
@@ -292,6 +292,21 @@ def test_search_page_finds_in_both_scripts_filters_and_escapes(
         reverse("portal:search"), {"q": "住房", "body": tree.county.org_code}
     ).content.decode()
     assert "找到 0 条" in other_body
+    housing = KeyArea.objects.get(code="housing")
+    with django_capture_on_commit_callbacks(execute=True):
+        published(
+            tree,
+            personas,
+            site,
+            "住房保障管理办法",
+            D(2025, 4, 1),
+            key_area=housing,
+            normative_kind="normative",
+        )
+    by_area = client.get(reverse("portal:search"), {"q": "住房", "area": housing.code}).content.decode()
+    assert "找到 1 条" in by_area and "管理办法" in by_area
+    normative = client.get(reverse("portal:search"), {"q": "住房", "normative": "1"}).content.decode()
+    assert "找到 1 条" in normative and "管理办法" in normative
     for nasty in ["", '"', "*", "a OR b", "%", "_", "'; drop table x; --", "住" * 10_000, "NEAR(住 房)"]:
         assert client.get(reverse("portal:search"), {"q": nasty}).status_code == 200
 
@@ -316,3 +331,41 @@ def test_chart_titles_with_dollar_signs_are_text(
     published(tree, personas, site, "一条信息", D(2025, 4, 1))
     response = client.get(reverse("portal:publications_chart", args=[tree.education.org_code]))
     assert response.status_code == 200 and b"<svg" in response.content
+
+
+def test_an_item_under_revision_stays_listed_as_last_published(
+    client: Client,
+    tree: Tree,
+    personas: Personas,
+    site: Channel,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    """While a revision awaits its review the item stays in lists, counts and search, as last published, and
+    its unreviewed title and text appear nowhere public."""
+    with django_capture_on_commit_callbacks(execute=True):
+        pub = published(tree, personas, site, "关于公布收费标准的通知", D(2025, 3, 3), text="旧的收费标准")
+        p.revise(
+            personas.clerk,
+            pub,
+            reason="更正",
+            on=D(2025, 3, 10),
+            title="尚未审查的新标题",
+            text="新的收费标准",
+        )
+    pages = [
+        client.get(reverse("portal:catalog")).content.decode(),
+        client.get(
+            reverse("portal:body_catalog", kwargs={"org_code": tree.education.org_code})
+        ).content.decode(),
+        client.get(reverse("portal:home")).content.decode(),
+        client.get(reverse("portal:search"), {"q": "收费标准"}).content.decode(),
+    ]
+    pages[3] = pages[3].replace("<mark>", "").replace("</mark>", "")  # search highlights the query
+    for page in pages:
+        assert "关于公布收费标准的通知" in page
+        assert "尚未审查的新标题" not in page and "新的收费标准" not in page
+    assert "旧的收费标准" in pages[3]  # the snippet comes from the published text
+    assert "尚未审查的新标题" not in client.get(reverse("portal:search"), {"q": "新标题"}).content.decode()
+    bodies = client.get(reverse("portal:bodies")).content.decode()
+    assert tree.education.name in bodies
+    assert Publication.objects.public().count() == 1

@@ -24,6 +24,6 @@ class Command(BaseCommand):
             + ", ".join(f"{k} {v}" for k, v in counts.items())
         )
         self.stdout.write(
-            f"staff log-ins (password {DEMO_PASSWORD}): admin, city-office, city-supervisor, "
+            f"staff log-ins (password {DEMO_PASSWORD}): admin, city-clerk, city-office, city-supervisor, "
             "edu-clerk, edu-head, weidu-office"
         )
