@@ -163,3 +163,14 @@ def can_enter_proactive_figures(user: User, org: Organisation) -> bool:
     """A body's Table 2 figures (licensing, penalties, fees, procurement; 2019 Regulations art 20) are entered by
     its office head or admin; its other staff and supervisors read them."""
     return can_publish_report(user, org)
+
+
+def can_submit_figures(user: User, org: Organisation) -> bool:
+    """Report figures of a body not on the platform (填报, issue 5) are uploaded by the body's own staff or by a
+    supervisor of a subtree that contains it (the office that compiles the subtree's report)."""
+    return can_edit_report(user, org) or can_supervise(user, org)
+
+
+def can_download_submission_template(user: User, org: Organisation) -> bool:
+    """Whoever may see a body may download its blank submission template and see its submissions."""
+    return can_view_org(user, org)

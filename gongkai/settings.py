@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import dj_database_url
 import django_stubs_ext
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from gongkai.env import env_bool, env_int, env_list, env_path, env_str
@@ -37,6 +39,7 @@ INSTALLED_APPS = [
     "gongkai.cases",
     "gongkai.engagement",
     "gongkai.reports",
+    "gongkai.submissions",
     "gongkai.demo",
     "gongkai.portal",
     "gongkai.api",
@@ -154,6 +157,28 @@ EMAIL_HOST = env_str("GONGKAI_EMAIL_HOST", "localhost")
 GONGKAI_INDEX_TEMPLATE = env_str("GONGKAI_INDEX_TEMPLATE", "{code}/{year}-{serial:05d}")
 # Largest attachment staff may upload to a publication, in MB.
 GONGKAI_ATTACHMENT_MAX_MB = env_int("GONGKAI_ATTACHMENT_MAX_MB", 50)
+
+# Annual-report publication deadlines of the 2019 regime (statutory-reference §3, 2019 Regulations art 49) per
+# organisation kind, as MM-DD of the following year: departments 31 January, the government-level report
+# 31 March. Override per kind, e.g. GONGKAI_REPORT_DEADLINES="township=01-31". (2008 regime: all 31 March.)
+GONGKAI_REPORT_DEADLINES: dict[str, str] = {
+    "government": "03-31",
+    "county": "03-31",
+    "township": "03-31",
+    "general_office": "01-31",
+    "department": "01-31",
+    "other": "01-31",
+}
+for _item in env_list("GONGKAI_REPORT_DEADLINES", []):
+    _kind, _sep, _day = _item.partition("=")
+    if _kind.strip() not in GONGKAI_REPORT_DEADLINES or not re.fullmatch(
+        r"(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])", _day.strip()
+    ):
+        raise ImproperlyConfigured(
+            f"GONGKAI_REPORT_DEADLINES item {_item!r}: use KIND=MM-DD with KIND one of "
+            + ", ".join(GONGKAI_REPORT_DEADLINES)
+        )
+    GONGKAI_REPORT_DEADLINES[_kind.strip()] = _day.strip()
 
 # Full-text search backend (docs/search.md): "sqlite" (FTS5 over bigrams), "postgres" (bigram tsvector with a GIN
 # index) or the dotted path of a class implementing gongkai.search.SearchBackend; default: the database's own.

@@ -12,6 +12,7 @@ urlpatterns = [
     path("staff/cases/", include("gongkai.cases.urls")),
     path("staff/catalog/", include("gongkai.catalog.urls")),
     path("staff/guide/", include(("gongkai.portal.staff", "guide"))),
+    path("staff/submissions/", include("gongkai.submissions.urls")),
     path("staff/", include("gongkai.reports.urls")),
     path("", include("gongkai.portal.urls")),
 ]

@@ -97,3 +97,11 @@ def personas(tree: Tree) -> Personas:
         supervisor=make_user("supervisor", tree.office, Role.SUPERVISOR, supervises=tree.county),
         outsider=make_user("outsider"),
     )
+
+
+@pytest.fixture(autouse=True)
+def light_report_files(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Publishing a report freezes every export (the PDF alone takes seconds): tests that are not about the
+    files freeze .json and .md only. A test marked ``all_report_files`` freezes them all."""
+    if request.node.get_closest_marker("all_report_files") is None:
+        monkeypatch.setattr("gongkai.reports.actions.FROZEN_SUFFIXES", (".json", ".md"))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, User
@@ -30,6 +31,7 @@ from gongkai.cases.models import (
     CaseEvent,
     CaseEventKind,
     CaseState,
+    FeeCollected,
     InformationRequest,
     RequestItem,
 )
@@ -374,9 +376,24 @@ def notify_fee(actor: Actor, req: InformationRequest, *, on: dt.date, amount_yua
 
 @transaction.atomic
 def receive_fee(actor: Actor, req: InformationRequest, *, on: dt.date) -> InformationRequest:
+    """The fee of the latest notice is paid: the case goes on, and the amount is recorded as collected
+    (``FeeCollected``: what the report's fee cells and the 2021 section 六 fee statement count)."""
     req = _locked(req)
     _require_state(req, {S.AWAITING_FEE}, _("登记缴费"))
-    return _step(actor, req, CaseEventKind.FEE_PAID, on, S.RECEIVED, legal_basis="国办函〔2020〕109号")
+    notice = req.events.filter(kind=CaseEventKind.FEE_NOTIFIED).latest("at", "id")
+    _require_not_before(on, notice.effective_on, _("缴费"))
+    amount = Decimal(str(notice.data.get("amount_yuan", "0")))
+    req = _step(
+        actor,
+        req,
+        CaseEventKind.FEE_PAID,
+        on,
+        S.RECEIVED,
+        legal_basis="国办函〔2020〕109号",
+        data={"amount_yuan": str(amount)},
+    )
+    FeeCollected.objects.create(body=req.body, request=req, amount_yuan=amount, collected_on=on)
+    return req
 
 
 @transaction.atomic

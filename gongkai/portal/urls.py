@@ -3,13 +3,21 @@ from __future__ import annotations
 from django.urls import path
 
 from gongkai.portal import catalog_views as cv
-from gongkai.portal import views
+from gongkai.portal import report_views, views
 
 app_name = "portal"
 urlpatterns = [
     path("", views.home, name="home"),
     path("reports/", views.reports, name="reports"),
-    path("reports/<str:org_code>/<int:year>/", views.report, name="report"),
+    path("reports/<str:org_code>/<int:year>/", report_views.report, name="report"),
+    path(
+        "reports/<str:org_code>/<int:year>/v<int:number>/", report_views.report_version, name="report_version"
+    ),
+    path(
+        "reports/<str:org_code>/<int:year>/v<int:number>/files/<slug:suffix>",
+        report_views.report_file,
+        name="report_file",
+    ),
     path("apply/", views.apply, name="apply"),
     path("apply/receipt/", views.receipt, name="receipt"),
     path("apply/print/", views.print_form, name="print_form"),

@@ -16,6 +16,7 @@ from gongkai.cases.applicants import create_applicant
 from gongkai.cases.letters import compose
 from gongkai.cases.models import CaseEventKind, InformationRequest, Letter
 from gongkai.cases.tracking import issue_tracking, lookup
+from gongkai.catalog.public import public_versions
 from gongkai.organisations.models import Organisation, OrgKind
 from gongkai.portal import browse
 from gongkai.portal.forms import ApplicationForm, TrackForm
@@ -37,7 +38,9 @@ def home(request: HttpRequest) -> HttpResponse:
     )
     for root in roots:
         root.trend = browse.per_year(root, subtree=True)  # type: ignore[attr-defined]
-    latest = browse.public_items().select_related("body", "genre").order_by("-published_on", "-id")[:10]
+    latest = public_versions(
+        list(browse.public_items().select_related("body", "genre").order_by("-published_on", "-id")[:10])
+    )
     context = {"publications": _published()[:10], "roots": roots, "latest": latest}
     return render(request, "portal/home.html", context)
 
@@ -45,28 +48,6 @@ def home(request: HttpRequest) -> HttpResponse:
 @require_GET
 def reports(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/reports.html", {"publications": _published()})
-
-
-@require_GET
-def report(request: HttpRequest, org_code: str, year: int) -> HttpResponse:
-    org = get_object_or_404(Organisation, org_code=org_code)
-    publication = (
-        ReportPublication.objects.filter(org=org, year=year, published_at__isnull=False)
-        .order_by("scope")  # "own" < "subtree": prefer the subtree report when both are published
-        .last()
-    )
-    if publication is None:
-        raise Http404(_("该年度报告尚未发布"))
-    frozen = publication.snapshot or {}
-    context = {
-        "title": frozen.get("title", ""),
-        "report": frozen.get("report", {}),
-        "sections": frozen.get("sections", []),
-        "tables": frozen.get("tables", []),
-        "existence_notice": frozen.get("existence_notice", ""),
-        "publication": publication,
-    }
-    return render(request, "portal/report.html", context)
 
 
 APPLICANT = "public"  # the audit actor of anonymous online applications

@@ -8,4 +8,4 @@ class ReportsConfig(AppConfig):
 
     def ready(self) -> None:
         # Declaring the statistics registers them: every process has the whole registry once apps are ready.
-        from gongkai.reports import stats2014, stats_requests, stats_table2  # noqa: F401
+        from gongkai.reports import stats2014, stats_fees, stats_requests, stats_table2  # noqa: F401

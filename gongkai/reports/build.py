@@ -63,7 +63,7 @@ def build_report(org: Organisation, year: int, fmt: str, scope: Scope = Scope.SU
         raise FormatNotAvailable(
             _("报告格式%(fmt)s尚有%(n)d个单元格未定义统计口径，暂不能生成") % {"fmt": fmt, "n": len(missing)}
         )
-    ctx = Context(org=org, year=year, scope=scope)
+    ctx = Context(org=org, year=year, scope=scope, fmt=fmt)  # fmt: which submissions count
     return Report(
         org, year, fmt, scope, tuple(ReportCell(c, stats[c], ctx.value(stats[c].key)) for c in cells)
     )

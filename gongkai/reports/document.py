@@ -11,6 +11,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from gongkai.reports.build import Report, ReportCell, report_json
+from gongkai.reports.charts import chart_data
 from gongkai.reports.formats import CellRef, sections
 from gongkai.reports.formats import tables as format_tables
 from gongkai.reports.narrative import render, template_for
@@ -190,6 +191,7 @@ def freeze(report: Report) -> dict[str, Any]:
         ],
         "tables": [_freeze_table(t) for t in tables(report)],
         "json": report_json(report),
+        "charts": chart_data(report),  # drawn by the exporters (gongkai.reports.exports)
     }
 
 

@@ -55,7 +55,9 @@ class NarrativeTemplate(models.Model):
 
 
 class ReportPublication(models.Model):
-    """Marks a body's report for a year as published: only then is its public URL visible."""
+    """The header of a body's report for a year, format and scope: visible publicly while ``published_at`` is
+    set. Its content lives in numbered ``ReportVersion`` rows (1 = first publication, 2.. = corrections); the
+    header's ``snapshot`` and ``checksum`` mirror the current (latest) version (issue 5, deliverable 6)."""
 
     org = models.ForeignKey(
         "organisations.Organisation", verbose_name=_("机关"), on_delete=models.PROTECT, related_name="reports"
@@ -88,3 +90,79 @@ class ReportPublication(models.Model):
     @property
     def is_published(self) -> bool:
         return self.published_at is not None
+
+    @property
+    def current_version(self) -> ReportVersion | None:
+        return self.versions.order_by("-number").first()
+
+
+class ReportVersion(models.Model):
+    """One published state of a report, never changed once written: the frozen document (``document.freeze``),
+    its SHA-256, the validation findings at the time, the override reason when errors were published anyway
+    (statutory-reference §3.4: "must not be published without an explicit override"), the correction reason
+    from version 2 on, and the share of narrative text identical to last year's report."""
+
+    publication = models.ForeignKey(
+        ReportPublication, verbose_name=_("年度报告"), on_delete=models.PROTECT, related_name="versions"
+    )
+    number = models.PositiveSmallIntegerField(_("版本号"))
+    snapshot = models.JSONField(_("发布时的报告"))
+    checksum = models.CharField(_("校验值（SHA-256）"), max_length=64)
+    published_at = models.DateTimeField(_("发布时间"))
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("发布人"), null=True, blank=True, on_delete=models.PROTECT
+    )
+    reason = models.TextField(_("更正原因"), blank=True)
+    override_reason = models.TextField(_("存在错误仍予发布的理由"), blank=True)
+    findings = models.JSONField(_("发布时的校验结果"), default=list, blank=True)
+    similarity = models.FloatField(_("与上年报告文字相同比例"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("年度报告版本")
+        verbose_name_plural = _("年度报告版本")
+        ordering = ["publication", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["publication", "number"], name="report_version_number_once"),
+            models.CheckConstraint(condition=Q(number__gte=1), name="report_version_from_1"),
+            models.CheckConstraint(
+                condition=Q(number=1) | ~Q(reason=""), name="report_correction_has_reason"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.publication} v{self.number}"
+
+    @property
+    def is_correction(self) -> bool:
+        return self.number > 1
+
+    @property
+    def error_findings(self) -> list[dict[str, object]]:
+        return [f for f in self.findings if isinstance(f, dict) and f.get("severity") == "error"]
+
+
+def version_file_path(instance: ReportVersionFile, filename: str) -> str:
+    pub = instance.version.publication
+    return f"reports/{pub.year}/{instance.sha256[:2]}/{instance.sha256}/{filename}"
+
+
+class ReportVersionFile(models.Model):
+    """An exported file of a version (``exports.render_frozen``), frozen with it: the public download is the
+    file that was published, and its SHA-256 is shown next to the link."""
+
+    version = models.ForeignKey(ReportVersion, on_delete=models.PROTECT, related_name="files")
+    suffix = models.CharField(_("文件类型"), max_length=8)
+    file = models.FileField(_("文件"), upload_to=version_file_path, max_length=300)
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    size = models.PositiveBigIntegerField(_("大小（字节）"))
+
+    class Meta:
+        verbose_name = _("年度报告文件")
+        verbose_name_plural = _("年度报告文件")
+        ordering = ["version", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["version", "suffix"], name="report_version_file_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.version}{self.suffix}"

@@ -1,10 +1,17 @@
 """Narrative text of a report: per-section templates whose numbers are placeholders bound to the statistics
 registry (``{p14.items}``), plus ``{org}``, ``{year}`` and ``{area}`` (全市/全县 … or 本机关). Staff edit a
-section per body and year (``NarrativeTemplate``); otherwise the built-in default for the format is used."""
+section per body and year (``NarrativeTemplate``); otherwise the built-in default for the format is used.
+
+A placeholder may name any registered statistic: the format's table cells come from the report, the others
+(e.g. ``fees.amount``, statistics without a cell) are computed for the same body, year and scope. So that the
+text states facts without hand-typed digits (statutory-reference §3.4 rule 7), one conditional is available:
+``{if KEY}text when KEY is not zero{else}text when it is zero{endif}`` (the ``{else}`` part is optional, no
+nesting) — the 2021 section 六 fee statement uses it (§3.3)."""
 
 from __future__ import annotations
 
 import re
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
@@ -12,9 +19,12 @@ from django.utils.translation import gettext as _
 
 from gongkai.organisations.models import Organisation, OrgKind
 from gongkai.reports.models import NarrativeTemplate
-from gongkai.reports.registry import REGISTRY, Scope
+from gongkai.reports.registry import REGISTRY, Context, Scope, Statistic, format_value, statistics_for_format
 
 PLACEHOLDER = re.compile(r"\{([a-z0-9_.]+)\}")
+CONDITIONAL = re.compile(r"\{if ([a-z0-9_.]+)\}(.*?)(?:\{else\}(.*?))?\{endif\}", re.DOTALL)
+MARKER = re.compile(r"\{(if [^{}]*|else|endif)\}")
+KEYWORDS = ("else", "endif")
 DEFAULTS_DIR = Path(__file__).resolve().parent / "narratives"
 CONTEXT_NAMES = ("org", "year", "area")
 
@@ -47,7 +57,32 @@ def template_for(org: Organisation, year: int, fmt: str, section: int) -> str:
 
 
 def unknown_placeholders(text: str) -> list[str]:
-    return [name for name in PLACEHOLDER.findall(text) if name not in REGISTRY and name not in CONTEXT_NAMES]
+    names = [n for n in PLACEHOLDER.findall(text) if n not in KEYWORDS]
+    names += [m.group(1)[3:].strip() for m in MARKER.finditer(text) if m.group(1).startswith("if ")]
+    return [name for name in names if name not in REGISTRY and name not in CONTEXT_NAMES]
+
+
+def conditional_errors(text: str) -> list[str]:
+    """Markers out of order: ``{if}`` inside ``{if}``, ``{else}``/``{endif}`` without ``{if}``, unclosed."""
+    errors: list[str] = []
+    open_if, seen_else = False, False
+    for match in MARKER.finditer(text):
+        marker = match.group(1)
+        if marker.startswith("if"):
+            if open_if:
+                errors.append(_("“{%(m)s}”不能嵌套在另一个{if …}之内") % {"m": marker})
+            open_if, seen_else = True, False
+        elif marker == "else":
+            if not open_if or seen_else:
+                errors.append(_("“{else}”前面没有对应的{if …}"))
+            seen_else = True
+        else:
+            if not open_if:
+                errors.append(_("“{endif}”前面没有对应的{if …}"))
+            open_if = False
+    if open_if:
+        errors.append(_("{if …}缺少对应的{endif}"))
+    return errors
 
 
 def validate_template(text: str) -> None:
@@ -55,6 +90,14 @@ def validate_template(text: str) -> None:
     if unknown:
         names = "、".join("{" + n + "}" for n in unknown)
         raise NarrativeError({"text": _("未知的统计占位符：%(names)s") % {"names": names}})
+    errors = conditional_errors(text)
+    if errors:
+        raise NarrativeError({"text": errors})
+
+
+def placeholders_for_format(fmt: str) -> list[Statistic]:
+    """What a section editor may use: the format's cells, then the statistics that have no cell at all."""
+    return statistics_for_format(fmt) + [s for s in REGISTRY.values() if not s.cells]
 
 
 def area_name(org: Organisation, scope: Scope) -> str:
@@ -65,12 +108,32 @@ def area_name(org: Organisation, scope: Scope) -> str:
 
 
 def render(text: str, values: dict[str, str], org: Organisation, year: int, scope: Scope) -> str:
+    """Fill the placeholders: ``values`` (the report's displays) first, then any other registered statistic
+    computed for the same body, year and scope; ``{if KEY}…{else}…{endif}`` keeps the branch for KEY ≠ 0."""
     context = {"org": org.name, "year": str(year), "area": area_name(org, scope)}
+    computed: Context | None = None
 
-    def substitute(match: re.Match[str]) -> str:
-        name = match.group(1)
+    def lookup(name: str) -> str | None:
+        nonlocal computed
         if name in context:
             return context[name]
-        return values.get(name, match.group(0))
+        if name in values:
+            return values[name]
+        if name in REGISTRY:
+            computed = computed or Context(org=org, year=year, scope=scope)
+            return format_value(REGISTRY[name], computed.value(name))
+        return None
 
-    return PLACEHOLDER.sub(substitute, text)
+    def choose(match: re.Match[str]) -> str:
+        shown = lookup(match.group(1))
+        try:
+            true = shown is not None and Decimal(shown) != 0
+        except InvalidOperation:
+            true = bool(shown)
+        return match.group(2) if true else (match.group(3) or "")
+
+    def substitute(match: re.Match[str]) -> str:
+        shown = lookup(match.group(1))
+        return match.group(0) if shown is None else shown
+
+    return PLACEHOLDER.sub(substitute, CONDITIONAL.sub(choose, text))

@@ -17,7 +17,7 @@ from typing import Any, TypeVar, cast
 from django.db.models import QuerySet
 
 from gongkai.organisations.models import Organisation
-from gongkai.reports.formats import CellRef
+from gongkai.reports.formats import CellRef, default_format_for_year
 
 Number = int | Decimal
 QS = TypeVar("QS", bound=QuerySet[Any])
@@ -36,18 +36,27 @@ class Unit(StrEnum):
 
 @dataclass
 class Context:
-    """One computation: a body, a year, a scope; memoises grouped queries."""
+    """One computation: a body, a year, a scope; memoises grouped queries.
+
+    Submissions (填报, ``gongkai.submissions.rollup``): a body with a current submission for the year and
+    ``fmt`` (the report format; "" = the year's default) is counted from its submitted figures instead of its
+    records — ``body_ids()`` leaves it out and ``value()`` adds the submitted sums to the leaf statistics."""
 
     org: Organisation
     year: int
     scope: Scope
+    fmt: str = ""
     _memo: dict[str, Any] = field(default_factory=dict, repr=False)
+    _reads: list[bool] = field(default_factory=list, repr=False)  # per statistic being computed: reads others
 
     def bodies(self, qs: QS, rel: str = "body") -> QS:
         """Restrict ``qs`` to records whose ``rel`` body is in scope (an indexed subquery on the path)."""
         return qs.filter(**{f"{rel}__in": self.body_ids()})
 
-    def body_ids(self) -> QuerySet[Any]:
+    def report_format(self) -> str:
+        return self.fmt or default_format_for_year(self.year)
+
+    def scope_ids(self) -> QuerySet[Any]:
         """The bodies in scope, plus those merged into one of them during the year (a reform's predecessors
         report through their successor for the reform year, e.g. 许昌县 → 建安区 in 2017)."""
         if self.scope is Scope.OWN:
@@ -57,6 +66,13 @@ class Context:
         predecessors = Organisation.objects.filter(successor__in=base.values("pk"), valid_to__year=self.year)
         return (base | predecessors).values("pk")
 
+    def body_ids(self) -> QuerySet[Any]:
+        """The bodies in scope whose figures come from their records: those without a current submission."""
+        from gongkai.submissions.rollup import submitting_org_ids
+
+        submitting = submitting_org_ids(self.year, self.report_format())
+        return self.scope_ids().exclude(pk__in=submitting).values("pk")
+
     def memo(self, key: str, compute: Callable[[], Any]) -> Any:
         if key not in self._memo:
             self._memo[key] = compute()
@@ -64,7 +80,32 @@ class Context:
 
     def value(self, key: str) -> Number:
         """Another statistic's value in this context (for rates and sums)."""
-        return cast(Number, self.memo(f"stat:{key}", lambda: REGISTRY[key].compute(self)))
+        if self._reads:
+            self._reads[-1] = True  # the statistic being computed reads another one: it is derived
+        return cast(Number, self.memo(f"stat:{key}", lambda: self._compute(REGISTRY[key])))
+
+    def _compute(self, stat: Statistic) -> Number:
+        """The records' value plus the submitted sum — for leaf statistics only: a derived one (a rate, a sum
+        of other statistics) is recomputed from values that already include the submissions."""
+        self._reads.append(False)
+        try:
+            value = stat.compute(self)
+        finally:
+            derived = self._reads.pop()
+        if derived or stat.unit is Unit.PERCENT:
+            return value
+        submitted = self._submitted().get(stat.key)
+        if submitted is None:
+            return value
+        return value + (int(submitted) if stat.unit is Unit.COUNT else submitted)
+
+    def _submitted(self) -> dict[str, Decimal]:
+        from gongkai.submissions.rollup import submitted_sums
+
+        return cast(
+            dict[str, Decimal],
+            self.memo("submitted", lambda: submitted_sums(self.scope_ids(), self.year, self.report_format())),
+        )
 
 
 @dataclass(frozen=True)
@@ -76,6 +117,9 @@ class Statistic:
     unit: Unit = Unit.COUNT
     precision: int = 0  # decimals for PERCENT / WAN_YUAN
     description: str = ""
+    # The records the statistic counts or sums (the staff report's drill-down, gongkai.reports.drilldown):
+    # the same filter as ``compute``; None for derived statistics (rates, sums of other statistics).
+    records: Callable[[Context], QuerySet[Any]] | None = None
 
 
 REGISTRY: dict[str, Statistic] = {}

@@ -7,6 +7,10 @@ total, once per category); normative documents issued count by issue date; reque
 date, closures and answers by answer date; e-mail requests count as online requests in this table (it has no
 e-mail row); reviews and lawsuits count by filing date, undecided ones under 其他情形 (the 2014 table has no
 pending row); events count once however many ways they were answered.
+
+Drill-down (``Statistic.records``, gongkai.reports.drilldown): a statistic counted from records declares the
+records it counts; its value is the count of that queryset (or, for a grouped row, the same base queryset
+grouped in one query per report), so the listed records and the cell cannot drift apart.
 """
 
 from __future__ import annotations
@@ -31,6 +35,7 @@ from gongkai.engagement.models import (
     Complaint,
     HotlineCall,
     MailboxLetter,
+    PublicConcernEvent,
     ResponseAction,
     ResponseKind,
     YearlyFigures,
@@ -57,17 +62,30 @@ S8 = "八、机构建设和保障经费情况/"
 S9 = "九、政府信息公开会议和培训情况/"
 
 
+Records = Callable[[Context], QuerySet[Any]]
+
+
 def stat(
     key: str,
     row: str,
-    compute: Callable[[Context], Number],
+    compute: Callable[[Context], Number] | None = None,
     *,
+    records: Records | None = None,
     local: bool = False,
     unit: Unit = Unit.COUNT,
     precision: int = 0,
 ) -> None:
+    """Declare a 2014 statistic; without ``compute`` its value is the count of its ``records``."""
     cell = CellRef(LOCAL, row, "数值") if local else CellRef(TABLE, row, "统计数")
-    register(Statistic(key, row, compute, {"2014": cell}, unit=unit, precision=precision))
+    if compute is None:
+        if records is None:
+            raise ValueError(f"statistic {key!r} needs a compute or its records")
+        compute = _count(records)
+    register(Statistic(key, row, compute, {"2014": cell}, unit=unit, precision=precision, records=records))
+
+
+def _count(records: Records) -> Callable[[Context], Number]:
+    return lambda c: records(c).count()
 
 
 def grouped(ctx: Context, name: str, qs: Callable[[], QuerySet[Any, Any]]) -> dict[object, int]:
@@ -82,32 +100,49 @@ def _published(ctx: Context) -> PublicationQuerySet:
     return ctx.bodies(Publication.objects.published_in(ctx.year))
 
 
+def _postings(ctx: Context) -> QuerySet[PublicationChannel]:
+    return ctx.bodies(PublicationChannel.objects.filter(published_on__year=ctx.year), "publication__body")
+
+
 def _by_category(ctx: Context, category: str) -> int:
     """Distinct items per channel category: one grouped COUNT(DISTINCT) for the five rows. (A DISTINCT
     subquery counted per group measured slower on SQLite and PostgreSQL; benchmarks/report_rollup.py.)"""
 
     def query() -> QuerySet[Any, Any]:
-        postings = PublicationChannel.objects.filter(published_on__year=ctx.year)
-        postings = ctx.bodies(postings, "publication__body")
-        return postings.values(g=F("channel__kind__category")).annotate(n=Count("publication", distinct=True))
+        return (
+            _postings(ctx)
+            .values(g=F("channel__kind__category"))
+            .annotate(n=Count("publication", distinct=True))
+        )
 
     return grouped(ctx, "postings.category", query).get(category, 0)
 
 
-stat("p14.items", P1, lambda c: _published(c).count())
+def _category_items(category: str) -> Records:
+    """The distinct items behind one channel row (drill-down of ``_by_category``)."""
+    return lambda c: Publication.objects.filter(
+        pk__in=_postings(c).filter(channel__kind__category=category).values("publication")
+    )
+
+
+def _channel_stat(key: str, row: str, category: str) -> None:
+    stat(key, row, lambda c: _by_category(c, category), records=_category_items(category))
+
+
+stat("p14.items", P1, records=_published)
 stat(
-    "p14.normative_published", P1 + "/其中：主动公开规范性文件数", lambda c: _published(c).normative().count()
+    "p14.normative_published", P1 + "/其中：主动公开规范性文件数", records=lambda c: _published(c).normative()
 )
 stat(
     "p14.normative_issued",
     P1 + "/其中：制发规范性文件总数",
-    lambda c: c.bodies(Publication.objects.normative().filter(issued_on__year=c.year)).count(),
+    records=lambda c: c.bodies(Publication.objects.normative().filter(issued_on__year=c.year)),
 )
-stat("p14.gazette", P2 + "1.政府公报公开政府信息数", lambda c: _by_category(c, "gazette"))
-stat("p14.website", P2 + "2.政府网站公开政府信息数", lambda c: _by_category(c, "website"))
-stat("p14.weibo", P2 + "3.政务微博公开政府信息数", lambda c: _by_category(c, "weibo"))
-stat("p14.wechat", P2 + "4.政务微信公开政府信息数", lambda c: _by_category(c, "wechat"))
-stat("p14.other", P2 + "5.其他方式公开政府信息数", lambda c: _by_category(c, "other"))
+_channel_stat("p14.gazette", P2 + "1.政府公报公开政府信息数", "gazette")
+_channel_stat("p14.website", P2 + "2.政府网站公开政府信息数", "website")
+_channel_stat("p14.weibo", P2 + "3.政务微博公开政府信息数", "weibo")
+_channel_stat("p14.wechat", P2 + "4.政务微信公开政府信息数", "wechat")
+_channel_stat("p14.other", P2 + "5.其他方式公开政府信息数", "other")
 
 # 二、回应解读 ----------------------------------------------------------------------------------------
 
@@ -129,167 +164,168 @@ def _action_counts(ctx: Context, kind: str, leader: bool = False) -> int:
     return 0 if row is None else int(row["leaders" if leader else "n"])
 
 
+def _action_stat(key: str, row: str, kind: str, leader: bool = False) -> None:
+    """A response row: grouped by kind for the report, the kind's actions for the drill-down."""
+
+    def records(c: Context) -> QuerySet[ResponseAction]:
+        qs = _actions(c).filter(kind=kind)
+        return qs.filter(principal_leader=True) if leader else qs
+
+    stat(key, row, lambda c: _action_counts(c, kind, leader), records=records)
+
+
 stat(
     "r14.events",
     R + "（一）回应公众关注热点或重大舆情数（不同方式回应同一热点或舆情计1次）",
     lambda c: _actions(c).aggregate(n=Count("event", distinct=True))["n"],
+    records=lambda c: PublicConcernEvent.objects.filter(pk__in=_actions(c).values("event")),
 )
-stat(
-    "r14.press",
-    R2 + "1.参加或举办新闻发布会总次数",
-    lambda c: _action_counts(c, ResponseKind.PRESS_CONFERENCE),
-)
-stat(
+_action_stat("r14.press", R2 + "1.参加或举办新闻发布会总次数", ResponseKind.PRESS_CONFERENCE)
+_action_stat(
     "r14.press_leader",
     R2 + "1.参加或举办新闻发布会总次数/其中：主要负责同志参加新闻发布会次数",
-    lambda c: _action_counts(c, ResponseKind.PRESS_CONFERENCE, leader=True),
+    ResponseKind.PRESS_CONFERENCE,
+    leader=True,
 )
-stat(
-    "r14.interview", R2 + "2.政府网站在线访谈次数", lambda c: _action_counts(c, ResponseKind.ONLINE_INTERVIEW)
-)
-stat(
+_action_stat("r14.interview", R2 + "2.政府网站在线访谈次数", ResponseKind.ONLINE_INTERVIEW)
+_action_stat(
     "r14.interview_leader",
     R2 + "2.政府网站在线访谈次数/其中：主要负责同志参加政府网站在线访谈次数",
-    lambda c: _action_counts(c, ResponseKind.ONLINE_INTERVIEW, leader=True),
+    ResponseKind.ONLINE_INTERVIEW,
+    leader=True,
 )
 stat(
     "r14.interpretations",
     R2 + "3.政策解读稿件发布数",
-    lambda c: _published(c).filter(genre__code=Genre.INTERPRETATION).count(),
+    records=lambda c: _published(c).filter(genre__code=Genre.INTERPRETATION),
 )
-stat("r14.weibo_wechat", R2 + "4.微博微信回应事件数", lambda c: _action_counts(c, ResponseKind.WEIBO_WECHAT))
-stat("r14.other", R2 + "5.其他方式回应事件数", lambda c: _action_counts(c, ResponseKind.OTHER))
+_action_stat("r14.weibo_wechat", R2 + "4.微博微信回应事件数", ResponseKind.WEIBO_WECHAT)
+_action_stat("r14.other", R2 + "5.其他方式回应事件数", ResponseKind.OTHER)
 
 # 三、依申请公开 --------------------------------------------------------------------------------------
 
 
+def _received(ctx: Context) -> InformationRequestQuerySet:
+    return ctx.bodies(InformationRequest.objects.received_in(ctx.year))
+
+
+def _closed(ctx: Context) -> InformationRequestQuerySet:
+    return ctx.bodies(InformationRequest.objects.closed_in(ctx.year))
+
+
 def _received_by_channel(ctx: Context) -> dict[object, int]:
     return grouped(
-        ctx,
-        "requests.channel",
-        lambda: (
-            ctx.bodies(InformationRequest.objects.received_in(ctx.year))
-            .values(g=F("channel"))
-            .annotate(n=Count("id"))
-        ),
+        ctx, "requests.channel", lambda: _received(ctx).values(g=F("channel")).annotate(n=Count("id"))
     )
 
 
 def _answers(ctx: Context) -> dict[object, int]:
     return grouped(
-        ctx,
-        "requests.outcome",
-        lambda: (
-            ctx.bodies(InformationRequest.objects.closed_in(ctx.year))
-            .values(g=F("outcome"))
-            .annotate(n=Count("id"))
-        ),
+        ctx, "requests.outcome", lambda: _closed(ctx).values(g=F("outcome")).annotate(n=Count("id"))
     )
 
 
-def _answer(code: str) -> Callable[[Context], int]:
-    return lambda c: _answers(c).get(code, 0)
+def _channel_row(key: str, row: str, *channels: str) -> None:
+    """A receipt channel row (e-mail counts as 网络申请 in this table)."""
+    stat(
+        key,
+        row,
+        lambda c: sum(_received_by_channel(c).get(ch, 0) for ch in channels),
+        records=lambda c: _received(c).filter(channel__in=channels),
+    )
 
 
-def _answer_sum(prefix: str) -> Callable[[Context], int]:
-    return lambda c: sum(n for code, n in _answers(c).items() if str(code).startswith(prefix))
+def _answer(key: str, row: str, code: str) -> None:
+    stat(key, row, lambda c: _answers(c).get(code, 0), records=lambda c: _closed(c).filter(outcome=code))
 
 
-stat("a14.received", A1, lambda c: sum(_received_by_channel(c).values()))
-stat("a14.in_person", A1 + "/1.当面申请数", lambda c: _received_by_channel(c).get("in_person", 0))
-stat("a14.fax", A1 + "/2.传真申请数", lambda c: _received_by_channel(c).get("fax", 0))
+stat("a14.received", A1, lambda c: sum(_received_by_channel(c).values()), records=_received)
+_channel_row("a14.in_person", A1 + "/1.当面申请数", "in_person")
+_channel_row("a14.fax", A1 + "/2.传真申请数", "fax")
+_channel_row("a14.online", A1 + "/3.网络申请数", "online", "email")
+_channel_row("a14.letter", A1 + "/4.信函申请数", "letter")
+stat("a14.closed", A2, records=_closed)
+stat("a14.on_time", A2 + "/1.按时办结数", records=lambda c: _closed(c).on_time())
+stat("a14.extended", A2 + "/2.延期办结数", records=lambda c: _closed(c).extended())
+stat("a14.answered", A3, lambda c: sum(_answers(c).values()), records=_closed)
+_answer("a14.already_public", A3 + "/1.属于已主动公开范围数", "2008.already_public")
+_answer("a14.disclosed", A3 + "/2.同意公开答复数", "2008.disclosed")
+_answer("a14.partly", A3 + "/3.同意部分公开答复数", "2008.partly_disclosed")
 stat(
-    "a14.online",
-    A1 + "/3.网络申请数",
-    lambda c: _received_by_channel(c).get("online", 0) + _received_by_channel(c).get("email", 0),
+    "a14.refused",
+    A34,
+    lambda c: sum(n for code, n in _answers(c).items() if str(code).startswith("2008.refused.")),
+    records=lambda c: _closed(c).filter(outcome__startswith="2008.refused."),
 )
-stat("a14.letter", A1 + "/4.信函申请数", lambda c: _received_by_channel(c).get("letter", 0))
-stat("a14.closed", A2, lambda c: c.bodies(InformationRequest.objects.closed_in(c.year)).count())
-stat(
-    "a14.on_time",
-    A2 + "/1.按时办结数",
-    lambda c: c.bodies(InformationRequest.objects.closed_in(c.year).on_time()).count(),
-)
-stat(
-    "a14.extended",
-    A2 + "/2.延期办结数",
-    lambda c: c.bodies(InformationRequest.objects.closed_in(c.year).extended()).count(),
-)
-stat("a14.answered", A3, lambda c: sum(_answers(c).values()))
-stat("a14.already_public", A3 + "/1.属于已主动公开范围数", _answer("2008.already_public"))
-stat("a14.disclosed", A3 + "/2.同意公开答复数", _answer("2008.disclosed"))
-stat("a14.partly", A3 + "/3.同意部分公开答复数", _answer("2008.partly_disclosed"))
-stat("a14.refused", A34, _answer_sum("2008.refused."))
-stat("a14.refused.state_secret", A34 + "/其中：涉及国家秘密", _answer("2008.refused.state_secret"))
-stat("a14.refused.commercial_secret", A34 + "/其中：涉及商业秘密", _answer("2008.refused.commercial_secret"))
-stat("a14.refused.privacy", A34 + "/其中：涉及个人隐私", _answer("2008.refused.privacy"))
-stat(
+_answer("a14.refused.state_secret", A34 + "/其中：涉及国家秘密", "2008.refused.state_secret")
+_answer("a14.refused.commercial_secret", A34 + "/其中：涉及商业秘密", "2008.refused.commercial_secret")
+_answer("a14.refused.privacy", A34 + "/其中：涉及个人隐私", "2008.refused.privacy")
+_answer(
     "a14.refused.three_security",
     A34 + "/其中：危及国家安全、公共安全、经济安全和社会稳定",
-    _answer("2008.refused.three_security"),
+    "2008.refused.three_security",
 )
-stat(
-    "a14.refused.not_gov_info", A34 + "/其中：不是《条例》所指政府信息", _answer("2008.refused.not_gov_info")
-)
-stat("a14.refused.other_law", A34 + "/其中：法律法规规定的其他情形", _answer("2008.refused.other_law"))
-stat("a14.not_this_body", A3 + "/5.不属于本行政机关公开数", _answer("2008.not_this_body"))
-stat("a14.not_exist", A3 + "/6.申请信息不存在数", _answer("2008.not_exist"))
-stat("a14.told_supplement", A3 + "/7.告知作出更改补充数", _answer("2008.told_supplement"))
-stat("a14.told_other_channel", A3 + "/8.告知通过其他途径办理数", _answer("2008.told_other_channel"))
+_answer("a14.refused.not_gov_info", A34 + "/其中：不是《条例》所指政府信息", "2008.refused.not_gov_info")
+_answer("a14.refused.other_law", A34 + "/其中：法律法规规定的其他情形", "2008.refused.other_law")
+_answer("a14.not_this_body", A3 + "/5.不属于本行政机关公开数", "2008.not_this_body")
+_answer("a14.not_exist", A3 + "/6.申请信息不存在数", "2008.not_exist")
+_answer("a14.told_supplement", A3 + "/7.告知作出更改补充数", "2008.told_supplement")
+_answer("a14.told_other_channel", A3 + "/8.告知通过其他途径办理数", "2008.told_other_channel")
 
 # 四、五 复议 诉讼；六 举报投诉；七 收费 ----------------------------------------------------------------
 
 
-def _remedy(
-    model: type[AdministrativeReview] | type[Lawsuit], name: str
-) -> Callable[[Context], dict[object, int]]:
-    return lambda c: grouped(
-        c,
-        name,
-        lambda: (
-            c.bodies(model.objects.filter(filed_on__year=c.year))
-            .values(g=F("outcome"))
-            .annotate(n=Count("id"))
-        ),
+RemedyModel = type[AdministrativeReview] | type[Lawsuit]
+
+
+def _filed(model: RemedyModel) -> Records:
+    return lambda c: c.bodies(model.objects.filter(filed_on__year=c.year))
+
+
+def _remedy_rows(model: RemedyModel, name: str, key: str, row: str) -> None:
+    """行政复议 / 行政诉讼 by outcome: one grouped query per report; undecided cases count under 其他情形."""
+    filed = _filed(model)
+
+    def counts(c: Context) -> dict[object, int]:
+        return grouped(c, name, lambda: filed(c).values(g=F("outcome")).annotate(n=Count("id")))
+
+    def outcome_row(suffix: str, label: str, *codes: str) -> None:
+        stat(
+            f"{key}.{suffix}",
+            row + label,
+            lambda c: sum(counts(c).get(code, 0) for code in codes),
+            records=lambda c: filed(c).filter(outcome__in=codes),
+        )
+
+    stat(f"{key}.total", row, lambda c: sum(counts(c).values()), records=filed)
+    upheld = (
+        "/（一）维持具体行政行为数"
+        if model is AdministrativeReview
+        else "/（一）维持具体行政行为或者驳回原告诉讼请求数"
     )
+    outcome_row("upheld", upheld, RemedyOutcome.UPHELD)
+    outcome_row("corrected", "/（二）被依法纠错数", RemedyOutcome.CORRECTED)
+    outcome_row("other", "/（三）其他情形数", RemedyOutcome.OTHER, RemedyOutcome.PENDING)
 
 
-_reviews = _remedy(AdministrativeReview, "reviews.outcome")
-_lawsuits = _remedy(Lawsuit, "lawsuits.outcome")
-
-
-def _other_or_pending(counts: dict[object, int]) -> int:
-    return counts.get(RemedyOutcome.OTHER, 0) + counts.get(RemedyOutcome.PENDING, 0)
-
-
-stat("rv14.total", RV, lambda c: sum(_reviews(c).values()))
-stat("rv14.upheld", RV + "/（一）维持具体行政行为数", lambda c: _reviews(c).get(RemedyOutcome.UPHELD, 0))
-stat("rv14.corrected", RV + "/（二）被依法纠错数", lambda c: _reviews(c).get(RemedyOutcome.CORRECTED, 0))
-stat("rv14.other", RV + "/（三）其他情形数", lambda c: _other_or_pending(_reviews(c)))
-stat("ls14.total", LS, lambda c: sum(_lawsuits(c).values()))
-stat(
-    "ls14.upheld",
-    LS + "/（一）维持具体行政行为或者驳回原告诉讼请求数",
-    lambda c: _lawsuits(c).get(RemedyOutcome.UPHELD, 0),
-)
-stat("ls14.corrected", LS + "/（二）被依法纠错数", lambda c: _lawsuits(c).get(RemedyOutcome.CORRECTED, 0))
-stat("ls14.other", LS + "/（三）其他情形数", lambda c: _other_or_pending(_lawsuits(c)))
+_remedy_rows(AdministrativeReview, "reviews.outcome", "rv14", RV)
+_remedy_rows(Lawsuit, "lawsuits.outcome", "ls14", LS)
 stat(
     "c14.complaints",
     "六、举报投诉数量",
-    lambda c: c.bodies(Complaint.objects.filter(received_on__year=c.year)).count(),
+    records=lambda c: c.bodies(Complaint.objects.filter(received_on__year=c.year)),
 )
+
+
+def _fees(c: Context) -> QuerySet[FeeCollected]:
+    return c.bodies(FeeCollected.objects.filter(collected_on__year=c.year))
+
+
 stat(
     "f14.fees",
     "七、依申请公开信息收取的费用（万元）",
-    lambda c: (
-        Decimal(
-            c.bodies(FeeCollected.objects.filter(collected_on__year=c.year)).aggregate(
-                s=Coalesce(Sum("amount_yuan"), Decimal(0))
-            )["s"]
-        )
-        / 10000
-    ),
+    lambda c: Decimal(_fees(c).aggregate(s=Coalesce(Sum("amount_yuan"), Decimal(0)))["s"]) / 10000,
+    records=_fees,
     unit=Unit.WAN_YUAN,
     precision=2,
 )
@@ -308,9 +344,13 @@ FIGURE_FIELDS = (
 )
 
 
+def _figure_rows(ctx: Context) -> QuerySet[YearlyFigures]:
+    return ctx.bodies(YearlyFigures.objects.filter(year=ctx.year))
+
+
 def _figures(ctx: Context) -> dict[str, Number]:
     def query() -> dict[str, Number]:
-        sums = ctx.bodies(YearlyFigures.objects.filter(year=ctx.year)).aggregate(
+        sums = _figure_rows(ctx).aggregate(
             **{
                 f: Coalesce(Sum(f), 0) if f != "budget_wan_yuan" else Coalesce(Sum(f), Decimal(0))
                 for f in FIGURE_FIELDS
@@ -325,25 +365,38 @@ def _figure(name: str) -> Callable[[Context], Number]:
     return lambda c: _figures(c)[name]
 
 
-stat("s14.offices", S8 + "（一）政府信息公开工作专门机构数", _figure("dedicated_offices"))
-stat("s14.reading_points", S8 + "（二）设置政府信息公开查阅点数", _figure("reading_points"))
+def _entered(*names: str) -> Records:
+    """The bodies' entered rows behind a figure, each annotated with its own ``figure`` (drill-down)."""
+    total: Any = F(names[0])
+    for name in names[1:]:
+        total = total + F(name)
+    return lambda c: _figure_rows(c).annotate(figure=total)
+
+
+def _figure_stat(key: str, row: str, name: str, **kwargs: Any) -> None:
+    stat(key, row, _figure(name), records=_entered(name), **kwargs)
+
+
+_figure_stat("s14.offices", S8 + "（一）政府信息公开工作专门机构数", "dedicated_offices")
+_figure_stat("s14.reading_points", S8 + "（二）设置政府信息公开查阅点数", "reading_points")
 stat(
     "s14.staff",
     S8 + "（三）从事政府信息公开工作人员数",
     lambda c: int(_figures(c)["fulltime_staff"]) + int(_figures(c)["parttime_staff"]),
+    records=_entered("fulltime_staff", "parttime_staff"),
 )
-stat("s14.fulltime", S8 + "（三）从事政府信息公开工作人员数/1.专职人员数", _figure("fulltime_staff"))
-stat("s14.parttime", S8 + "（三）从事政府信息公开工作人员数/2.兼职人员数", _figure("parttime_staff"))
-stat(
+_figure_stat("s14.fulltime", S8 + "（三）从事政府信息公开工作人员数/1.专职人员数", "fulltime_staff")
+_figure_stat("s14.parttime", S8 + "（三）从事政府信息公开工作人员数/2.兼职人员数", "parttime_staff")
+_figure_stat(
     "s14.budget",
     S8 + "（四）政府信息公开专项经费（万元）",
-    _figure("budget_wan_yuan"),
+    "budget_wan_yuan",
     unit=Unit.WAN_YUAN,
     precision=2,
 )
-stat("s14.meetings", S9 + "（一）召开政府信息公开工作会议或专题会议数", _figure("meetings"))
-stat("s14.trainings", S9 + "（二）举办各类培训班数", _figure("training_sessions"))
-stat("s14.trained", S9 + "（三）接受培训人员数", _figure("people_trained"))
+_figure_stat("s14.meetings", S9 + "（一）召开政府信息公开工作会议或专题会议数", "meetings")
+_figure_stat("s14.trainings", S9 + "（二）举办各类培训班数", "training_sessions")
+_figure_stat("s14.trained", S9 + "（三）接受培训人员数", "people_trained")
 
 # 地方补充指标 (the seed's local items) -------------------------------------------------------------
 
@@ -356,11 +409,11 @@ def _letters(ctx: Context) -> QuerySet[MailboxLetter]:
     return ctx.bodies(MailboxLetter.objects.filter(received_on__year=ctx.year))
 
 
-stat("l.hotline.calls", "市长热线/来电数", lambda c: _calls(c).count(), local=True)
+stat("l.hotline.calls", "市长热线/来电数", records=_calls, local=True)
 stat(
     "l.hotline.completed",
     "市长热线/办结数",
-    lambda c: _calls(c).filter(completed_at__isnull=False, completed_at__year__lte=c.year).count(),
+    records=lambda c: _calls(c).filter(completed_at__isnull=False, completed_at__year__lte=c.year),
     local=True,
 )
 stat(
@@ -371,11 +424,11 @@ stat(
     unit=Unit.PERCENT,
     precision=1,
 )
-stat("l.mailbox.letters", "书记市长信箱/来信数", lambda c: _letters(c).count(), local=True)
+stat("l.mailbox.letters", "书记市长信箱/来信数", records=_letters, local=True)
 stat(
     "l.mailbox.replied",
     "书记市长信箱/回复数",
-    lambda c: _letters(c).filter(replied_on__isnull=False, replied_on__year__lte=c.year).count(),
+    records=lambda c: _letters(c).filter(replied_on__isnull=False, replied_on__year__lte=c.year),
     local=True,
 )
 stat(
@@ -411,17 +464,21 @@ stat(
     "l.portal.items",
     "市政府网站/主动公开信息数",
     lambda c: _portal_postings(c).aggregate(n=Count("publication", distinct=True))["n"],
+    records=lambda c: Publication.objects.filter(pk__in=_portal_postings(c).values("publication")),
     local=True,
 )
+
+
+def _portal_documents(c: Context) -> QuerySet[PublicationChannel]:
+    return _portal_postings(c).filter(_own_documents_filter(c))
+
+
 stat(
     "l.portal.documents",
     "市政府网站/发布市政府文件数",
-    lambda c: (
-        _portal_postings(c)
-        .filter(_own_documents_filter(c))
-        .aggregate(n=Count("publication", distinct=True))["n"]
-    ),
+    lambda c: _portal_documents(c).aggregate(n=Count("publication", distinct=True))["n"],
+    records=lambda c: Publication.objects.filter(pk__in=_portal_documents(c).values("publication")),
     local=True,
 )
-stat("l.portal.requests", "市政府网站/受理政府信息公开申请数", lambda c: _own_requests(c).count(), local=True)
-stat("l.portal.on_time", "市政府网站/按时办结数", lambda c: _own_requests(c).on_time().count(), local=True)
+stat("l.portal.requests", "市政府网站/受理政府信息公开申请数", records=_own_requests, local=True)
+stat("l.portal.on_time", "市政府网站/按时办结数", records=lambda c: _own_requests(c).on_time(), local=True)

@@ -16,6 +16,9 @@ Table 4: reviews and lawsuits filed in the year; decided by 31 December → 维�
 尚未审结.
 A lawsuit after review is counted in the 复议后起诉 row (the review body as co-defendant does not count it
 again, 国办公开办函〔2016〕201号).
+
+Drill-down (``Statistic.records``): every cell declares the requests, reviews or lawsuits it counts — the same
+base queryset the grouped report query counts, narrowed to the cell's row and column.
 """
 
 from __future__ import annotations
@@ -98,6 +101,10 @@ OUTCOME_ROWS_2021: tuple[str, ...] = (
 )
 
 
+Records = Callable[[Context], QuerySet[Any]]
+FALLBACK_ROW = OTHER_2021_PREFIX + "3.其他"  # an outcome without a mapping row
+
+
 def _by_kind(qs: QuerySet[InformationRequest]) -> dict[str, int]:
     return {row["g"]: row["n"] for row in qs.values(g=F("applicant_kind")).annotate(n=Count("id"))}
 
@@ -106,18 +113,30 @@ def _requests(ctx: Context) -> InformationRequestQuerySet:
     return ctx.bodies(InformationRequest.objects.all())
 
 
+def _received(ctx: Context) -> InformationRequestQuerySet:
+    return _requests(ctx).received_in(ctx.year)
+
+
 def _new(ctx: Context) -> dict[str, int]:
-    return ctx.memo("t3.new", lambda: _by_kind(_requests(ctx).received_in(ctx.year)))  # type: ignore[no-any-return]
+    return ctx.memo("t3.new", lambda: _by_kind(_received(ctx)))  # type: ignore[no-any-return]
 
 
-def _open_at_end_of(ctx: Context, year: int) -> dict[str, int]:
+def _open_qs(ctx: Context, year: int) -> InformationRequestQuerySet:
+    """Received by 31 December of ``year`` and not answered by then."""
     end = dt.date(year, 12, 31)
-    qs = (
+    return (
         _requests(ctx)
         .filter(receipt_date__lte=end)
         .filter(Q(answered_on__isnull=True) | Q(answered_on__gt=end))
     )
-    return ctx.memo(f"t3.open.{year}", lambda: _by_kind(qs))  # type: ignore[no-any-return]
+
+
+def _open_at_end_of(ctx: Context, year: int) -> dict[str, int]:
+    return ctx.memo(f"t3.open.{year}", lambda: _by_kind(_open_qs(ctx, year)))  # type: ignore[no-any-return]
+
+
+def _closed(ctx: Context) -> InformationRequestQuerySet:
+    return _requests(ctx).closed_in(ctx.year)
 
 
 def _results(ctx: Context) -> dict[tuple[str, str], int]:
@@ -125,18 +144,35 @@ def _results(ctx: Context) -> dict[tuple[str, str], int]:
 
     def query() -> dict[tuple[str, str], int]:
         mapping = dict(OutcomeMapping.objects.values_list("outcome", "table3_row"))
-        rows = (
-            _requests(ctx)
-            .closed_in(ctx.year)
-            .values(o=F("outcome"), g=F("applicant_kind"))
-            .annotate(n=Count("id"))
-        )
+        rows = _closed(ctx).values(o=F("outcome"), g=F("applicant_kind")).annotate(n=Count("id"))
         counts: dict[tuple[str, str], int] = defaultdict(int)
         for row in rows:
-            counts[(mapping.get(row["o"], OTHER_2021_PREFIX + "3.其他"), row["g"])] += row["n"]
+            counts[(mapping.get(row["o"], FALLBACK_ROW), row["g"])] += row["n"]
         return counts
 
     return ctx.memo("t3.results", query)  # type: ignore[no-any-return]
+
+
+def _result_records(rows: tuple[str, ...]) -> Records:
+    """The cases answered in the year whose outcome maps to one of ``rows`` (``_results``' mapping; an
+    unmapped outcome goes to the fallback row)."""
+
+    def records(ctx: Context) -> QuerySet[Any]:
+        mapping = dict(OutcomeMapping.objects.values_list("outcome", "table3_row"))
+        condition = Q(outcome__in=[o for o, row in mapping.items() if row in rows])
+        if FALLBACK_ROW in rows:
+            condition |= ~Q(outcome__in=list(mapping))
+        return _closed(ctx).filter(condition)
+
+    return records
+
+
+def _kinds(kind: str | None) -> list[str]:
+    return [kind] if kind is not None else [k for _c, k in COLUMNS if k is not None]
+
+
+def _column_records(records: Records, kind: str | None) -> Records:
+    return lambda ctx: records(ctx).filter(applicant_kind__in=_kinds(kind))
 
 
 def _column_value(
@@ -144,8 +180,7 @@ def _column_value(
 ) -> Callable[[Context], Number]:
     def compute(ctx: Context) -> Number:
         data = counts(ctx)
-        kinds = [kind] if kind is not None else [k for _c, k in COLUMNS if k is not None]
-        return sum(data.get(key(k), 0) for k in kinds)
+        return sum(data.get(key(k), 0) for k in _kinds(kind))
 
     return compute
 
@@ -167,19 +202,24 @@ def _declare(
     row: str,
     formats: tuple[str, ...],
     per_column: Callable[[str | None], Callable[[Context], Number]],
+    records: Records,
 ) -> None:
+    """One statistic per applicant column; ``records`` are the row's cases, narrowed per column."""
     for n, (column, kind) in enumerate(COLUMNS):
         cells = {fmt: CellRef(T3, row, column) for fmt in formats}
-        register(Statistic(f"{key}.{n}", row, per_column(kind), cells))
+        register(
+            Statistic(f"{key}.{n}", row, per_column(kind), cells, records=_column_records(records, kind))
+        )
 
 
 BOTH = ("2019", "2021")
-_declare("t3.new", NEW, BOTH, lambda kind: _column_value(_new, kind))
+_declare("t3.new", NEW, BOTH, lambda kind: _column_value(_new, kind), _received)
 _declare(
     "t3.carried_in",
     CARRIED_IN,
     BOTH,
     lambda kind: _column_value(lambda c: _open_at_end_of(c, c.year - 1), kind),
+    lambda c: _open_qs(c, c.year - 1),
 )
 
 
@@ -194,6 +234,7 @@ for index, result_row in enumerate(OUTCOME_ROWS_2021):
         result_row,
         formats,
         _result_cell(result_row),
+        _result_records((result_row,)),
     )
 _OTHER_ROWS = tuple(r for r in OUTCOME_ROWS_2021 if r.startswith(OTHER_2021_PREFIX))
 _declare(
@@ -201,18 +242,21 @@ _declare(
     OTHER_2019,
     ("2019",),
     lambda kind: _column_value(_result_rows(_OTHER_ROWS), kind, lambda k: (_OTHER_ROWS[0], k)),
+    _result_records(_OTHER_ROWS),
 )
 _declare(
     "t3.total",
     TOTAL,
     BOTH,
     lambda kind: _column_value(_result_rows(OUTCOME_ROWS_2021), kind, lambda k: (OUTCOME_ROWS_2021[0], k)),
+    _result_records(OUTCOME_ROWS_2021),
 )
 _declare(
     "t3.carried_out",
     CARRIED_OUT,
     BOTH,
     lambda kind: _column_value(lambda c: _open_at_end_of(c, c.year), kind),
+    lambda c: _open_qs(c, c.year),
 )
 
 # Table 4 -------------------------------------------------------------------------------------------------
@@ -221,19 +265,37 @@ T4_COLUMNS = ("结果维持", "结果纠正", "其他结果", "尚未审结", "�
 T4_OUTCOMES = ("upheld", "corrected", "other", "pending")
 
 
+def _t4_conditions(year: int) -> dict[str, Q]:
+    """Each Table 4 column's condition on a case filed in ``year``: its state on 31 December."""
+    end = dt.date(year, 12, 31)
+    decided = Q(decided_on__isnull=False, decided_on__lte=end)
+    return {
+        "upheld": decided & Q(outcome="upheld"),
+        "corrected": decided & Q(outcome="corrected"),
+        "other": decided & Q(outcome="other"),
+        "pending": ~decided,
+    }
+
+
+def _t4_filed(ctx: Context, qs: QuerySet[Any]) -> QuerySet[Any]:
+    return ctx.bodies(qs.filter(filed_on__year=ctx.year))
+
+
 def _remedy_counts(ctx: Context, name: str, qs: QuerySet[Any]) -> dict[str, int]:
     def query() -> dict[str, int]:
-        end = dt.date(ctx.year, 12, 31)
-        decided = Q(decided_on__isnull=False, decided_on__lte=end)
-        rows = ctx.bodies(qs.filter(filed_on__year=ctx.year)).aggregate(
-            upheld=Count("id", filter=decided & Q(outcome="upheld")),
-            corrected=Count("id", filter=decided & Q(outcome="corrected")),
-            other=Count("id", filter=decided & Q(outcome="other")),
-            pending=Count("id", filter=~decided),
-        )
+        conditions = _t4_conditions(ctx.year)
+        rows = _t4_filed(ctx, qs).aggregate(**{k: Count("id", filter=q) for k, q in conditions.items()})
         return {k: int(v) for k, v in rows.items()}
 
     return ctx.memo(name, query)  # type: ignore[no-any-return]
+
+
+def _t4_records(source: Callable[[], QuerySet[Any]], outcome: str | None) -> Records:
+    def records(ctx: Context) -> QuerySet[Any]:
+        filed = _t4_filed(ctx, source())
+        return filed if outcome is None else filed.filter(_t4_conditions(ctx.year)[outcome])
+
+    return records
 
 
 T4_ROWS: tuple[tuple[str, str, Callable[[], QuerySet[Any]]], ...] = (
@@ -261,5 +323,6 @@ for t4_key, t4_row, t4_source in T4_ROWS:
                 t4_row,
                 _t4_value(t4_key, t4_source, t4_outcome),
                 {fmt: CellRef(T4, t4_row, t4_column) for fmt in BOTH},
+                records=_t4_records(t4_source, t4_outcome),
             )
         )

@@ -6,7 +6,8 @@ Art 20 (1) — rules (规章) and normative documents (规范性文件 / 行政�
 - 2021 本年废止件数: documents whose repeal date is in the year;
 - 2021 现行有效件数: documents in force on 31 December (issued by then, not repealed by then);
 - 2019 本年新公开数量: documents whose publication date is in the year;
-- 2019 对外公开总数量: documents published by 31 December, in force on that day and not withdrawn — what the
+- 2019 对外公开总数量: documents published by 31 December, in force on that day and not withdrawn by then
+  (``withdrawn_on``, so a later withdrawal does not change an earlier year) — what the
   public can consult as applicable rules at year end (a repealed document stays in the catalog marked 废止 but
   is no longer an applicable rule); it is the published part of 2021's 现行有效件数, so the two formats agree.
 The bodies are those of the scope plus every body merged into one of them on or before 31 December (a reform's
@@ -21,6 +22,10 @@ Art 20 (5), (6), (8), (9) — entered per body and year (``ProactiveFigures``, s
 - 2019 政府集中采购: projects and their total amount (万元).
 Both years are summed over the same bodies (this year's scope), so a body merged in the year brings its last
 year-end count into 上一年项目数量 and 本年增/减 shows the merger.
+
+Drill-down (``Statistic.records``): a normative cell lists the documents it counts (the same measure
+condition as the aggregate); an entered cell lists the bodies' ``ProactiveFigures`` rows, each annotated with
+its ``figure`` (for 本年增/减, both years' rows, last year's negated).
 """
 
 from __future__ import annotations
@@ -30,7 +35,7 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, F, Q, QuerySet, Sum, Value
 
 from gongkai.catalog.models import NormativeKind, ProactiveFigures, Publication, PublicationStatus
 from gongkai.organisations.models import Organisation
@@ -105,26 +110,39 @@ def merged_predecessor_ids(ctx: Context) -> list[int]:
         merged |= new
 
 
+def _normative_documents(ctx: Context) -> QuerySet[Publication]:
+    """Normative documents of the bodies in scope and of those merged into them."""
+    in_scope = Q(body__in=ctx.body_ids()) | Q(body__in=merged_predecessor_ids(ctx))
+    return Publication.objects.normative().filter(in_scope)
+
+
+def _measures(year: int) -> dict[str, Q]:
+    """The condition of each normative column (see the module docstring)."""
+    end = dt.date(year, 12, 31)
+    in_force = Q(issued_on__lte=end) & (Q(repealed_on__isnull=True) | Q(repealed_on__gt=end))
+    return {
+        "issued": Q(issued_on__year=year),
+        "repealed": Q(repealed_on__year=year),
+        "in_force": in_force,
+        "published": Q(published_on__year=year),
+        "public_total": in_force
+        & Q(published_on__lte=end)
+        # withdrawn after the year still counts for it; rows withdrawn before withdrawal dates were kept
+        # (no withdrawn_on) count as withdrawn
+        & (~Q(status=PublicationStatus.WITHDRAWN) | Q(withdrawn_on__gt=end)),
+    }
+
+
 def _normative(ctx: Context) -> dict[str, int]:
     """All normative cells in one aggregate query: {f"{kind}.{measure}": count}."""
 
     def query() -> dict[str, int]:
-        end = dt.date(ctx.year, 12, 31)
-        in_scope = Q(body__in=ctx.body_ids()) | Q(body__in=merged_predecessor_ids(ctx))
-        in_force = Q(issued_on__lte=end) & (Q(repealed_on__isnull=True) | Q(repealed_on__gt=end))
-        measures = {
-            "issued": Q(issued_on__year=ctx.year),
-            "repealed": Q(repealed_on__year=ctx.year),
-            "in_force": in_force,
-            "published": Q(published_on__year=ctx.year),
-            "public_total": in_force & Q(published_on__lte=end) & ~Q(status=PublicationStatus.WITHDRAWN),
-        }
         aggregates = {
             f"{key}.{measure}": Count("id", filter=Q(normative_kind=kind) & condition)
             for key, kind, _r19, _r21 in NORMATIVE_ROWS
-            for measure, condition in measures.items()
+            for measure, condition in _measures(ctx.year).items()
         }
-        rows = Publication.objects.normative().filter(in_scope).aggregate(**aggregates)
+        rows = _normative_documents(ctx).aggregate(**aggregates)
         return {k: int(v or 0) for k, v in rows.items()}
 
     return ctx.memo("t2.normative", query)  # type: ignore[no-any-return]
@@ -134,7 +152,11 @@ def _normative_value(name: str) -> Callable[[Context], Number]:
     return lambda ctx: _normative(ctx)[name]
 
 
-for n_key, _kind, row_2019, row_2021 in NORMATIVE_ROWS:
+def _normative_records(kind: str, measure: str) -> Callable[[Context], QuerySet[Any]]:
+    return lambda ctx: _normative_documents(ctx).filter(Q(normative_kind=kind) & _measures(ctx.year)[measure])
+
+
+for n_key, n_kind, row_2019, row_2021 in NORMATIVE_ROWS:
     for measure, cells in (
         (
             "issued",
@@ -154,6 +176,7 @@ for n_key, _kind, row_2019, row_2021 in NORMATIVE_ROWS:
                 row_path(ART20_1, row_2021),
                 _normative_value(f"{n_key}.{measure}"),
                 cells,
+                records=_normative_records(n_kind, measure),
             )
         )
 
@@ -183,6 +206,21 @@ def _figures(ctx: Context) -> dict[str, Any]:
     return ctx.memo("t2.figures", query)  # type: ignore[no-any-return]
 
 
+def _entered(name: str, previous: bool = False) -> Callable[[Context], QuerySet[Any]]:
+    """The bodies' rows behind an entered cell (this year's, or last year's for 上一年项目数量), each annotated
+    with its ``figure``."""
+    return lambda ctx: ctx.bodies(
+        ProactiveFigures.objects.filter(year=ctx.year - 1 if previous else ctx.year)
+    ).annotate(figure=F(name))
+
+
+def _entered_change(name: str) -> Callable[[Context], QuerySet[Any]]:
+    """本年增/减: this year's rows count +, last year's −."""
+    return lambda ctx: ctx.bodies(
+        ProactiveFigures.objects.filter(year__in=(ctx.year - 1, ctx.year))
+    ).annotate(figure=F(name) * (Value(2) * (F("year") - Value(ctx.year)) + Value(1)))
+
+
 def _field(name: str, previous: bool = False) -> Callable[[Context], Number]:
     def compute(ctx: Context) -> Number:
         value = _figures(ctx)[f"{name}.{ctx.year - 1 if previous else ctx.year}"]
@@ -206,6 +244,7 @@ for i_key, block, i_row, in_2021 in ITEM_ROWS:
             row_path(block, i_row),
             _field(f"{i_key}_items", previous=True),
             {"2019": cell(block, i_row, PREVIOUS)},
+            records=_entered(f"{i_key}_items", previous=True),
         )
     )
     register(
@@ -214,13 +253,20 @@ for i_key, block, i_row, in_2021 in ITEM_ROWS:
             row_path(block, i_row),
             _change(f"{i_key}_items"),
             {"2019": cell(block, i_row, CHANGE)},
+            records=_entered_change(f"{i_key}_items"),
         )
     )
     decisions = {"2019": cell(block, i_row, DECISIONS_2019)}
     if in_2021:
         decisions["2021"] = cell(block, i_row, DECISIONS_2021)
     register(
-        Statistic(f"t2.{i_key}.decisions", row_path(block, i_row), _field(f"{i_key}_decisions"), decisions)
+        Statistic(
+            f"t2.{i_key}.decisions",
+            row_path(block, i_row),
+            _field(f"{i_key}_decisions"),
+            decisions,
+            records=_entered(f"{i_key}_decisions"),
+        )
     )
 
 register(
@@ -229,6 +275,7 @@ register(
         row_path(ART20_8, FEE_ROW),
         _field("fee_items", previous=True),
         {"2019": cell(ART20_8, FEE_ROW, PREVIOUS)},
+        records=_entered("fee_items", previous=True),
     )
 )
 register(
@@ -237,6 +284,7 @@ register(
         row_path(ART20_8, FEE_ROW),
         _change("fee_items"),
         {"2019": cell(ART20_8, FEE_ROW, CHANGE)},
+        records=_entered_change("fee_items"),
     )
 )
 register(
@@ -247,6 +295,7 @@ register(
         {"2021": cell(ART20_8, FEE_ROW, "本年收费金额（单位：万元）")},
         unit=Unit.WAN_YUAN,
         precision=WAN_YUAN_PRECISION,
+        records=_entered("fee_amount_wan_yuan"),
     )
 )
 register(
@@ -255,6 +304,7 @@ register(
         row_path(ART20_9, PROCUREMENT_ROW),
         _field("procurement_projects"),
         {"2019": cell(ART20_9, PROCUREMENT_ROW, "采购项目数量")},
+        records=_entered("procurement_projects"),
     )
 )
 register(
@@ -266,5 +316,6 @@ register(
         unit=Unit.WAN_YUAN,
         precision=WAN_YUAN_PRECISION,
         description="万元",
+        records=_entered("procurement_amount_wan_yuan"),
     )
 )

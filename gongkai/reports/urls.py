@@ -13,4 +13,5 @@ urlpatterns = [
         "reports/<str:org_code>/<int:year>/sections/<int:section>/", views.edit_section, name="edit_section"
     ),
     path("reports/<str:org_code>/<int:year>/figures/", views.proactive_figures, name="proactive_figures"),
+    path("reports/<str:org_code>/<int:year>/cells/<str:key>/", views.cell_drilldown, name="cell"),
 ]

@@ -9,6 +9,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db.models import Max
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -22,13 +23,16 @@ from gongkai.catalog.figures import FIELDS as FIGURE_FIELDS
 from gongkai.catalog.figures import save_proactive_figures
 from gongkai.catalog.models import ProactiveFigures, Publication
 from gongkai.organisations.models import Organisation, OrganisationQuerySet
-from gongkai.reports import actions
+from gongkai.reports import actions, drilldown
 from gongkai.reports.build import FormatNotAvailable, Report, build_report, report_json
+from gongkai.reports.charts import chart_data
 from gongkai.reports.document import existence_notice, narrative_sections, tables, title, to_markdown
-from gongkai.reports.formats import default_format_for_year, sections
+from gongkai.reports.exports.html import chart_figures
+from gongkai.reports.formats import FORMAT_CODES, default_format_for_year, sections
 from gongkai.reports.models import ReportPublication, ScopeCode
-from gongkai.reports.narrative import template_for
-from gongkai.reports.registry import Scope, statistics_for_format
+from gongkai.reports.narrative import placeholders_for_format, template_for
+from gongkai.reports.narrative_checks import hand_typed_numbers
+from gongkai.reports.registry import Scope, Statistic
 
 
 def report_context(report: Report) -> dict[str, object]:
@@ -38,6 +42,7 @@ def report_context(report: Report) -> dict[str, object]:
         "sections": narrative_sections(report),
         "tables": tables(report),
         "existence_notice": "" if report.org.existed_in(report.year) else existence_notice(report),
+        "chart_figures": chart_figures(chart_data(report)),
     }
 
 
@@ -97,13 +102,65 @@ def staff_report(request: HttpRequest, org_code: str, year: int) -> HttpResponse
     publication = ReportPublication.objects.filter(
         org=org, year=year, format=report.format, scope=report.scope.value
     ).first()
+    can_publish = permissions.can_publish_report(request.user, org)
+    versions = list(publication.versions.order_by("-number")) if publication else []
+    findings = actions.report_findings(report)  # editors see them too: they fix the text
+    live = freeze_narrative(report)
+    live_similarity = actions.similarity_to_last_year(report, live)
     context = report_context(report) | {
         "publication": publication,
-        "can_publish": permissions.can_publish_report(request.user, org),
+        "versions": versions,
+        "current_version": versions[0] if versions else None,
+        "findings": findings,
+        "blocking": actions.blocking_errors(findings),
+        "live_similarity": live_similarity,
+        "similarity_warning": actions.SIMILARITY_WARNING,
+        "can_publish": can_publish,
         "can_edit": permissions.can_edit_report(request.user, org),
         "scopes": ScopeCode.choices,
+        # every cell links to its drill-down (staff view only; the public snapshot has no such variable)
+        "drilldown_base": reverse("reports:staff_report", args=[org_code, year]) + "cells/",
     }
     return render(request, "reports/staff_report.html", context)
+
+
+@login_required
+@require_GET
+def cell_drilldown(request: HttpRequest, org_code: str, year: int, key: str) -> HttpResponse:
+    """The records a report cell counts, or the figures it is entered or derived from (issue 5 deliverable
+    5; ``gongkai.reports.drilldown``)."""
+    org = _visible_org(request, org_code)
+    year = _parse_year(None, year)
+    fmt = request.GET.get("format") or default_format_for_year(year)
+    if fmt not in FORMAT_CODES:
+        raise Http404(_("没有这一报告格式"))
+    scope = _scope(request.GET.get("scope"))
+    try:
+        cell = drilldown.cell_drilldown(request.user, org, year, key, fmt, scope)
+    except KeyError as exc:
+        raise Http404(_("没有这一统计项")) from exc
+    page = None
+    rows: list[drilldown.RecordRow] = []
+    if cell.records is not None:
+        page = Paginator(cell.records, drilldown.PAGE_SIZE).get_page(request.GET.get("page"))
+        rows = [drilldown.describe(record, cell.statistic) for record in page]
+    context = {
+        "cell": cell,
+        "page": page,
+        "rows": rows,
+        "report_url": f"{reverse('reports:staff_report', args=[org_code, year])}?scope={scope.value}",
+        "query": f"format={fmt}&scope={scope.value}",
+    }
+    return render(request, "reports/cell.html", context)
+
+
+def freeze_narrative(report: Report) -> dict[str, Any]:
+    """The narrative part of a frozen report (what the similarity measure reads)."""
+    return {
+        "sections": [
+            {"heading": s.heading, "paragraphs": list(s.paragraphs)} for s in narrative_sections(report)
+        ]
+    }
 
 
 @login_required
@@ -120,13 +177,25 @@ def publish(request: HttpRequest, org_code: str, year: int) -> HttpResponse:
     except FormatNotAvailable as exc:
         messages.error(request, str(exc))
         return redirect("reports:staff_report", org_code=org_code, year=year)
-    if request.POST.get("action") == "withdraw":
-        pub = get_object_or_404(ReportPublication, org=org, year=year, format=fmt, scope=scope.value)
-        actions.withdraw_report(request.user, pub)
-        messages.success(request, _("已撤回发布。"))
-    else:
-        actions.publish_report(request.user, org, year, fmt, scope.value)
-        messages.success(request, _("年度报告已发布。"))
+    action = request.POST.get("action")
+    override_reason = request.POST.get("override_reason", "")
+    try:
+        if action == "withdraw":
+            pub = get_object_or_404(ReportPublication, org=org, year=year, format=fmt, scope=scope.value)
+            actions.withdraw_report(request.user, pub)
+            messages.success(request, _("已撤回发布。"))
+        elif action == "correct":
+            pub = get_object_or_404(ReportPublication, org=org, year=year, format=fmt, scope=scope.value)
+            version = actions.correct_report(
+                request.user, pub, reason=request.POST.get("reason", ""), override_reason=override_reason
+            )
+            messages.success(request, _("已发布更正版本（第%(n)d版）。") % {"n": version.number})
+        else:
+            actions.publish_report(request.user, org, year, fmt, scope.value, override_reason=override_reason)
+            messages.success(request, _("年度报告已发布。"))
+    except ValidationError as exc:
+        for error in exc.messages:
+            messages.error(request, error)
     return redirect(f"{reverse('reports:staff_report', args=[org_code, year])}?scope={scope.value}")
 
 
@@ -161,16 +230,35 @@ def edit_section(request: HttpRequest, org_code: str, year: int, section: int) -
             form.add_error("text", exc.messages)
         else:
             messages.success(request, _("已保存“%(heading)s”。") % {"heading": headings[section - 1]})
+            typed = hand_typed_numbers(form.cleaned_data["text"])
+            if typed:
+                messages.warning(request, digits_warning(typed))
             return redirect("reports:staff_report", org_code=org_code, year=year)
-    placeholders = [(s.key, s.label.rsplit("/", 1)[-1]) for s in statistics_for_format(fmt)]
+    placeholders = [(s.key, placeholder_label(s, fmt)) for s in placeholders_for_format(fmt)]
     context = {
         "org": org,
         "year": year,
         "heading": headings[section - 1],
         "form": form,
         "placeholders": placeholders,
+        "typed": hand_typed_numbers(str(form["text"].value() or "")),
     }
     return render(request, "reports/edit_section.html", context)
+
+
+def digits_warning(typed: list[str]) -> str:
+    """Statutory-reference §3.4 rule 7: numbers typed by hand can disagree with the tables."""
+    return _("文字中有手工输入的数字：%(numbers)s。请核对是否与统计表一致，能用占位符的请改用占位符。") % {
+        "numbers": "、".join(dict.fromkeys(typed))
+    }
+
+
+def placeholder_label(stat: Statistic, fmt: str) -> str:
+    """The cell a placeholder prints (row · column), or the description of a statistic without a cell."""
+    cell = stat.cells.get(fmt)
+    if cell is None:
+        return stat.description or stat.label
+    return f"{cell.row.rsplit('/', 1)[-1]} · {cell.column}"
 
 
 class ProactiveFiguresForm(forms.Form):

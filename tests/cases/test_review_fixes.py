@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +17,7 @@ from gongkai.audit.models import AuditEntry
 from gongkai.cases import letters
 from gongkai.cases import transitions as t
 from gongkai.cases.applicants import create_applicant
-from gongkai.cases.models import InformationRequest
+from gongkai.cases.models import FeeCollected, InformationRequest
 from gongkai.cases.tracking import issue_tracking
 from tests.conftest import PASSWORD, Personas, Tree
 
@@ -54,6 +55,8 @@ def test_fee_steps_run_from_the_case_page(tree: Tree, personas: Personas) -> Non
     client.post(f"/staff/cases/{req.pk}/", {"action": "receive_fee", "receive_fee-on": "2026-03-12"})
     req.refresh_from_db()
     assert req.state == "received"
+    fee = FeeCollected.objects.get(request=req)  # what the reports count as collected
+    assert (fee.body, fee.amount_yuan, fee.collected_on) == (req.body, Decimal("1200"), D(2026, 3, 12))
 
 
 def test_waiting_for_a_supplement_is_not_overdue_and_abandon_waits_for_the_set_time(

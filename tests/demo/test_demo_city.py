@@ -5,11 +5,13 @@ year) and the 2019 and 2021 reports build for both years. One module, so the dem
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
 import re
 from pathlib import Path
 
+import openpyxl
 import pytest
 from django.core.management import call_command
 from django.db.models import Exists, F, OuterRef, Q, Sum
@@ -24,10 +26,12 @@ from gongkai.catalog.models import (
 )
 from gongkai.organisations.actions import resolve_org
 from gongkai.reports.build import build_report, report_json
+from gongkai.reports.document import freeze
+from gongkai.reports.exports import SUFFIXES, render_frozen
 from gongkai.reports.formats import DATA_FILE, all_cells
 from gongkai.reports.registry import Scope
 from gongkai.reports.stats_table2 import T2
-from gongkai.reports.validation import check_in_force, table_values, validate_table2
+from gongkai.reports.validation import Finding, check_in_force, table_values, validate_report, validate_table2
 
 pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("demo")]
 
@@ -338,3 +342,49 @@ def test_nothing_recent_is_dated_in_2014(demo_city: dict[str, int]) -> None:
         | Q(repealed_on__year=2014)
     )
     assert recent.exists() and not recent.filter(dated_2014).exists()
+
+
+# Issue 5 on the demo city: validation passes, every format exports to every file type ------------------------
+
+
+def _errors(findings: list[Finding]) -> list[str]:
+    return [f.message for f in findings if f.severity == "error"]
+
+
+@pytest.mark.parametrize("year", [2024, 2025])
+def test_the_demo_city_report_validates_without_errors(demo_city: dict[str, int], year: int) -> None:
+    """Every §3.4 rule, the fee statement included (the demo's fee payments are FeeCollected rows), before the
+    deadline; unpublished after 31 March the deadline is the one error."""
+    city = resolve_org("许昌市")
+    findings = validate_report(city, year, "2021", Scope.SUBTREE, today=dt.date(year + 1, 1, 10))
+    assert _errors(findings) == []
+    assert [f.severity for f in findings if f.rule == "deadline"] == ["warning"]
+    late = validate_report(city, year, "2021", Scope.SUBTREE, today=dt.date(year + 1, 4, 1))
+    assert {f.rule for f in late if f.severity == "error"} == {"deadline"}
+    department = resolve_org("许昌市教育局", year)
+    own = validate_report(department, year, "2021", Scope.SUBTREE, today=dt.date(year + 1, 1, 10))
+    assert _errors(own) == []
+
+
+def test_the_demo_city_exports_every_format_to_every_file_type(demo_city: dict[str, int]) -> None:
+    """2024 and 2025 in the 2014, 2019 and 2021 formats, each suffix; the XLSX numbers are the report's
+    cells. (PDF fonts and text are checked in tests/reports/test_exports.py; one PDF here keeps CI short.)"""
+    city = resolve_org("许昌市")
+    for year in (2024, 2025):
+        for fmt in ("2014", "2019", "2021"):
+            report = build_report(city, year, fmt, Scope.SUBTREE)
+            frozen = freeze(report)
+            for suffix in SUFFIXES:
+                if suffix == ".pdf" and (year, fmt) != (2025, "2021"):
+                    continue
+                data = render_frozen(frozen, suffix)
+                assert len(data) > 500, (year, fmt, suffix)
+            book = openpyxl.load_workbook(io.BytesIO(render_frozen(frozen, ".xlsx")), read_only=True)
+            numbers = [
+                v
+                for sheet in book.worksheets[1:]
+                for row in sheet.iter_rows(values_only=True)
+                for v in row
+                if isinstance(v, int | float) and not isinstance(v, bool)
+            ]
+            assert numbers == [c["value"] for c in report_json(report)["cells"]], (year, fmt)

@@ -1,0 +1,340 @@
+"""Drill-down from a report cell to what it counts (issue 5 deliverable 5: "on the staff view every cell links
+to the records counted in it, or to the submission it came from").
+
+A cell's statistic is one of:
+
+- **counted** from records (``Statistic.records``: the same base queryset and filter as its aggregate), e.g.
+  Table 3 本年新收 / 自然人 lists the requests received in the year from natural persons;
+- **entered** per body and year (``ProactiveFigures`` for Table 2 art 20 (5)-(9), ``YearlyFigures`` for the
+  2014 table's 八/九): the bodies' rows with their figure and a link to the entry page;
+- **derived** from other statistics (a rate, ``Context.value``): the statistics it reads, each linking to its
+  own drill-down.
+
+A body with a current submission (填报, statutory-reference §3, ``gongkai.submissions.rollup``) is counted from
+its submitted figures instead of its records (``Context.body_ids()`` leaves it out), so for a count statistic
+the listed records plus the submitted values equal the cell. Records and submissions of bodies the user may
+not see (``permissions.visible_orgs``) are not listed, only counted as hidden. Personal identifiers in listed
+text are masked (``gongkai.masking.mask_text``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Model, QuerySet, Sum
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from gongkai import permissions
+from gongkai.cases.models import AdministrativeReview, FeeCollected, InformationRequest, Lawsuit
+from gongkai.catalog.models import ProactiveFigures, Publication
+from gongkai.engagement.models import (
+    Complaint,
+    HotlineCall,
+    MailboxLetter,
+    PublicConcernEvent,
+    ResponseAction,
+    YearlyFigures,
+)
+from gongkai.masking import mask_text
+from gongkai.organisations.models import Organisation
+from gongkai.reports.registry import REGISTRY, Context, Number, Scope, Statistic, Unit, format_value
+from gongkai.submissions.models import SubmittedValue
+from gongkai.submissions.rollup import sources, submission_url
+
+PAGE_SIZE = 50
+ENTERED_MODELS: tuple[type[Model], ...] = (ProactiveFigures, YearlyFigures)
+# The relation from a listed record to its body, where it is not ``body``.
+BODY_PATHS: dict[type[Model], str] = {ResponseAction: "event__body"}
+
+
+class Kind:
+    COUNTED = "counted"
+    ENTERED = "entered"
+    DERIVED = "derived"
+
+
+@dataclass(frozen=True)
+class RecordRow:
+    """One listed record: what it is, its body, its dates, a figure (amounts, entered values) and its page."""
+
+    title: str
+    number: str
+    body: str
+    dates: tuple[tuple[str, dt.date | None], ...]
+    figure: str = ""
+    detail: str = ""
+    url: str | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "dates", tuple((label, day) for label, day in self.dates if day is not None))
+
+
+@dataclass(frozen=True)
+class SubmittedRow:
+    body: Organisation
+    value: str
+    url: str | None
+
+
+@dataclass(frozen=True)
+class Input:
+    """A statistic a derived one is computed from, with its value and drill-down link."""
+
+    statistic: Statistic
+    label: str
+    display: str
+    url: str
+
+
+@dataclass
+class CellDrilldown:
+    org: Organisation
+    year: int
+    fmt: str
+    scope: Scope
+    statistic: Statistic
+    value: Number
+    kind: str
+    records: QuerySet[Any] | None = None  # visible records, ordered (the view paginates)
+    hidden: int = 0  # records of bodies the user may not see
+    listed_total: str = ""  # the sum of an amount or entered figure over the visible records
+    inputs: list[Input] = field(default_factory=list)
+    submitted: list[SubmittedRow] = field(default_factory=list)
+    submitted_hidden: int = 0
+    entry_url: str | None = None
+
+    @property
+    def display(self) -> str:
+        return format_value(self.statistic, self.value)
+
+    @property
+    def label(self) -> tuple[str, str, str]:
+        return cell_label(self.statistic, self.fmt)
+
+
+def cell_label(stat: Statistic, fmt: str) -> tuple[str, str, str]:
+    """(table, row, column) of the statistic's cell in ``fmt``; a statistic without a cell (a narrative
+    placeholder such as the fee statement's) gives its description."""
+    cell = stat.cells.get(fmt)
+    if cell is None:
+        return "", stat.description or stat.label, ""
+    return cell.table, cell.row.replace("/", " / "), cell.column.replace("/", " / ")
+
+
+def cell_url(org: Organisation, year: int, key: str, fmt: str, scope: Scope) -> str:
+    return reverse("reports:cell", args=[org.org_code, year, key]) + f"?format={fmt}&scope={scope.value}"
+
+
+def body_path(model: type[Model]) -> str:
+    return BODY_PATHS.get(model, "body")
+
+
+class _Tracing(Context):
+    """A context that notes which statistics a computation reads directly (``Context.value``)."""
+
+    def __init__(self, org: Organisation, year: int, scope: Scope, fmt: str) -> None:
+        super().__init__(org=org, year=year, scope=scope, fmt=fmt)
+        self.read: list[str] = []
+        self._depth = 0
+
+    def value(self, key: str) -> Number:
+        if self._depth == 0 and key not in self.read:
+            self.read.append(key)
+        self._depth += 1
+        try:
+            return super().value(key)
+        finally:
+            self._depth -= 1
+
+
+def cell_drilldown(
+    user: Any, org: Organisation, year: int, key: str, fmt: str, scope: Scope
+) -> CellDrilldown:
+    """What the cell ``key`` of ``org``'s report counts; KeyError for an unknown statistic. The caller has
+    checked ``permissions.can_view_org(user, org)``."""
+    stat = REGISTRY[key]
+    ctx = Context(org=org, year=year, scope=scope, fmt=fmt)
+    value = ctx.value(key)
+    visible = permissions.visible_orgs(user).values("pk")
+    if stat.records is None:
+        tracing = _Tracing(org, year, scope, fmt)
+        stat.compute(tracing)
+        inputs = [
+            Input(
+                REGISTRY[k],
+                " · ".join(p for p in cell_label(REGISTRY[k], fmt) if p),
+                format_value(REGISTRY[k], tracing.value(k)),
+                cell_url(org, year, k, fmt, scope),
+            )
+            for k in tracing.read
+        ]
+        return CellDrilldown(org, year, fmt, scope, stat, value, Kind.DERIVED, inputs=inputs)
+    every = stat.records(ctx)
+    model = every.model
+    path = body_path(model)
+    records = every.filter(**{f"{path}__in": visible})
+    hidden = every.count() - records.count()
+    records = records.select_related(path).order_by(f"{path}__path", "pk")
+    kind = Kind.ENTERED if model in ENTERED_MODELS else Kind.COUNTED
+    drill = CellDrilldown(org, year, fmt, scope, stat, value, kind, records=records, hidden=hidden)
+    drill.listed_total = _listed_total(stat, records)
+    if model is ProactiveFigures:
+        drill.entry_url = reverse("reports:proactive_figures", args=[org.org_code, year])
+    drill.submitted, drill.submitted_hidden = _submitted(stat, org, year, fmt, scope, visible)
+    return drill
+
+
+def _listed_total(stat: Statistic, records: QuerySet[Any]) -> str:
+    """The sum over the listed records, for a cell that sums rather than counts (one aggregate query)."""
+    if records.model in ENTERED_MODELS:
+        total = records.aggregate(s=Sum("figure"))["s"] or 0
+    elif records.model is FeeCollected:
+        total = (records.aggregate(s=Sum("amount_yuan"))["s"] or Decimal(0)) / 10000
+        if stat.unit is not Unit.WAN_YUAN:
+            return ""
+    else:
+        return ""
+    return format_value(stat, total)
+
+
+def _submitted(
+    stat: Statistic, org: Organisation, year: int, fmt: str, scope: Scope, visible: QuerySet[Any]
+) -> tuple[list[SubmittedRow], int]:
+    """来自填报: the bodies in scope counted from a current submission, with their value for this statistic."""
+    submitting = {
+        s.submission_id: s.body
+        for s in sources(org, year, fmt, scope.value)
+        if s.kind == "submission" and s.submission_id is not None
+    }
+    if not submitting:
+        return [], 0
+    visible_ids = set(
+        Organisation.objects.filter(pk__in=[b.pk for b in submitting.values()], id__in=visible).values_list(
+            "pk", flat=True
+        )
+    )
+    values = dict(
+        SubmittedValue.objects.filter(submission_id__in=list(submitting), statistic_key=stat.key).values_list(
+            "submission_id", "value"
+        )
+    )
+    rows = [
+        SubmittedRow(
+            body,
+            format_value(stat, values.get(sid, Decimal(0))),
+            submission_url(body, year, fmt),
+        )
+        for sid, body in submitting.items()
+        if body.pk in visible_ids
+    ]
+    return rows, len(submitting) - len(rows)
+
+
+# Describing records -----------------------------------------------------------------------------------------
+
+
+def _case_url(request_id: int | None) -> str | None:
+    return reverse("cases:case", args=[request_id]) if request_id else None
+
+
+def _local_date(value: dt.datetime | None) -> dt.date | None:
+    return timezone.localdate(value) if value is not None else None
+
+
+def describe(record: Any, stat: Statistic) -> RecordRow:
+    """One record as a listing row (personal identifiers masked)."""
+    if isinstance(record, InformationRequest):
+        return RecordRow(
+            mask_text(record.subject),
+            record.tracking_code or f"#{record.pk}",
+            record.body.name,
+            ((_("收到申请日期"), record.receipt_date), (_("答复日期"), record.answered_on)),
+            detail=" · ".join(
+                p for p in (record.get_applicant_kind_display(), record.get_outcome_display()) if p
+            ),
+            url=_case_url(record.pk),
+        )
+    if isinstance(record, Publication):
+        return RecordRow(
+            record.title,
+            record.document_number or "—",
+            record.body.name,
+            (
+                (_("印发日期"), record.issued_on),
+                (_("发布日期"), record.published_on),
+                (_("废止日期"), record.repealed_on),
+            ),
+            detail=record.get_status_display(),
+            url=reverse("catalog:item", args=[record.pk]),
+        )
+    if isinstance(record, AdministrativeReview | Lawsuit):
+        what = _("行政复议") if isinstance(record, AdministrativeReview) else _("行政诉讼")
+        return RecordRow(
+            what,
+            f"#{record.pk}",
+            record.body.name,
+            ((_("立案日期"), record.filed_on), (_("决定（判决）日期"), record.decided_on)),
+            detail=record.get_outcome_display(),
+            url=_case_url(record.request_id),
+        )
+    if isinstance(record, FeeCollected):
+        return RecordRow(
+            _("信息处理费"),
+            f"#{record.pk}",
+            record.body.name,
+            ((_("收费日期"), record.collected_on),),
+            figure=_("%(amount)s元") % {"amount": record.amount_yuan},
+            url=_case_url(record.request_id),
+        )
+    if isinstance(record, ProactiveFigures | YearlyFigures):
+        shown = format_value(stat, record.figure)  # type: ignore[union-attr]  # annotated by the records
+        url = (
+            reverse("reports:proactive_figures", args=[record.body.org_code, record.year])
+            if isinstance(record, ProactiveFigures)
+            else None
+        )
+        return RecordRow(
+            _("%(year)s年度填报数据") % {"year": record.year}, "", record.body.name, (), shown, url=url
+        )
+    if isinstance(record, ResponseAction):
+        return RecordRow(
+            mask_text(record.event.title),
+            f"#{record.pk}",
+            record.event.body.name,
+            ((_("日期"), record.held_on),),
+            detail=record.get_kind_display() + (_("（主要负责同志参加）") if record.principal_leader else ""),
+        )
+    if isinstance(record, PublicConcernEvent):
+        return RecordRow(
+            mask_text(record.title), f"#{record.pk}", record.body.name, ((_("发现日期"), record.noticed_on),)
+        )
+    if isinstance(record, Complaint):
+        return RecordRow(
+            mask_text(record.summary) or _("举报投诉"),
+            f"#{record.pk}",
+            record.body.name,
+            ((_("收到日期"), record.received_on),),
+        )
+    if isinstance(record, HotlineCall):
+        return RecordRow(
+            mask_text(record.topic) or _("热线来电"),
+            f"#{record.pk}",
+            record.body.name,
+            (
+                (_("来电日期"), _local_date(record.received_at)),
+                (_("办结日期"), _local_date(record.completed_at)),
+            ),
+        )
+    if isinstance(record, MailboxLetter):
+        return RecordRow(
+            _("信箱来信"),
+            f"#{record.pk}",
+            record.body.name,
+            ((_("来信日期"), record.received_on), (_("回复日期"), record.replied_on)),
+        )
+    return RecordRow(mask_text(str(record)), f"#{record.pk}", "", ())

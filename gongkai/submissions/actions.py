@@ -1,0 +1,115 @@
+"""Submitting and withdrawing a body's figures (填报) — each one transaction with its audit entry.
+
+A submission is parsed and checked in full before anything is written: an invalid upload stores nothing, not
+even its file. A new submission supersedes the body's current one for the same year and format (kept for
+history); withdrawing leaves the body with no current submission (its figures come from its records again —
+the earlier, superseded upload does not come back).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import IO
+
+from django.contrib.auth.models import User
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from gongkai import permissions
+from gongkai.audit.log import record
+from gongkai.organisations.models import Organisation
+from gongkai.reports.formats import FORMAT_CODES
+from gongkai.submissions.layout import TEMPLATE_VERSION
+from gongkai.submissions.models import Submission, SubmittedValue
+from gongkai.submissions.xlsx import Problem, SubmissionError, parse_workbook
+
+
+def submit(
+    actor: User, org: Organisation, year: int, fmt: str, fileobj: IO[bytes], filename: str
+) -> Submission:
+    """Store ``org``'s figures for ``year`` in ``fmt`` from an uploaded template (issue 5 deliverable 2;
+    2019 Regulations art 49-50). Raises ``SubmissionError`` (nothing stored) or ``PermissionDenied``."""
+    if not permissions.can_submit_figures(actor, org):
+        raise PermissionDenied
+    if fmt not in FORMAT_CODES:
+        raise SubmissionError([Problem("", "", _("未知的报告格式“%(fmt)s”") % {"fmt": fmt})])
+    data = fileobj.read()
+    parsed = parse_workbook(data, org, year, fmt)
+    digest = hashlib.sha256(data).hexdigest()
+    with transaction.atomic():
+        previous = list(
+            Submission.objects.select_for_update().current().for_report(year, fmt).filter(org=org)
+        )
+        now = timezone.now()
+        for old in previous:
+            old.is_current, old.superseded_at = False, now
+            old.save(update_fields=["is_current", "superseded_at"])
+        submission = Submission(
+            org=org,
+            year=year,
+            format=fmt,
+            original_name=filename[:255],
+            sha256=digest,
+            size=len(data),
+            template_version=TEMPLATE_VERSION,
+            warnings=parsed.warnings,
+            uploaded_by=actor,
+            uploaded_at=now,
+        )
+        submission.file.save(f"{digest}.xlsx", ContentFile(data), save=False)
+        stored = submission.file.name or ""
+        try:
+            submission.save()
+            SubmittedValue.objects.bulk_create(
+                SubmittedValue(submission=submission, statistic_key=k, value=v)
+                for k, v in parsed.values.items()
+            )
+            record(
+                actor,
+                "submission.submit",
+                submission,
+                after={"year": year, "format": fmt, "sha256": digest, "values": len(parsed.values)},
+                summary=_("%(org)s提交%(year)s年度报表（%(fmt)s格式）")
+                % {"org": org.name, "year": year, "fmt": fmt},
+            )
+            if previous:
+                record(
+                    actor,
+                    "submission.supersede",
+                    previous[0],
+                    after={"superseded_by": submission.pk},
+                )
+        except Exception:
+            submission.file.storage.delete(stored)
+            raise
+    return submission
+
+
+def withdraw(actor: User, submission: Submission, reason: str) -> Submission:
+    """Withdraw a current submission: the body's figures come from its records again."""
+    if not permissions.can_submit_figures(actor, submission.org):
+        raise PermissionDenied
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": _("请填写撤回理由")})
+    with transaction.atomic():
+        locked = Submission.objects.select_for_update().get(pk=submission.pk)
+        if not locked.is_current:
+            raise ValidationError(_("只能撤回现行的填报"))
+        locked.is_current = False
+        locked.withdrawn_at = timezone.now()
+        locked.withdrawn_by = actor
+        locked.withdraw_reason = reason[:300]
+        locked.save(update_fields=["is_current", "withdrawn_at", "withdrawn_by", "withdraw_reason"])
+        record(
+            actor,
+            "submission.withdraw",
+            locked,
+            before={"is_current": True},
+            after={"is_current": False, "reason": locked.withdraw_reason},
+            summary=_("撤回%(org)s%(year)s年度填报") % {"org": locked.org.name, "year": locked.year},
+        )
+    return locked

@@ -1,0 +1,79 @@
+"""The roll-up of submitted figures into reports (issue 5 deliverable 2; statutory-reference §3: a subtree report
+covers every body of the subtree, on the platform or not).
+
+The rule, applied by ``gongkai.reports.registry.Context``:
+
+- a body with a *current* submission for the report's year and format is left out of the record-derived
+  figures (``Context.body_ids()`` excludes it), and its submitted figures are added instead — a body is counted
+  from one source only, never twice;
+- the submitted figures of the bodies in scope are summed in SQL, one GROUP BY per context
+  (``submitted_sums``), and added to the *leaf* statistics only: a statistic computed from other statistics
+  (a rate in percent, Unit.PERCENT) is recomputed from the summed counts, never summed itself.
+
+``sources`` tells, per body in scope, where its figures came from; ``submission_url`` links a report cell to the
+submission it came from (the staff report's drill-down).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import QuerySet, Sum
+from django.urls import reverse
+
+from gongkai.organisations.models import Organisation
+from gongkai.submissions.models import Submission, SubmittedValue
+
+
+def submitting_org_ids(year: int, fmt: str) -> QuerySet[Any]:
+    """The bodies with a current submission for the year and format (a subquery, not evaluated here)."""
+    return Submission.objects.current().for_report(year, fmt).values("org_id")
+
+
+def submitted_sums(scope_ids: QuerySet[Any], year: int, fmt: str) -> dict[str, Decimal]:
+    """{statistic key: sum of the current submissions of the bodies in ``scope_ids``}: one aggregate query."""
+    rows = (
+        SubmittedValue.objects.filter(
+            submission__is_current=True,
+            submission__year=year,
+            submission__format=fmt,
+            submission__org__in=scope_ids,
+        )
+        .values("statistic_key")
+        .annotate(total=Sum("value"))
+    )
+    return {row["statistic_key"]: row["total"] for row in rows}
+
+
+@dataclass(frozen=True)
+class Source:
+    body: Organisation
+    kind: str  # "records" | "submission"
+    submission_id: int | None = None
+
+
+def sources(org: Organisation, year: int, fmt: str, scope: str) -> list[Source]:
+    """Where each body's figures in the report of ``org`` come from (two queries). Bodies that did not exist
+    in the year and have no submission are left out."""
+    from gongkai.reports.registry import Context, Scope
+
+    ctx = Context(org=org, year=year, scope=Scope(scope), fmt=fmt)
+    bodies = Organisation.objects.filter(pk__in=ctx.scope_ids()).order_by("path")
+    current = dict(
+        Submission.objects.current().for_report(year, fmt).filter(org__in=bodies).values_list("org_id", "pk")
+    )
+    return [
+        Source(body, "submission", current[body.pk]) if body.pk in current else Source(body, "records")
+        for body in bodies
+        if body.pk in current or body.existed_in(year)
+    ]
+
+
+def submission_url(org: Organisation, year: int, fmt: str) -> str | None:
+    """The staff page of ``org``'s current submission for the year and format, or None when its figures come
+    from its records (for the drill-down of a report cell)."""
+    if not Submission.objects.current().for_report(year, fmt).filter(org=org).exists():
+        return None
+    return reverse("submissions:body", args=[org.org_code, year]) + f"?format={fmt}"
