@@ -166,9 +166,10 @@ def can_enter_proactive_figures(user: User, org: Organisation) -> bool:
 
 
 def can_submit_figures(user: User, org: Organisation) -> bool:
-    """Report figures of a body not on the platform (填报, issue 5) are uploaded by the body's own staff or by a
-    supervisor of a subtree that contains it (the office that compiles the subtree's report)."""
-    return can_edit_report(user, org) or can_supervise(user, org)
+    """Report figures of a body not on the platform (填报, issue 5) are uploaded by the body's OGI office head or
+    by a supervisor of a subtree that contains it (the office that compiles the subtree's report). A submission
+    replaces the body's records in every report of that year, as weighty as publishing: not a clerk's step."""
+    return can_publish_report(user, org) or can_supervise(user, org)
 
 
 def can_download_submission_template(user: User, org: Organisation) -> bool:

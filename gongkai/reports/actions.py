@@ -8,11 +8,7 @@ with its reason; earlier versions are never changed."""
 
 from __future__ import annotations
 
-import difflib
 import hashlib
-import json
-import re
-from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -25,11 +21,13 @@ from django.utils.translation import gettext as _
 
 from gongkai.audit.log import Actor, record, snapshot
 from gongkai.organisations.models import Organisation
-from gongkai.reports.build import FormatNotAvailable, Report, build_report
-from gongkai.reports.document import checksum, freeze, narrative_sections, to_markdown
-from gongkai.reports.formats import default_format_for_year
+from gongkai.reports import validation
+from gongkai.reports.build import Report, build_report
+from gongkai.reports.document import checksum, freeze
+from gongkai.reports.exports import SUFFIXES, render_frozen
 from gongkai.reports.models import NarrativeTemplate, ReportPublication, ReportVersion, ReportVersionFile
 from gongkai.reports.narrative import validate_template
+from gongkai.reports.narrative_checks import narrative_similarity
 from gongkai.reports.registry import Scope
 
 SIMILARITY_WARNING = 0.8  # statutory-reference §3.4 soft rule: ≥ 80% identical to last year's narrative
@@ -79,21 +77,11 @@ def save_narrative(
 
 
 def report_findings(report: Report, *, today: date | None = None) -> list[dict[str, Any]]:
-    """The findings of statutory-reference §3.4 for a report, as ``{rule, severity, message, cells}`` dicts:
-    ``validation.validate_report`` when it is available, else the Table 2/3/4 checks that exist."""
-    from gongkai.reports import validation
-
-    validate_report: Callable[..., list[Any]] | None = getattr(validation, "validate_report", None)
-    if validate_report is not None:
-        findings = validate_report(
-            report.org, report.year, report.format, report.scope, today=today, report=report
-        )
-    elif report.format in ("2019", "2021"):
-        findings = validation.validate_request_tables(
-            report.org, report.year, report.format, report.scope
-        ) + validation.validate_table2(report.org, report.year, report.format, report.scope)
-    else:
-        findings = []
+    """The findings of statutory-reference §3.4 for a report (``validation.validate_report``), as
+    ``{rule, severity, message, cells}`` dicts."""
+    findings = validation.validate_report(
+        report.org, report.year, report.format, report.scope, today=today, report=report
+    )
     return [f.as_dict() for f in findings]
 
 
@@ -109,34 +97,14 @@ def narrative_text(frozen: dict[str, Any]) -> str:
 
 
 def similarity(current: str, previous: str) -> float:
-    """``narrative_checks.narrative_similarity`` when available, else difflib's ratio on the texts without
-    whitespace (character level, 0..1)."""
-    try:
-        from gongkai.reports.narrative_checks import narrative_similarity
-    except ImportError:
-
-        def narrative_similarity(current: str, previous: str) -> float:
-            a, b = re.sub(r"\s+", "", current), re.sub(r"\s+", "", previous)
-            return difflib.SequenceMatcher(None, a, b, autojunk=False).ratio()
-
+    """The share of ``current`` identical to ``previous`` (``narrative_checks.narrative_similarity``)."""
     return float(narrative_similarity(current, previous))
 
 
 def previous_narrative(org: Organisation, year: int, scope: Scope) -> str:
-    """Last year's narrative of the same body: its published report (current version, same scope preferred),
-    else the report as it renders now in that year's format; "" when there is none."""
-    pubs = ReportPublication.objects.filter(org=org, year=year - 1, published_at__isnull=False)
-    pub = pubs.filter(scope=scope.value).first() or pubs.first()
-    version = pub.current_version if pub else None
-    if version is not None:
-        return narrative_text(version.snapshot)
-    if year - 1 < 2008:
-        return ""
-    try:
-        previous = build_report(org, year - 1, default_format_for_year(year - 1), scope)
-    except FormatNotAvailable:
-        return ""
-    return "\n".join(p for s in narrative_sections(previous) for p in s.paragraphs)
+    """Last year's narrative of the same body: as published, else as its texts render now (the same measure
+    as the validation's similarity warning, ``validation.previous_narrative``)."""
+    return validation.previous_narrative(org, year - 1, scope)
 
 
 def similarity_to_last_year(report: Report, frozen: dict[str, Any]) -> float | None:
@@ -150,18 +118,9 @@ def similarity_to_last_year(report: Report, frozen: dict[str, Any]) -> float | N
 # Files ----------------------------------------------------------------------------------------------------------
 
 
-def frozen_files(frozen: dict[str, Any], report: Report) -> dict[str, bytes]:
-    """The exported files of a version, rendered from the frozen dict (``exports.render_frozen``)."""
-    try:
-        from gongkai.reports.exports import SUFFIXES, render_frozen
-    except ImportError:
-        # TODO(lead): the exports package (helper A) was not importable when this was written; until it is,
-        # a version freezes .json (report_json shape) and .md (document.to_markdown) only.
-        files = {
-            ".json": json.dumps(frozen["json"], ensure_ascii=False, indent=1).encode(),
-            ".md": to_markdown(report).encode(),
-        }
-        return {s: data for s, data in files.items() if FROZEN_SUFFIXES is None or s in FROZEN_SUFFIXES}
+def frozen_files(frozen: dict[str, Any]) -> dict[str, bytes]:
+    """The exported files of a version, rendered from the frozen dict (``exports.render_frozen``); tests may
+    narrow the suffixes with ``FROZEN_SUFFIXES``."""
     suffixes = SUFFIXES if FROZEN_SUFFIXES is None else [s for s in SUFFIXES if s in FROZEN_SUFFIXES]
     return {suffix: render_frozen(frozen, suffix) for suffix in suffixes}
 
@@ -217,7 +176,7 @@ def _new_version(
         findings=findings,
         similarity=similarity_to_last_year(report, frozen),
     )
-    _store_files(version, frozen_files(frozen, report))
+    _store_files(version, frozen_files(frozen))
     pub.published_at, pub.published_by = now, version.published_by
     pub.snapshot, pub.checksum = version.snapshot, version.checksum
     pub.save()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -96,6 +98,10 @@ class ReportPublication(models.Model):
         return self.versions.order_by("-number").first()
 
 
+class FrozenVersion(Exception):
+    """An attempt to change a published report version."""
+
+
 class ReportVersion(models.Model):
     """One published state of a report, never changed once written: the frozen document (``document.freeze``),
     its SHA-256, the validation findings at the time, the override reason when errors were published anyway
@@ -131,6 +137,12 @@ class ReportVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.publication} v{self.number}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """A published version is frozen: it is written once and never changed (a correction is a new version)."""
+        if not self._state.adding:
+            raise FrozenVersion(_("已发布的报告版本不能修改；如需更正，请发布新版本"))
+        super().save(*args, **kwargs)
 
     @property
     def is_correction(self) -> bool:

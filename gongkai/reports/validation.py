@@ -278,8 +278,12 @@ ROW_SUMS_2014: tuple[tuple[str, str], ...] = (  # rule 8: (total row, what its p
     (A3, "各类答复"),
     (A34, "各项不同意公开理由"),
 )
-_FEE_MENTION = re.compile(r"收费|费用|信息处理费")
-_FEE_NONE = re.compile(r"(未|没有|不|无|免)(收取|收费|征收)|均未|免收|零收费|未发生.{0,6}收费")
+# The fee of 国办函〔2020〕109号 is the 信息处理费: other fees (行政事业性收费 in Table 2) do not state it.
+_FEE_MENTION = re.compile(r"信息处理费")
+# "none collected", said of that fee (a partial waiver such as 困难群众免收 is not "none")
+_FEE_NONE = re.compile(
+    r"(未|没有|不曾|无)(收取|征收|产生|发生)(任何)?(政府信息公开)?信息处理费|信息处理费.{0,6}(为零|为0|均未收取)"
+)
 
 
 def validate_report(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import json
+import mimetypes
 from typing import Any
 
 from django import forms
@@ -24,15 +24,17 @@ from gongkai.catalog.figures import save_proactive_figures
 from gongkai.catalog.models import ProactiveFigures, Publication
 from gongkai.organisations.models import Organisation, OrganisationQuerySet
 from gongkai.reports import actions, drilldown
-from gongkai.reports.build import FormatNotAvailable, Report, build_report, report_json
+from gongkai.reports.build import FormatNotAvailable, Report, build_report
 from gongkai.reports.charts import chart_data
-from gongkai.reports.document import existence_notice, narrative_sections, tables, title, to_markdown
+from gongkai.reports.document import existence_notice, freeze, narrative_sections, tables, title
+from gongkai.reports.exports import SUFFIXES, render_frozen
 from gongkai.reports.exports.html import chart_figures
 from gongkai.reports.formats import FORMAT_CODES, default_format_for_year, sections
 from gongkai.reports.models import ReportPublication, ScopeCode
 from gongkai.reports.narrative import placeholders_for_format, template_for
 from gongkai.reports.narrative_checks import hand_typed_numbers
 from gongkai.reports.registry import Scope, Statistic
+from gongkai.submissions.rollup import sources, submission_url
 
 
 def report_context(report: Report) -> dict[str, object]:
@@ -94,11 +96,8 @@ def staff_report(request: HttpRequest, org_code: str, year: int) -> HttpResponse
     except FormatNotAvailable as exc:
         return render(request, "reports/unavailable.html", {"org": org, "year": year, "message": str(exc)})
     download = request.GET.get("download")
-    if download == "json":
-        body = json.dumps(report_json(report), ensure_ascii=False, indent=1)
-        return HttpResponse(body, content_type="application/json; charset=utf-8")
-    if download == "md":
-        return HttpResponse(to_markdown(report), content_type="text/markdown; charset=utf-8")
+    if download:
+        return _download(report, download)
     publication = ReportPublication.objects.filter(
         org=org, year=year, format=report.format, scope=report.scope.value
     ).first()
@@ -118,10 +117,31 @@ def staff_report(request: HttpRequest, org_code: str, year: int) -> HttpResponse
         "can_publish": can_publish,
         "can_edit": permissions.can_edit_report(request.user, org),
         "scopes": ScopeCode.choices,
+        "submitted": [
+            (src.body, submission_url(src.body, year, report.format))
+            for src in sources(org, year, report.format, scope.value)
+            if src.kind == "submission"
+        ],
+        "suffixes": [x.lstrip(".") for x in SUFFIXES],
         # every cell links to its drill-down (staff view only; the public snapshot has no such variable)
         "drilldown_base": reverse("reports:staff_report", args=[org_code, year]) + "cells/",
     }
     return render(request, "reports/staff_report.html", context)
+
+
+def _download(report: Report, kind: str) -> HttpResponse:
+    """The report as it stands now (a draft: not the published version) in one of the export file types."""
+    suffix = f".{kind}"
+    if suffix not in SUFFIXES:
+        raise Http404(_("不支持的导出文件类型"))
+    data = render_frozen(freeze(report), suffix)
+    content_type = mimetypes.guess_type(f"x{suffix}")[0] or "application/octet-stream"
+    if suffix in {".json", ".md", ".html"}:
+        content_type += "; charset=utf-8"
+    response = HttpResponse(data, content_type=content_type)
+    name = f"{report.org.org_code}-{report.year}-{report.format}-{report.scope.value}-draft{suffix}"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
 
 
 @login_required

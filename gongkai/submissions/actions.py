@@ -40,9 +40,7 @@ def submit(
     parsed = parse_workbook(data, org, year, fmt)
     digest = hashlib.sha256(data).hexdigest()
     with transaction.atomic():
-        previous = list(
-            Submission.objects.select_for_update().current().for_report(year, fmt).filter(org=org)
-        )
+        previous = list(Submission.objects.select_for_update().current().in_format(year, fmt).filter(org=org))
         now = timezone.now()
         for old in previous:
             old.is_current, old.superseded_at = False, now

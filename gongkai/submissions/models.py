@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from gongkai.organisations.models import Organisation
+from gongkai.reports.formats import default_format_for_year
 
 
 class ReportFormat(models.TextChoices):
@@ -28,8 +29,21 @@ class SubmissionQuerySet(models.QuerySet["Submission"]):
         """The submission that counts: neither superseded by a later upload nor withdrawn."""
         return self.filter(is_current=True)
 
-    def for_report(self, year: int, fmt: str) -> SubmissionQuerySet:
+    def in_format(self, year: int, fmt: str) -> SubmissionQuerySet:
+        """Exactly the submissions of ``year`` in ``fmt`` (one current one per body: a new upload supersedes)."""
         return self.filter(year=year, format=fmt)
+
+    def for_report(self, year: int, fmt: str) -> SubmissionQuerySet:
+        """The submissions a report of ``year`` in format ``fmt`` uses: those in ``fmt``, and for bodies without
+        one, those in the year's own format (statutory-reference §3: the format follows the year) — a report of
+        2024 printed in the 2019 format still counts a body's 2021-format figures under the statistics both
+        formats share (Tables 3 and 4, most of Table 2), rather than silently falling back to its records."""
+        own = Q(year=year, format=fmt)
+        default = default_format_for_year(year)
+        if fmt == default:
+            return self.filter(own)
+        in_fmt = Submission.objects.filter(is_current=True, year=year, format=fmt).values("org_id")
+        return self.filter(own | (Q(year=year, format=default) & ~Q(org__in=in_fmt)))
 
 
 def submission_path(instance: Submission, filename: str) -> str:

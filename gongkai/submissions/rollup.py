@@ -3,7 +3,8 @@ covers every body of the subtree, on the platform or not).
 
 The rule, applied by ``gongkai.reports.registry.Context``:
 
-- a body with a *current* submission for the report's year and format is left out of the record-derived
+- a body with a *current* submission for the report's year and format (or, for a report printed in another
+  format than the year's, in the year's own format: ``SubmissionQuerySet.for_report``) is left out of the record-derived
   figures (``Context.body_ids()`` excludes it), and its submitted figures are added instead — a body is counted
   from one source only, never twice;
 - the submitted figures of the bodies in scope are summed in SQL, one GROUP BY per context
@@ -36,10 +37,7 @@ def submitted_sums(scope_ids: QuerySet[Any], year: int, fmt: str) -> dict[str, D
     """{statistic key: sum of the current submissions of the bodies in ``scope_ids``}: one aggregate query."""
     rows = (
         SubmittedValue.objects.filter(
-            submission__is_current=True,
-            submission__year=year,
-            submission__format=fmt,
-            submission__org__in=scope_ids,
+            submission__in=Submission.objects.current().for_report(year, fmt).filter(org__in=scope_ids)
         )
         .values("statistic_key")
         .annotate(total=Sum("value"))
@@ -74,6 +72,7 @@ def sources(org: Organisation, year: int, fmt: str, scope: str) -> list[Source]:
 def submission_url(org: Organisation, year: int, fmt: str) -> str | None:
     """The staff page of ``org``'s current submission for the year and format, or None when its figures come
     from its records (for the drill-down of a report cell)."""
-    if not Submission.objects.current().for_report(year, fmt).filter(org=org).exists():
+    submitted = Submission.objects.current().for_report(year, fmt).filter(org=org).first()
+    if submitted is None:
         return None
-    return reverse("submissions:body", args=[org.org_code, year]) + f"?format={fmt}"
+    return reverse("submissions:body", args=[org.org_code, year]) + f"?format={submitted.format}"

@@ -50,7 +50,7 @@ def _format(raw: str | None, year: int) -> str:
 def _page(
     request: HttpRequest, org: Organisation, year: int, fmt: str, problems: list[Problem] | None = None
 ) -> HttpResponse:
-    history = Submission.objects.for_report(year, fmt).filter(org=org).select_related("uploaded_by")
+    history = Submission.objects.in_format(year, fmt).filter(org=org).select_related("uploaded_by")
     current = next((s for s in history if s.is_current), None)
     context = {
         "org": org,

@@ -16,6 +16,7 @@ previous year on the platform) and the 现行有效 carry-over are warnings, ret
 from __future__ import annotations
 
 import io
+import zipfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -30,10 +31,12 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from gongkai.organisations.models import Organisation
 from gongkai.reports.formats import FORMAT_CODES, default_format_for_year, format_name
 from gongkai.reports.registry import Number, Scope, Unit
+from gongkai.reports.stats2014 import TABLE as TABLE_2014
 from gongkai.reports.stats_requests import T3, T4
 from gongkai.reports.stats_table2 import T2
 from gongkai.reports.validation import (
     Finding,
+    check_2014_sums,
     check_carry_over,
     check_in_force,
     check_table2,
@@ -51,6 +54,7 @@ from gongkai.submissions.layout import (
     locate,
 )
 
+MAX_UNPACKED_BYTES = 50 * 1024 * 1024  # a template unpacks to well under 1 MB
 MAX_BYTES = 5 * 1024 * 1024  # a filled template is ~30 KB
 MAX_PROBLEMS = 100
 THIN = Side(style="thin")
@@ -183,10 +187,22 @@ def parse(fileobj: IO[bytes] | bytes, org: Organisation, year: int, fmt: str) ->
     return parse_workbook(fileobj, org, year, fmt).values
 
 
+def _unpacked_size(data: bytes) -> int:
+    """The size of an XLSX (a zip) once unpacked, read from its directory without unpacking; 0 when it is not a
+    zip (``load_workbook`` then says what is wrong). A small file may unpack to gigabytes (a zip bomb)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            return sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError):
+        return 0
+
+
 def parse_workbook(fileobj: IO[bytes] | bytes, org: Organisation, year: int, fmt: str) -> Parsed:
     data = fileobj if isinstance(fileobj, bytes) else fileobj.read()
     if len(data) > MAX_BYTES:
         raise SubmissionError([Problem("", "", _("文件过大（超过5MB），不是本系统的填报模板"))])
+    if _unpacked_size(data) > MAX_UNPACKED_BYTES:
+        raise SubmissionError([Problem("", "", _("文件解压后过大，不是本系统的填报模板"))])
     try:
         wb = load_workbook(io.BytesIO(data))
         cached = load_workbook(io.BytesIO(data), data_only=True)
@@ -344,13 +360,15 @@ def _plain(value: Decimal) -> str:
 def _consistency(
     values: Mapping[str, Decimal], org: Organisation, year: int, fmt: str
 ) -> tuple[list[Problem], list[str]]:
-    """statutory-reference §3.4 on the submitted figures (2019 and 2021 formats; the 2014 table has no rules
-    there): rules 1-4 and 6 are errors; carry-over against the previous year (rule 5, 现行有效) are warnings."""
+    """statutory-reference §3.4 on the submitted figures: in the 2019 and 2021 formats rules 1-4 and 6 are
+    errors and carry-over against the previous year (rule 5, 现行有效) warnings; in the 2014 table rule 8 (the
+    sums of channels, answers, reasons and closings) is an error."""
     if fmt == "2014":
-        return [], []
-    tables = _tables(values, fmt)
-    findings = check_table3(tables[T3], fmt) + check_table4(tables[T4]) + check_table2(tables[T2])
-    warnings = _carry_over(tables, org, year, fmt)
+        findings, warnings = check_2014_sums(_table_2014(values)), []
+    else:
+        tables = _tables(values, fmt)
+        findings = check_table3(tables[T3], fmt) + check_table4(tables[T4]) + check_table2(tables[T2])
+        warnings = _carry_over(tables, org, year, fmt)
     where = locate(fmt)
     errors = [
         Problem(
@@ -362,6 +380,18 @@ def _consistency(
     ]
     warnings += [f.message for f in findings if f.severity != "error"]
     return errors, warnings
+
+
+def _table_2014(values: Mapping[str, Decimal]) -> dict[tuple[str, str], Number]:
+    """The submitted counts of the 2014 table, by (row, column), as ``check_2014_sums`` reads them."""
+    return {
+        (entry.cell.row, entry.cell.column): int(values[entry.statistic.key])
+        for sheet in layout("2014")
+        for entry in sheet.entries
+        if entry.cell.table == TABLE_2014
+        and entry.statistic.key in values
+        and entry.statistic.unit is Unit.COUNT
+    }
 
 
 def _tables(values: Mapping[str, Decimal], fmt: str) -> dict[str, dict[tuple[str, str], Number]]:

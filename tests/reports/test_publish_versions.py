@@ -18,7 +18,7 @@ from gongkai.audit.models import AuditEntry
 from gongkai.catalog.figures import save_proactive_figures
 from gongkai.reports import actions, validation
 from gongkai.reports.exports import SUFFIXES, render_frozen
-from gongkai.reports.models import ReportPublication, ReportVersion, ReportVersionFile
+from gongkai.reports.models import FrozenVersion, ReportPublication, ReportVersion, ReportVersionFile
 from tests.conftest import PASSWORD, Personas, Tree
 
 pytestmark = pytest.mark.django_db
@@ -247,3 +247,13 @@ def test_a_published_version_freezes_every_export_file(
         assert response["X-Content-SHA256"] == item.sha256
     assert files[".pdf"].file.open("rb").read().startswith(b"%PDF-")
     assert render_frozen(version.snapshot, ".md") == files[".md"].file.open("rb").read()
+
+
+def test_a_published_version_cannot_be_changed(tree: Tree, personas: Personas, figures: None) -> None:
+    pub = actions.publish_report(personas.office_head, tree.city, YEAR, FMT, "subtree")
+    version = pub.versions.get()
+    version.reason = "事后改写"
+    with pytest.raises(FrozenVersion):
+        version.save()
+    version.refresh_from_db()
+    assert version.reason == "" and version.checksum == pub.checksum

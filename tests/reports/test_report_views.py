@@ -111,6 +111,10 @@ def test_downloads_and_bad_years(
         "| 　（一）主动公开政府信息数"
         in client.get(staff_url(tree.city), {"download": "md"}).content.decode()
     )
+    docx = client.get(staff_url(tree.city), {"download": "docx"})
+    assert docx.status_code == 200 and docx.content.startswith(b"PK")  # every export type, as a draft
+    assert "draft.docx" in docx["Content-Disposition"]
+    assert client.get(staff_url(tree.city), {"download": "exe"}).status_code == 404
     assert client.get(staff_url(tree.city, 1999)).status_code == 404
     assert client.get(staff_url(tree.city), {"year": "abc"}).status_code == 404
     assert client.get(staff_url(tree.city), {"year": "2013"}).status_code == 302

@@ -451,6 +451,14 @@ def test_fee_statement_must_exist_and_agree_with_the_fee_records(tree: Tree, per
     )
     save_narrative(personas.clerk, tree.education, "2021", 6, conditional, 2025)
     assert of_rule(validate_report(tree.education, 2025, "2021", today=IN_TIME_2025), "fee_statement") == []
+    # Table 2's 行政事业性收费 is another fee: naming it does not state the information-processing fee.
+    save_narrative(personas.clerk, tree.education, "2021", 6, "行政事业性收费情况见表二。", 2025)
+    (other_fee,) = of_rule(validate_report(tree.education, 2025, "2021", today=IN_TIME_2025), "fee_statement")
+    assert "未说明本年度是否收取信息处理费" in other_fee.message
+    # Fees collected, and waived for some: not a claim that none were collected.
+    waived = "本年度收取信息处理费{fees.records}笔，对困难群众免收信息处理费。"
+    save_narrative(personas.clerk, tree.education, "2021", 6, waived, 2025)
+    assert of_rule(validate_report(tree.education, 2025, "2021", today=IN_TIME_2025), "fee_statement") == []
 
 
 # The command -----------------------------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.test import Client
 
+from gongkai.accounts.models import Role
 from gongkai.catalog.figures import save_proactive_figures
 from gongkai.organisations.models import Organisation, OrgKind
 from gongkai.reports.build import build_report
@@ -20,7 +21,7 @@ from gongkai.submissions import actions
 from gongkai.submissions.models import Submission
 from gongkai.submissions.rollup import sources, submission_url
 from gongkai.submissions.xlsx import template_for
-from tests.conftest import PASSWORD, Personas, Tree, make_org
+from tests.conftest import PASSWORD, Personas, Tree, make_org, make_user
 from tests.submissions.helpers import ALL, PERSON, TABLE3_2021, fill
 
 pytestmark = pytest.mark.django_db
@@ -76,12 +77,18 @@ def test_subtree_adds_records_and_submissions_without_double_counting(
     assert build_report(tree.county, YEAR, FMT, Scope.SUBTREE).values()["t2.licensing.decisions"] == 105
 
 
-def test_a_submission_counts_only_in_reports_of_its_format(
+def test_a_submission_in_the_years_format_also_serves_reports_printed_in_another(
     tree: Tree, personas: Personas, township: Organisation
 ) -> None:
+    """2024 uses the 2021 format; a 2024 report printed in the 2019 trial format counts the township's 2021
+    figures under the statistics both formats share, unless the township submitted a 2019 sheet as well — and a
+    2019 sheet never serves the year's own 2021 report."""
     _submit(personas, township, FMT, {LICENSING: 7})
-    assert Context(tree.county, YEAR, Scope.SUBTREE, fmt="2019").value("t2.licensing.decisions") == 0
     assert Context(tree.county, YEAR, Scope.SUBTREE).value("t2.licensing.decisions") == 7  # 2024 → 2021
+    assert Context(tree.county, YEAR, Scope.SUBTREE, fmt="2019").value("t2.licensing.decisions") == 7
+    _submit(personas, township, "2019", {(T2, f"{ART20_5}/行政许可", "处理决定数量"): 4})
+    assert Context(tree.county, YEAR, Scope.SUBTREE, fmt="2019").value("t2.licensing.decisions") == 4
+    assert Context(tree.county, YEAR, Scope.SUBTREE).value("t2.licensing.decisions") == 7
 
 
 def test_rates_are_recomputed_from_summed_counts(
@@ -108,9 +115,12 @@ def test_who_may_submit(tree: Tree, personas: Personas) -> None:
         actions.submit(personas.supervisor, tree.education, YEAR, FMT, data, "x.xlsx")  # type: ignore[arg-type]
     assert not Submission.objects.exists()
     education = template_for(tree.education, YEAR, FMT)
-    assert actions.submit(
-        personas.clerk, tree.education, YEAR, FMT, io.BytesIO(education), "own.xlsx"
-    ).is_current
+    with pytest.raises(
+        PermissionDenied
+    ):  # the body's clerk: a submission replaces its records, like publishing
+        actions.submit(personas.clerk, tree.education, YEAR, FMT, io.BytesIO(education), "own.xlsx")  # type: ignore[arg-type]
+    head = make_user("edu-head", tree.education, Role.OFFICE_HEAD)
+    assert actions.submit(head, tree.education, YEAR, FMT, io.BytesIO(education), "own.xlsx").is_current  # type: ignore[arg-type]
 
 
 def _login(client: Client, user: object) -> Client:
@@ -144,3 +154,6 @@ def test_staff_pages(client: Client, tree: Tree, personas: Personas) -> None:
     assert "公安局2024.xlsx" in listing and "现行" in listing
     submission = Submission.objects.get()
     assert client.get(f"/staff/submissions/file/{submission.pk}").status_code == 200
+    # The county's report says which body's figures came from a submission, and links to it.
+    report = client.get(f"/staff/reports/{tree.county.org_code}/{YEAR}/").content.decode()
+    assert 'id="sources"' in report and org.name in report and f"{base}?format=2021" in report

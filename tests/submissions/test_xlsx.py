@@ -119,9 +119,18 @@ def _formula_with_cached_value(template: bytes) -> bytes:
     return out.getvalue()
 
 
+def _zip_bomb() -> bytes:
+    """A small zip that unpacks to 60 MB of zeros."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/worksheets/sheet1.xml", b"0" * (60 * 1024 * 1024))
+    return out.getvalue()
+
+
 BAD = {
     "not an xlsx": (lambda t: b"%PDF-1.4 not a workbook", "", "不是有效的XLSX"),
     "corrupt zip": (lambda t: t[: len(t) // 2], "", "不是有效的XLSX"),
+    "zip bomb": (lambda t: _zip_bomb(), "", "解压后过大"),
     "missing sheet": (lambda t: edit(t, {}, drop_sheet="表四"), "表四", "缺少工作表"),
     "label changed": (lambda t: edit(t, {("表三", "A6"): "新收申请"}), "表三!A6", "标签被修改"),
     "blank cell": (lambda t: edit(t, {("表三", "D6"): None}), "表三!D6", "未填写"),
@@ -198,3 +207,17 @@ def test_table3_carried_over_figure_not_matching_last_year_is_a_warning(
         personas.supervisor, tree.county_police, YEAR, FMT, io.BytesIO(fill(template, FMT, values)), "c.xlsx"
     )
     assert any("2023年结转下年度0" in w for w in submission.warnings), submission.warnings
+
+
+def test_a_2014_sheet_whose_channels_do_not_add_up_is_refused(tree: Tree, personas: Personas) -> None:
+    """Statutory-reference §3.4 rule 8 on a 2014-format submission: 收到申请数 = the four channels."""
+    from gongkai.reports.stats2014 import A1, TABLE
+
+    template_2014 = template_for(tree.county_police, 2016, "2014")
+    column = "统计数"
+    bad = fill(template_2014, "2014", {(TABLE, A1, column): 5, (TABLE, A1 + "/1.当面申请数", column): 3})
+    with pytest.raises(SubmissionError) as caught:
+        actions.submit(personas.supervisor, tree.county_police, 2016, "2014", io.BytesIO(bad), "x.xlsx")
+    sheet, cell = where("2014", TABLE, A1, column)
+    assert any(p.where == f"{sheet}!{cell}" and "规则8" in p.reason for p in caught.value.problems)
+    assert not Submission.objects.exists()

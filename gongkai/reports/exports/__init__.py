@@ -1,6 +1,7 @@
 """Exports of an annual report (issue 5, deliverable 4): one entry point, ``render_frozen(frozen, suffix)``,
 rendering the frozen plain-data form of a report (``gongkai.reports.document.freeze``) — never the live
-records — so a published snapshot re-exports byte-for-byte the same content.
+records — so a published snapshot re-exports the same content (the published files themselves are stored
+with the version; XLSX, DOCX and PDF carry creation times, so a re-export is equal in content, not in bytes).
 
 Suffixes: .json (``report_json``: the cells as in the foundation), .md (``document.to_markdown``), .html
 (standalone page, inline CSS and SVG charts), .docx (government document style), .pdf (WeasyPrint, Noto CJK
