@@ -146,42 +146,15 @@ def tables(report: Report) -> list[Table]:
 
 
 def to_markdown(report: Report) -> str:
-    out = [f"# {title(report)}", ""]
-    if not report.org.existed_in(report.year):
-        out += [existence_notice(report), ""]
-    if report.is_empty():
-        out += [_("（本年度没有任何记录，以下数字均为0。）"), ""]
-    all_tables = tables(report)
-    for section in narrative_sections(report):
-        out += [f"## {section.heading}", ""]
-        for paragraph in section.paragraphs:
-            out += [paragraph, ""]
-        for table in all_tables:
-            if table.in_section and table.title == section.heading:
-                out += _markdown_table(table)
-    for table in all_tables:
-        if not table.in_section:
-            out += [f"## {_('附表')}：{table.title}", "", *_markdown_table(table)]
-    return "\n".join(out)
+    """The report as Markdown: the .md export of its frozen form (one renderer for drafts and snapshots)."""
+    from gongkai.reports.exports.markdown import render_markdown
+
+    return render_markdown(freeze(report, charts=False))
 
 
-def _markdown_table(table: Table) -> list[str]:
-    """One Markdown table per block; a column heading path prints whole (法人或其他组织/商业企业)."""
-    out: list[str] = []
-    for block in table.blocks:
-        out += [
-            "| " + " | ".join((_("指标"), *block.columns)) + " |",
-            "| --- |" + " ---: |" * len(block.columns),
-        ]
-        for line in block.lines:
-            values = [c.display if c else "" for c in line.cells] or [""] * len(block.columns)
-            out.append("| " + " | ".join(("　" * line.depth + line.label, *values)) + " |")
-        out.append("")
-    return out
-
-
-def freeze(report: Report) -> dict[str, Any]:
-    """Everything a published report shows, as plain data (the shapes the report template reads)."""
+def freeze(report: Report, *, charts: bool = True) -> dict[str, Any]:
+    """Everything a published report shows, as plain data (the shapes the report template reads). ``charts``
+    False leaves out the chart data (its five-year trend builds earlier years' reports) for Markdown."""
     return {
         "title": title(report),
         "report": {"is_empty": report.is_empty(), "year": report.year, "format": report.format},
@@ -191,7 +164,7 @@ def freeze(report: Report) -> dict[str, Any]:
         ],
         "tables": [_freeze_table(t) for t in tables(report)],
         "json": report_json(report),
-        "charts": chart_data(report),  # drawn by the exporters (gongkai.reports.exports)
+        "charts": chart_data(report) if charts else [],  # drawn by the exporters (gongkai.reports.exports)
     }
 
 

@@ -13,10 +13,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from gongkai.organisations.actions import OrganisationNotFound, resolve_org
 from gongkai.reports.build import FormatNotAvailable
-from gongkai.reports.formats import FORMAT_CODES, default_format_for_year
-from gongkai.reports.registry import Scope
+from gongkai.reports.cli import add_report_arguments, report_args
 from gongkai.reports.validation import has_errors, validate_report
 
 
@@ -24,27 +22,14 @@ class Command(BaseCommand):
     help = "Validate a body's annual report; exit status 1 when there are errors."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--org", required=True, help="organisation code, credit code, name or short name")
-        parser.add_argument("--year", required=True, type=int)
-        parser.add_argument("--format", choices=FORMAT_CODES, help="default: the format of the year")
-        parser.add_argument("--scope", choices=[s.value for s in Scope], default=Scope.SUBTREE.value)
+        add_report_arguments(parser)
         parser.add_argument("--json", action="store_true", help="print a JSON list of findings")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        year: int = options["year"]
-        if not 2008 <= year <= 2100:
-            raise CommandError(f"--year {year}: reports exist from 2008 on")
+        args_ = report_args(options, self.stderr)
+        org, year, fmt = args_.org, args_.year, args_.fmt
         try:
-            org = resolve_org(options["org"], year)
-        except OrganisationNotFound as exc:
-            raise CommandError(str(exc)) from exc
-        fmt = options["format"] or default_format_for_year(year)
-        if fmt != default_format_for_year(year):
-            self.stderr.write(
-                f"warning: {year} reports use the {default_format_for_year(year)} format; --format {fmt} was asked for"
-            )
-        try:
-            findings = validate_report(org, year, fmt, Scope(options["scope"]))
+            findings = validate_report(org, year, fmt, args_.scope)
         except FormatNotAvailable as exc:
             raise CommandError(str(exc)) from exc
         if options["json"]:
