@@ -261,6 +261,7 @@ def test_bad_rows_are_reported_by_line_and_column_and_nothing_is_written(
         row(tree, 4, 体裁="诗歌", 发布渠道="别人的网站"),
         row(tree, 5, 索引号="2025-5"),
         row(tree, 6, 审查日期="2025-03-01"),  # reviewed before it was made
+        row(tree, 7, 审查日期="2025-03-12"),  # published (2025-03-10) before its review
     ]
     before = state()
     with pytest.raises(ImportFailed) as failed:
@@ -272,6 +273,7 @@ def test_bad_rows_are_reported_by_line_and_column_and_nothing_is_written(
     assert any(m.startswith("第5行“发布渠道”") for m in messages)
     assert any(m.startswith("第6行“索引号”") for m in messages)
     assert any(m.startswith("第7行“审查日期”") and "成文日期" in m for m in messages)
+    assert any(m.startswith("第8行“发布日期”") and "保密审查日期（2025-03-12）" in m for m in messages)
     assert not any(m.startswith("第2行") for m in messages)
     assert state() == before
 

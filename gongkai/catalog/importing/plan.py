@@ -159,6 +159,12 @@ def _classify_new(p: Planned, error: Error) -> None:
     elif p.status == S.DRAFT and p.channels:
         error("channels", _("草稿没有发布渠道记录（发布后才有）"))
     _check_published(p, passed, error)
+    if passed and p.review is not None and p.published_on is not None and p.published_on < p.review.on:
+        # a new item's publication is its first: it follows its review (2019 Regulations art 17)
+        error(
+            "published",
+            _("发布日期不能早于保密审查日期（%(d)s）") % {"d": p.review.on.isoformat()},
+        )
     p.action = "create"
 
 
