@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import os
 import random
 import statistics
 import sys
@@ -23,20 +22,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-
-def setup(tmp: str) -> None:
-    os.environ.setdefault("GONGKAI_DATA_DIR", tmp)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gongkai.settings")
-    import django
-
-    django.setup()
-    from django.db import connection
-
-    from gongkai.settings import DATABASES
-
-    if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
-        DATABASES["default"]["NAME"] = str(Path(tmp) / "bench.sqlite3")
-    connection.creation.create_test_db(verbosity=0, autoclobber=True)
+from benchmarks.common import setup
 
 
 def build_tree(n_bodies: int) -> list[int]:

@@ -28,6 +28,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from benchmarks.common import setup
+
 QUERIES = (
     ("1 char", "罚"),
     ("1 char, common", "的"),
@@ -41,23 +43,6 @@ QUERIES = (
     ("two terms", "征收 补偿"),
     ("no hit", "龘龘龘龘"),
 )
-
-
-def setup(tmp: str, demo: bool) -> None:
-    os.environ.setdefault("GONGKAI_DATA_DIR", tmp)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gongkai.settings")
-    import django
-
-    django.setup()
-    if demo:
-        return
-    from django.db import connection
-
-    from gongkai.settings import DATABASES
-
-    if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
-        DATABASES["default"]["NAME"] = str(Path(tmp) / "bench.sqlite3")
-    connection.creation.create_test_db(verbosity=0, autoclobber=True)
 
 
 def build_catalog(n_items: int) -> None:
@@ -160,7 +145,7 @@ def percentiles(fn: Callable[[], object], repeat: int) -> tuple[float, float, ob
 
 def run(args: argparse.Namespace) -> None:
     with tempfile.TemporaryDirectory() as tmp:
-        setup(tmp, args.demo)
+        setup(tmp, fresh_db=not args.demo)
         from django.db import connection
 
         from gongkai.catalog.models import Publication

@@ -8,7 +8,7 @@ import decimal
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, User
 from django.db import models, transaction
 from django.forms.models import model_to_dict
 from django.utils import timezone
@@ -49,6 +49,11 @@ def snapshot(
         ):
             data[field.name] = getattr(obj, field.attname)
     return {k: _jsonable(v) for k, v in data.items()}
+
+
+def acting_user(actor: Actor) -> User | None:
+    """The user behind ``actor`` for a "by" column, or None for the system, an import or the anonymous public."""
+    return actor if isinstance(actor, User) else None
 
 
 def _actor_parts(actor: Actor) -> tuple[Any, str]:

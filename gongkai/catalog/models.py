@@ -159,11 +159,12 @@ class PublicationStatus(models.TextChoices):
     WITHDRAWN = "withdrawn", _("已撤回")
 
 
-def public_condition() -> Q:
+def public_condition(prefix: str = "") -> Q:
     """The items the public sees: published ones, and published ones whose revision awaits its review (the
-    public then sees the version last published, ``catalog.public.public_versions``)."""
-    return Q(status=PublicationStatus.PUBLISHED) | Q(
-        status=PublicationStatus.DRAFT, published_on__isnull=False
+    public then sees the version last published, ``catalog.public.public_versions``). ``prefix`` names the
+    relation from another model, e.g. ``"publications__"``."""
+    return Q(**{f"{prefix}status": PublicationStatus.PUBLISHED}) | Q(
+        **{f"{prefix}status": PublicationStatus.DRAFT, f"{prefix}published_on__isnull": False}
     )
 
 

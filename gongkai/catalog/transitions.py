@@ -24,7 +24,7 @@ from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 
 from gongkai import permissions
-from gongkai.audit.log import Actor, record, snapshot
+from gongkai.audit.log import Actor, acting_user, record, snapshot
 from gongkai.catalog.actions import index_number, next_serial
 from gongkai.catalog.models import (
     Attachment,
@@ -58,11 +58,6 @@ def _require(pub: Publication, allowed: set[str], step: str) -> None:
         )
 
 
-def _user(actor: Actor) -> User | None:
-    """The person behind a step, when it is a person (imports and the demo act as the system)."""
-    return actor if isinstance(actor, User) else None
-
-
 def _locked(pub: Publication) -> Publication:
     return Publication.objects.select_for_update().get(pk=pub.pk)
 
@@ -94,7 +89,7 @@ def create_draft(
         index_year=made_on.year,
         index_serial=next_serial(body.org_code, made_on.year),
         status=S.DRAFT,
-        edited_by=_user(actor),
+        edited_by=acting_user(actor),
         **fields,
     )
     if pub.normative_kind and pub.issued_on is None:
@@ -239,7 +234,7 @@ def revise(
     pub.status = S.DRAFT
     pub.changed_on = on
     pub.version_published_on = None
-    pub.edited_by = _user(actor)
+    pub.edited_by = acting_user(actor)
     pub.full_clean()
     pub.save()
     record(actor, "publication.revise", pub, before=before, after=snapshot(pub), summary=reason[:100])
@@ -367,7 +362,7 @@ def update_draft(actor: Actor, pub: Publication, **changes: Any) -> tuple[Public
     after = snapshot(pub)
     changed = {k: v for k, v in after.items() if before.get(k) != v}
     if changed:
-        pub.edited_by = _user(actor)
+        pub.edited_by = acting_user(actor)
         pub.save()
         record(
             actor,

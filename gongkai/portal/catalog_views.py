@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET
 from gongkai import permissions
 from gongkai import search as fulltext
 from gongkai.catalog.actions import index_number, index_template, render_index_number
-from gongkai.catalog.models import Genre, KeyArea, Publication, PublicationStatus, Topic
+from gongkai.catalog.models import Genre, KeyArea, Publication, PublicationStatus, Topic, public_condition
 from gongkai.catalog.public import public_versions
 from gongkai.organisations.models import Organisation
 from gongkai.portal import browse, charts
@@ -60,13 +60,7 @@ def _body_context(body: Organisation, tab: str) -> dict[str, Any]:
 def bodies(request: HttpRequest) -> HttpResponse:
     orgs = (
         Organisation.objects.filter(valid_to__isnull=True)
-        .annotate(
-            items=Count(
-                "publications",
-                filter=Q(publications__status=PublicationStatus.PUBLISHED)
-                | Q(publications__status=PublicationStatus.DRAFT, publications__published_on__isnull=False),
-            )
-        )
+        .annotate(items=Count("publications", filter=public_condition("publications__")))
         .order_by("path")
     )
     return render(request, "portal/bodies.html", {"orgs": orgs})

@@ -12,14 +12,13 @@ import hashlib
 from datetime import date
 from typing import Any
 
-from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from gongkai.audit.log import Actor, record, snapshot
+from gongkai.audit.log import Actor, acting_user, record, snapshot
 from gongkai.organisations.models import Organisation
 from gongkai.reports import validation
 from gongkai.reports.build import Report, build_report
@@ -170,7 +169,7 @@ def _new_version(
         snapshot=frozen,
         checksum=checksum(frozen),
         published_at=now,
-        published_by=actor if isinstance(actor, User) else None,
+        published_by=acting_user(actor),
         reason=reason,
         override_reason=override_reason if errors else "",
         findings=findings,
@@ -211,7 +210,7 @@ def publish_report(
         )
     else:
         version = current
-        pub.published_at, pub.published_by = timezone.now(), actor if isinstance(actor, User) else None
+        pub.published_at, pub.published_by = timezone.now(), acting_user(actor)
         pub.save(update_fields=["published_at", "published_by"])
     record(
         actor,

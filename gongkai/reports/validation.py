@@ -19,12 +19,11 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from gongkai.cases.models import CaseEvent, CaseEventKind, FeeCollected
+from gongkai.cases.models import CaseEvent, CaseEventKind
 from gongkai.organisations.models import Organisation, OrgKind
 from gongkai.reports.build import Report, build_report
 from gongkai.reports.document import narrative_sections
@@ -693,13 +692,11 @@ def fees_collected(org: Organisation, year: int, scope: Scope) -> tuple[int, Dec
     "缴纳费用" case event in the year). Both sources count: ``FeeCollected`` rows are what the statistics read,
     and a request's fee payment (``transitions.receive_fee``) is recorded as a case event only."""
     ctx = Context(org=org, year=year, scope=scope, fmt="2021")
-    row = ctx.bodies(FeeCollected.objects.filter(collected_on__year=year)).aggregate(
-        n=Count("id"), yuan=Coalesce(Sum("amount_yuan"), Decimal(0))
-    )
+    records, wan_yuan = ctx.value("fees.records"), ctx.value("fees.amount")  # the registry's (stats_fees)
     paid = ctx.bodies(
         CaseEvent.objects.filter(kind=CaseEventKind.FEE_PAID, effective_on__year=year), "request__body"
     ).aggregate(n=Count("request", distinct=True))["n"]
-    return int(row["n"]), Decimal(row["yuan"]), int(paid)
+    return int(records), Decimal(wan_yuan) * 10000, int(paid)
 
 
 def _fee_statement(report: Report) -> list[Finding]:
