@@ -108,6 +108,13 @@ def is_staff_member(user: User) -> bool:
     return _is_superuser(user) or _profile(user) is not None
 
 
+def can_register_cases(user: User) -> bool:
+    """Whether ``user`` may register a request in some body (their own; a superuser in any): a supervisor
+    reads its subtree's cases but registers none, and a signed-in user with no body has nothing to open."""
+    profile = _profile(user)
+    return _is_superuser(user) or (profile is not None and can_handle_case(user, profile.body))
+
+
 def can_draft_publication(user: User, org: Organisation) -> bool:
     """Proactive disclosure items are drafted, published, revised, withdrawn and repealed by the body's own
     staff (2019 Regulations art 19: each body publishes what it makes); a supervisor reads but does not write.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from pathlib import Path
 
@@ -10,7 +11,16 @@ import django_stubs_ext
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from gongkai.env import env_bool, env_int, env_list, env_path, env_str
+from gongkai.env import (
+    env_bool,
+    env_choice,
+    env_int,
+    env_list,
+    env_path,
+    env_str,
+    field_keys,
+    secret_key,
+)
 
 BASE_DIR = Path(__file__).resolve().parent
 # Lets runtime code write generic admin/queryset types (ModelAdmin[Model]) that mypy checks.
@@ -19,8 +29,22 @@ django_stubs_ext.monkeypatch()
 DATA_DIR = env_path("GONGKAI_DATA_DIR", BASE_DIR.parent / "var")
 DATA_DIR.mkdir(parents=True, exist_ok=True)
 
+# Where this instance runs (docs/deploy.md): "production" (set by deploy/example.env) refuses to start without
+# its keys or with DEBUG on, and turns the HTTPS settings below on by default; "development" (the default: the
+# embedded demo, development, tests) keeps random keys of its own in <data dir>/keys.
+GONGKAI_ENV = env_choice("GONGKAI_ENV", "development", ("development", "production"))
+PRODUCTION = GONGKAI_ENV == "production"
 DEBUG = env_bool("GONGKAI_DEBUG", False)
-SECRET_KEY = env_str("GONGKAI_SECRET_KEY", "insecure-development-key-change-me")
+if PRODUCTION and DEBUG:
+    raise ImproperlyConfigured(
+        "生产环境（GONGKAI_ENV=production）不能开启 GONGKAI_DEBUG：删除该变量或设为 false"
+    )
+SECRET_KEY = secret_key(PRODUCTION, DATA_DIR)
+# Earlier secret keys, still accepted for signatures (sessions, letter links) after a change of GONGKAI_SECRET_KEY.
+SECRET_KEY_FALLBACKS = env_list("GONGKAI_SECRET_KEY_FALLBACKS", [])
+# Personal identifiers (ID and phone numbers) are stored encrypted with these keys (Fernet), newest first; they
+# never derive from SECRET_KEY. Rotation: docs/deploy.md, "Keys", and `gongkai rotate-field-key`.
+GONGKAI_FIELD_KEYS = field_keys(PRODUCTION, DATA_DIR)
 ALLOWED_HOSTS = env_list("GONGKAI_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 
 INSTALLED_APPS = [
@@ -31,6 +55,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "huey.contrib.djhuey",
+    "ninja",  # django-ninja's own copy of Swagger UI for /api/v1/docs (without it, the page loads it from a CDN)
+    "axes",  # login lockout: its tables record failed logins
     "gongkai.audit",
     "gongkai.organisations",
     "gongkai.accounts",
@@ -44,18 +70,25 @@ INSTALLED_APPS = [
     "gongkai.portal",
     "gongkai.api",
     "gongkai.notifications",
+    "gongkai.acknowledgement",
     "gongkai.search",
+    "gongkai.ops",
+    "gongkai.backups",  # gongkai backup / restore (docs/backup.md)
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "gongkai.security.SecurityHeadersMiddleware",  # CSP, no-store on staff pages (GONGKAI_CSP, ..._NO_STORE_PATHS)
+    "whitenoise.middleware.WhiteNoiseMiddleware",  # static files from the app itself (nginx serves them in front)
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "gongkai.throttle.ThrottleMiddleware",  # per-client limits (GONGKAI_THROTTLE_*)
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",  # last, as django-axes asks: turns a lockout into its page
 ]
 
 ROOT_URLCONF = "gongkai.urls"
@@ -110,13 +143,77 @@ TIME_ZONE = "Asia/Shanghai"
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT = DATA_DIR / "static"  # `gongkai collectstatic` fills it; nginx serves it in production
+STATIC_ROOT.mkdir(exist_ok=True)  # WhiteNoise warns about a missing one
 STATICFILES_DIRS = [BASE_DIR / "static"]
-MEDIA_ROOT = DATA_DIR / "media"
+MEDIA_ROOT = DATA_DIR / "media"  # never served directly: files go out through views that check access
+# WhiteNoise serves the static files straight from the apps, so the embedded site needs no collectstatic.
+WHITENOISE_USE_FINDERS = True
+
+# HTTPS and security headers (docs/deploy.md). Behind nginx (deploy/nginx.conf), which terminates TLS and sets
+# X-Forwarded-Proto; in production every switch defaults to on, HSTS for a year.
+if env_bool("GONGKAI_SECURE_PROXY_SSL_HEADER", PRODUCTION):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = env_bool("GONGKAI_SECURE_SSL_REDIRECT", PRODUCTION)
+SECURE_HSTS_SECONDS = env_int("GONGKAI_HSTS_SECONDS", 31_536_000 if PRODUCTION else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("GONGKAI_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("GONGKAI_HSTS_PRELOAD", False)
+SESSION_COOKIE_SECURE = env_bool("GONGKAI_SESSION_COOKIE_SECURE", PRODUCTION)
+CSRF_COOKIE_SECURE = env_bool("GONGKAI_CSRF_COOKIE_SECURE", PRODUCTION)
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_AGE = env_int("GONGKAI_SESSION_COOKIE_AGE", 12 * 3600)  # a working day, then sign in again
+CSRF_TRUSTED_ORIGINS = env_list("GONGKAI_CSRF_TRUSTED_ORIGINS", [])
+SECURE_REFERRER_POLICY = env_str("GONGKAI_REFERRER_POLICY", "same-origin")
+X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy (gongkai/security.py): everything from the site itself, with two allowances, each for
+# what the templates need:
+# - script-src: the hash of the one inline handler the pages use, onchange="this.form.submit()" (choosing a year,
+#   scope or format submits its form); 'unsafe-hashes' lets exactly that text run, nothing else inline;
+# - style-src 'unsafe-inline': style attributes with computed values (indentation by tree depth) and the
+#   matplotlib SVG charts drawn inline in report pages, which carry their own <style> and style attributes.
+# img-src data: for the icons that Swagger UI's stylesheet embeds. GONGKAI_CSP="" sends no policy.
+DEFAULT_CSP = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self' 'unsafe-hashes' 'sha256-osjxnKEPL/pQJbFk1dKsF7PYFmTyMWGmVSiL9inhxJY='",
+        "style-src 'self' 'unsafe-inline'",
+        "img-src 'self' data:",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ]
+)
+GONGKAI_CSP = env_str("GONGKAI_CSP", DEFAULT_CSP)
+GONGKAI_CSP_REPORT_ONLY = env_bool("GONGKAI_CSP_REPORT_ONLY", False)
+# Answers that no browser cache or proxy may keep (Cache-Control: private, no-store): these path prefixes (staff
+# pages, the admin, log-in, the staff API, a receipt with its tracking secret, a case's status) and every answer
+# to a signed-in user.
+GONGKAI_NO_STORE_PATHS = env_list(
+    "GONGKAI_NO_STORE_PATHS",
+    ["/staff/", "/admin/", "/accounts/", "/api/v1/cases", "/api/v1/public/", "/apply/", "/track/"],
+)
+
+# The bundled web server, `gongkai serve` (gunicorn, threaded workers; docs/deploy.md).
+GONGKAI_BIND = env_str("GONGKAI_BIND", "127.0.0.1:8000")
+GONGKAI_WEB_WORKERS = env_int("GONGKAI_WEB_WORKERS", 2)
+GONGKAI_WEB_THREADS = env_int("GONGKAI_WEB_THREADS", 4)
+GONGKAI_WEB_TIMEOUT = env_int("GONGKAI_WEB_TIMEOUT", 120)
+GONGKAI_WEB_GRACEFUL_TIMEOUT = env_int("GONGKAI_WEB_GRACEFUL_TIMEOUT", 30)
+GONGKAI_WEB_MAX_REQUESTS = env_int("GONGKAI_WEB_MAX_REQUESTS", 1000)
+# Addresses whose X-Forwarded-* headers gunicorn believes (the proxy in front).
+GONGKAI_FORWARDED_ALLOW_IPS = env_str("GONGKAI_FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
 
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/staff/"
 LOGOUT_REDIRECT_URL = "/"
+# The lockout backend first: it refuses a locked-out username+address before any password is checked.
+AUTHENTICATION_BACKENDS = [
+    "gongkai.lockout.LockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# A form that fails its CSRF check gets the site's Chinese 403 page instead of Django's English one.
+CSRF_FAILURE_VIEW = "gongkai.errors.csrf_failure"
 
 # Background work: Redis when REDIS_URL is set (production), otherwise a SQLite file next to the database.
 _redis_url = env_str("REDIS_URL", "")
@@ -131,15 +228,71 @@ if _redis_url:
 else:
     HUEY.update({"huey_class": "huey.SqliteHuey", "filename": str(DATA_DIR / "huey.sqlite3")})
 
+# Abuse limits (docs/configuration.md, "Abuse limits"). Counters live in Redis when REDIS_URL is set (shared by
+# every worker and host), otherwise in a SQLite file in the data directory (shared by the processes of one host).
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+if _redis_url:
+    CACHES["throttle"] = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": _redis_url,
+        "KEY_PREFIX": "gongkai-throttle",
+    }
+GONGKAI_THROTTLE_CACHE = "throttle" if _redis_url else ""  # a CACHES alias, or "" for the SQLite file below
+GONGKAI_THROTTLE_DB = DATA_DIR / "throttle.sqlite3"
+GONGKAI_THROTTLE_ENABLED = env_bool("GONGKAI_THROTTLE_ENABLED", True)
+# Proxies in front of the server that append to X-Forwarded-For (0: the client is REMOTE_ADDR; a header sent by
+# the client itself is then never read, so it cannot choose its own address).
+GONGKAI_TRUSTED_PROXIES = env_int("GONGKAI_TRUSTED_PROXIES", 0)
+_RATE = re.compile(r"(\d+)/(\d+)([smhd]?)")
+_UNIT = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+def _rate(name: str, default: str) -> tuple[int, int] | None:
+    """A limit "N/PERIOD" (PERIOD in seconds or with s, m, h, d: "10/1h") as (N, seconds); "off" is None."""
+    raw = env_str(name, default).strip().lower()
+    if raw == "off":
+        return None
+    match = _RATE.fullmatch(raw)
+    if match is None or int(match[1]) < 1 or int(match[2]) < 1:
+        raise ImproperlyConfigured(f"{name}={raw!r}: use N/PERIOD such as 10/1h, 20/10m, 30/60 or off")
+    return int(match[1]), int(match[2]) * _UNIT[match[3]]
+
+
+# Each scope's limit; the rules say which requests count against it and per what (ip, phone or code).
+GONGKAI_THROTTLE_RATES = {
+    "apply": _rate("GONGKAI_THROTTLE_APPLY", "10/1h"),
+    "lookup": _rate("GONGKAI_THROTTLE_LOOKUP", "20/10m"),
+    "lookup_code": _rate("GONGKAI_THROTTLE_LOOKUP_CODE", "10/10m"),
+    "search": _rate("GONGKAI_THROTTLE_SEARCH", "30/1m"),
+}
+# Which requests count against which scope, per what. Rows: (URL name, method, scope, per "ip", "phone" or "code",
+# count "all" requests, those "accepted" (answer below 400) or those "refused" (400 and above: a wrong pair)).
+GONGKAI_THROTTLE_RULES = [
+    ("portal:apply", "POST", "apply", "ip", "accepted"),
+    # Per phone number, applications and SMS are counted in the database: GONGKAI_LIMIT_*_PER_PHONE_PER_DAY.
+    # The page answers 200 whether or not the pair was right, so every lookup there counts.
+    ("portal:track", "POST", "lookup", "ip", "all"),
+    ("portal:track", "POST", "lookup_code", "code", "all"),
+    ("api:public_status", "POST", "lookup", "ip", "refused"),
+    ("api:public_status", "POST", "lookup_code", "code", "refused"),
+    ("portal:search", "GET", "search", "ip", "all"),
+]
+
+# Login lockout (django-axes): after GONGKAI_LOGIN_FAILURE_LIMIT failed logins for one username from one address,
+# that pair is refused, even with the right password, until GONGKAI_LOGIN_COOLOFF_MINUTES pass without a new try.
+AXES_FAILURE_LIMIT = env_int("GONGKAI_LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = dt.timedelta(minutes=env_int("GONGKAI_LOGIN_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "gongkai.throttle.client_ip"
+AXES_LOCKOUT_CALLABLE = "gongkai.lockout.lockout_response"
+# No admin pages for axes (the admin shows audited models only): unlock with `gongkai axes_reset_username NAME`.
+AXES_ENABLE_ADMIN = False
+
 # Receipt date (statutory-reference §1, art 31 practice): a request arriving on a non-working day or after the
 # cut-off time is received on the next working day. Local practice, not in art 31 itself: a setting.
 GONGKAI_NEXT_WORKING_DAY_RECEIPT = env_bool("GONGKAI_NEXT_WORKING_DAY_RECEIPT", True)
 GONGKAI_RECEIPT_CUTOFF = env_str("GONGKAI_RECEIPT_CUTOFF", "17:30")
-
-# Personal identifiers (ID and phone numbers) are stored encrypted; this key (Fernet, urlsafe base64 of 32
-# bytes) must be set in production and kept: without it they cannot be read. The default derives one from
-# SECRET_KEY, for development and the demo only.
-GONGKAI_FIELD_KEY = env_str("GONGKAI_FIELD_KEY", "")
 
 # Whether the reply clock stops while a fee notice is unpaid (statutory-reference §4: unconfirmed;
 # default on).
@@ -152,6 +305,14 @@ GONGKAI_SMS_GATEWAY = env_str("GONGKAI_SMS_GATEWAY", "gongkai.notifications.gate
 GONGKAI_STAFF_QUIET_HOURS = env_str("GONGKAI_STAFF_QUIET_HOURS", "21:00-08:00")
 DEFAULT_FROM_EMAIL = env_str("GONGKAI_FROM_EMAIL", "gongkai@localhost")
 EMAIL_HOST = env_str("GONGKAI_EMAIL_HOST", "localhost")
+# The outbox worker (docs/cases.md, "Notifications"): a claimed row is held this long (longer than any gateway
+# call), a failed send waits RETRY seconds, doubling, and is marked failed after MAX_ATTEMPTS sends.
+GONGKAI_NOTIFY_LEASE_SECONDS = env_int("GONGKAI_NOTIFY_LEASE_SECONDS", 300)
+GONGKAI_NOTIFY_RETRY_SECONDS = env_int("GONGKAI_NOTIFY_RETRY_SECONDS", 60)
+GONGKAI_NOTIFY_MAX_ATTEMPTS = env_int("GONGKAI_NOTIFY_MAX_ATTEMPTS", 5)
+# Per-phone limits over 24 hours, counted in the database (gongkai/acknowledgement/limits.py; 0: no limit).
+GONGKAI_LIMIT_APPLICATIONS_PER_PHONE_PER_DAY = env_int("GONGKAI_LIMIT_APPLICATIONS_PER_PHONE_PER_DAY", 5)
+GONGKAI_LIMIT_SMS_PER_PHONE_PER_DAY = env_int("GONGKAI_LIMIT_SMS_PER_PHONE_PER_DAY", 10)
 
 # Index numbers (statutory-reference §5): the deployment's default rendering template; bodies may override it.
 GONGKAI_INDEX_TEMPLATE = env_str("GONGKAI_INDEX_TEMPLATE", "{code}/{year}-{serial:05d}")

@@ -16,3 +16,9 @@ urlpatterns = [
     path("staff/", include("gongkai.reports.urls")),
     path("", include("gongkai.portal.urls")),
 ]
+
+# The site's own error pages, in Chinese (gongkai/errors.py); the 500 page renders without the database.
+handler400 = "gongkai.errors.bad_request"
+handler403 = "gongkai.errors.permission_denied"
+handler404 = "gongkai.errors.page_not_found"
+handler500 = "gongkai.errors.server_error"

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs gongkai and starts the demo site with the demo city loaded, on SQLite, with no other service:
 # creates/reuses .venv, `pip install -e .`, `gongkai migrate`, `gongkai demo` (idempotent), then runs the huey
-# worker (`gongkai run_huey`) in the background and `gongkai runserver` in the foreground. Ctrl-C stops both.
+# worker (`gongkai run_huey`) in the background and the bundled web server (`gongkai serve`, gunicorn) in the
+# foreground. Ctrl-C stops both. Its random keys are made on first start and kept in <data dir>/keys/.
 #
 # Usage: scripts/demo.sh [--port PORT]        (default port 8000, on 127.0.0.1)
 # Environment:
@@ -59,7 +60,7 @@ data_dir=$(python -c 'from gongkai import settings; print(settings.DATA_DIR)' 2>
 worker_log="$data_dir/huey-demo.log"
 
 # Both processes run in the background and this script waits for the server, so that Ctrl-C (SIGINT) and a plain
-# `kill` of the script (SIGTERM) both stop both. runserver is single-process (--noreload) so that one SIGTERM stops it.
+# `kill` of the script (SIGTERM) both stop both (gunicorn stops its workers on SIGTERM).
 worker_pid=""
 server_pid=""
 # shellcheck disable=SC2317 # both functions run from the EXIT trap
@@ -97,9 +98,8 @@ cat <<MSG
   stop:           Ctrl-C (stops the worker too)
 
 MSG
-# runserver, not a production server: enough for a demo on the loopback. --insecure serves the static files
-# with DEBUG off, so no collectstatic is needed.
-gongkai runserver --noreload --insecure "127.0.0.1:$port" &
+# The production server on the loopback; the app serves its own static files (WhiteNoise), so no collectstatic.
+gongkai serve --bind "127.0.0.1:$port" --workers 2 &
 server_pid=$!
 rc=0
 wait "$server_pid" || rc=$?

@@ -23,15 +23,14 @@ class StaffProfileAdmin(AuditedModelAdmin[StaffProfile]):
         obj.save()
 
 
-# Accounts and their rights are audited like every other write; password hashes never enter the log.
+# Accounts and their rights are audited like every other write; password hashes never enter the log
+# (gongkai.audit.log.secret_fields).
 admin.site.unregister(User)
 admin.site.unregister(Group)
 
 
 @admin.register(User)
 class AuditedUserAdmin(AuditedModelAdmin[User], UserAdmin[User]):
-    audit_exclude = ("password",)
-
     def user_change_password(self, request: HttpRequest, id: str, form_url: str = "") -> HttpResponse:
         """The password form saves outside save_model: audit it here (without the hash)."""
         with transaction.atomic():

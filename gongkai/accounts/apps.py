@@ -1,3 +1,5 @@
+from __future__ import annotations
+
 from django.apps import AppConfig
 
 
@@ -5,3 +7,8 @@ class AccountsConfig(AppConfig):
     name = "gongkai.accounts"
     label = "accounts"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from gongkai.accounts import signals
+
+        signals.connect()

@@ -10,7 +10,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from ninja import NinjaAPI, Query, Status
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI, Query, Status, Swagger
 from ninja.security import django_auth
 
 from gongkai import permissions
@@ -33,7 +34,15 @@ from gongkai.cases.views import ACTIONS, action_data, action_form, filtered_case
 from gongkai.portal.views import PUBLIC_EVENTS
 
 _PAUSES: Any = Query([])  # type: ignore[type-arg]  # repeatable ?pause=START:END
-api = NinjaAPI(title="gongkai", version="1", urls_namespace="api", docs_url="/docs")
+# Swagger UI from django-ninja's own static files ("ninja" is in INSTALLED_APPS), so the page works offline and
+# under the site's Content-Security-Policy; no online validator badge (it would call an outside host).
+api = NinjaAPI(
+    title="gongkai",
+    version="1",
+    urls_namespace="api",
+    docs_url="/docs",
+    docs=Swagger(settings={"validatorUrl": None}),
+)
 
 
 def _event(e: CaseEvent, public: bool = False) -> EventOut:
@@ -87,6 +96,8 @@ def list_cases(
     request: HttpRequest, view: str = "open", outcome: str = "", limit: int = 100
 ) -> list[dict[str, Any]]:
     """Cases of the bodies the user may see; ``view``: open, due_soon, overdue, paused, answered, all."""
+    if not permissions.is_staff_member(request.user):
+        raise PermissionDenied
     qs = filtered_cases(visible_cases(request), view, outcome, timezone.localdate()).order_by(
         "applicable_due", "id"
     )
@@ -161,9 +172,49 @@ def public_status(request: HttpRequest, payload: StatusIn) -> Any:
     )
 
 
+# The dates the calculator answers for: from the day the 2008 Regulations (国务院令第492号, art 38) came into
+# force, to a year ahead (a later date is a typing error; a year such as 9999 overflowed the calendar: 500).
+EARLIEST_DAY = dt.date(2008, 5, 1)
+MAX_PAUSES = 20
+
+
+def _latest_day() -> dt.date:
+    return timezone.localdate() + dt.timedelta(days=366)
+
+
+def _in_range(field: str, day: dt.date) -> dt.date:
+    if not EARLIEST_DAY <= day <= _latest_day():
+        raise DeadlineInputError(
+            field,
+            _("%(field)s：日期%(day)s超出可计算的范围（%(start)s至%(end)s）")
+            % {"field": field, "day": day.isoformat(), "start": EARLIEST_DAY, "end": _latest_day()},
+        )
+    return day
+
+
 def _pause(text: str) -> tuple[dt.date, dt.date]:
     start, _sep, end = text.partition(":")
-    return dt.date.fromisoformat(start), dt.date.fromisoformat(end)
+    try:
+        pause = dt.date.fromisoformat(start.strip()), dt.date.fromisoformat(end.strip())
+    except ValueError:
+        raise DeadlineInputError(
+            "pause", _("pause：应为“开始日期:结束日期”，例如 2026-03-10:2026-03-20")
+        ) from None
+    return _in_range("pause", pause[0]), _in_range("pause", pause[1])
+
+
+def _deadline_inputs(
+    received: dt.date, regime: str, pause: list[str], supplemented: dt.date | None
+) -> list[tuple[dt.date, dt.date]]:
+    """Check what the calculator cannot answer for (``DeadlineInputError`` naming the parameter); the pauses."""
+    _in_range("received", received)
+    if supplemented is not None:
+        _in_range("supplemented", supplemented)
+    if len(regime) > 10:
+        raise DeadlineInputError("regime", _("regime：可选 auto、2008、2019"))
+    if len(pause) > MAX_PAUSES:
+        raise DeadlineInputError("pause", _("pause：最多%(n)d段") % {"n": MAX_PAUSES})
+    return [_pause(p) for p in pause]
 
 
 @api.get("/deadline", response={200: DeadlineOut, 400: ErrorOut}, tags=["public"])
@@ -175,9 +226,10 @@ def deadline(
     pause: list[str] = _PAUSES,
     supplemented: dt.date | None = None,
 ) -> Any:
-    """The statutory reply deadline (statutory-reference §1); ``pause`` as ``START:END``, repeatable."""
+    """The statutory reply deadline (statutory-reference §1); ``pause`` as ``START:END``, repeatable. Dates from
+    2008-05-01 to a year ahead; anything else is a 400 naming the parameter."""
     try:
-        pauses = [_pause(p) for p in pause]
+        pauses = _deadline_inputs(received, regime, pause, supplemented)
         result = compute_deadline(
             received,
             regime=regime,
@@ -185,7 +237,9 @@ def deadline(
             supplemented=supplemented,
             extend=extend,
         )
-    except (DeadlineInputError, ValueError) as exc:
+    except DeadlineInputError as exc:
+        return Status(400, {"detail": str(exc), "errors": {exc.field: [str(exc)]}})
+    except ValueError as exc:
         return Status(400, {"detail": str(exc)})
     return Status(
         200,

@@ -17,7 +17,8 @@ M = TypeVar("M", bound=models.Model)
 class AuditedModelAdmin(admin.ModelAdmin[M], Generic[M]):
     """A ModelAdmin whose saves and deletes each append an audit entry in the same transaction."""
 
-    audit_exclude: tuple[str, ...] = ()  # fields never written to the log (secrets)
+    # Fields left out of the log for other reasons than secrecy (secrets are never in it: log.secret_fields).
+    audit_exclude: tuple[str, ...] = ()
 
     def _snapshot(self, obj: M) -> dict[str, Any]:
         return snapshot(obj, exclude=self.audit_exclude)

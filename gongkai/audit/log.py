@@ -1,10 +1,15 @@
 """Append to the audit log. Domain functions (each app's ``actions`` module) call ``record`` inside their
-transaction, so the entry commits or rolls back with the change it describes."""
+transaction, so the entry commits or rolls back with the change it describes.
+
+Entries are hash-chained in insertion order (``gongkai.audit.chain``, docs/audit.md); no secret enters them
+(``secret_fields``: one rule for every snapshot and every entry)."""
 
 from __future__ import annotations
 
 import datetime as dt
 import decimal
+import hashlib
+import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -13,10 +18,35 @@ from django.db import models, transaction
 from django.forms.models import model_to_dict
 from django.utils import timezone
 
+from gongkai.audit import chain
 from gongkai.audit.models import AuditEntry
 
 Actor = AbstractBaseUser | AnonymousUser | str | None
 SYSTEM = "system"
+
+# Field names that hold a secret or something derived from one: password hashes, keyed digests, one-way hashes
+# (tracking secrets, idempotency keys), ciphertexts, tokens. A model names any other such field in
+# ``audit_secret_fields``; a field matching the pattern that holds no secret is renamed, not exempted.
+SECRET_NAME = re.compile(r"^password$|secret|_encrypted$|_digest$|_hash$|_token$")
+
+# PostgreSQL advisory lock serialising the chain (the first 8 bytes of SHA-256("gongkai.audit.chain"), signed).
+CHAIN_LOCK = int.from_bytes(hashlib.sha256(b"gongkai.audit.chain").digest()[:8], "big", signed=True)
+
+
+def secret_fields(model: type[models.Model] | models.Model) -> frozenset[str]:
+    """The fields of ``model`` that never enter the audit log: names matching ``SECRET_NAME`` plus the
+    model's own ``audit_secret_fields``."""
+    named = {f.name for f in model._meta.get_fields() if SECRET_NAME.search(f.name)}
+    return frozenset(named | set(getattr(model, "audit_secret_fields", ())))
+
+
+def _without_secrets(value: Any) -> Any:
+    """``value`` without any mapping key that names a secret, at any depth (a hand-built before/after too)."""
+    if isinstance(value, Mapping):
+        return {k: _without_secrets(v) for k, v in value.items() if not SECRET_NAME.search(str(k))}
+    if isinstance(value, list | tuple):
+        return [_without_secrets(v) for v in value]
+    return value
 
 
 def _jsonable(value: Any) -> Any:
@@ -37,8 +67,8 @@ def snapshot(
     obj: models.Model, fields: Iterable[str] | None = None, exclude: Iterable[str] = ()
 ) -> dict[str, Any]:
     """A JSON-safe dict of a model instance's concrete fields (foreign keys as their primary keys), without
-    the ``exclude`` fields (secrets such as password hashes never enter the log)."""
-    excluded = set(exclude)
+    the ``exclude`` fields and never a secret (``secret_fields``), even one named in ``fields``."""
+    excluded = set(exclude) | secret_fields(obj)
     data = model_to_dict(obj, fields=list(fields) if fields is not None else None, exclude=list(excluded))
     for field in obj._meta.concrete_fields:
         if (
@@ -64,6 +94,24 @@ def _actor_parts(actor: Actor) -> tuple[Any, str]:
     return actor, actor.get_username()
 
 
+def _lock_chain() -> None:
+    """Hold the chain until this transaction ends, so that chain order is commit order and no two writers
+    append after the same entry. PostgreSQL: a transaction-level advisory lock, released at commit or
+    rollback. SQLite needs none: its transactions are IMMEDIATE (settings.py), so a writer holds the database's
+    write lock from BEGIN to COMMIT. The head is read after the lock is taken, which needs PostgreSQL's READ
+    COMMITTED (Django's default isolation level)."""
+    connection = transaction.get_connection()
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [CHAIN_LOCK])
+
+
+def _head() -> str:
+    """The hash of the newest entry (the chain's head), or ``chain.GENESIS`` for an empty log."""
+    last = AuditEntry.objects.order_by("-id").values_list("chain_hash", flat=True).first()
+    return last or chain.GENESIS
+
+
 def record(
     actor: Actor,
     action: str,
@@ -76,14 +124,15 @@ def record(
     summary: str = "",
     batch_size: int = 1,
 ) -> AuditEntry:
-    """Append one audit entry. Must run inside the caller's transaction (asserted)."""
+    """Append one audit entry, chained after the newest one. Must run inside the caller's transaction
+    (asserted)."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("audit.record must be called inside transaction.atomic()")
     user, label = _actor_parts(actor)
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or str(obj.pk)
-    return AuditEntry.objects.create(
+    entry = AuditEntry(
         at=timezone.now(),
         actor=user,
         actor_label=label,
@@ -91,7 +140,12 @@ def record(
         object_type=object_type,
         object_id=object_id,
         summary=summary[:300],
-        before=_jsonable(before) if before is not None else None,
-        after=_jsonable(after) if after is not None else None,
+        before=_without_secrets(_jsonable(before)) if before is not None else None,
+        after=_without_secrets(_jsonable(after)) if after is not None else None,
         batch_size=batch_size,
     )
+    _lock_chain()
+    entry.prev_hash = _head()
+    entry.chain_hash = chain.entry_hash(entry.prev_hash, chain.content_of(entry))
+    entry.save(force_insert=True)
+    return entry

@@ -1,4 +1,8 @@
-"""The append-only audit log: every write in gongkai appends one entry here (one per batch for bulk loads)."""
+"""The append-only audit log: every write in gongkai appends one entry here (one per batch for bulk loads).
+
+Tamper evidence (docs/audit.md): each entry carries the SHA-256 hash of its content chained with the previous
+entry's hash (``gongkai.audit.chain``); database triggers refuse UPDATE and DELETE (``gongkai.audit.triggers``);
+``gongkai audit verify`` recomputes the chain."""
 
 from __future__ import annotations
 
@@ -19,6 +23,9 @@ class AuditQuerySet(models.QuerySet["AuditEntry"]):
 
     def delete(self) -> tuple[int, dict[str, int]]:
         raise AppendOnlyError("audit entries are append-only")
+
+    def bulk_create(self, *args: Any, **kwargs: Any) -> list[AuditEntry]:
+        raise AppendOnlyError("audit entries are chained one by one: use gongkai.audit.log.record")
 
     def for_object(self, obj: models.Model) -> AuditQuerySet:
         return self.filter(object_type=obj._meta.label_lower, object_id=str(obj.pk))
@@ -42,6 +49,8 @@ class AuditEntry(models.Model):
     before = models.JSONField(_("变更前"), null=True, blank=True)
     after = models.JSONField(_("变更后"), null=True, blank=True)
     batch_size = models.PositiveIntegerField(_("批量条数"), default=1)
+    prev_hash = models.CharField(_("上一条哈希"), max_length=64, editable=False)
+    chain_hash = models.CharField(_("链式哈希"), max_length=64, editable=False)
 
     objects = AuditQuerySet.as_manager()
 
@@ -49,6 +58,13 @@ class AuditEntry(models.Model):
         verbose_name = _("审计日志")
         verbose_name_plural = _("审计日志")
         ordering = ["-at", "-id"]
+        constraints = [
+            # Only audit.log.record writes entries, and it always chains them (no bulk_create around it).
+            models.CheckConstraint(
+                condition=~models.Q(chain_hash="") & ~models.Q(prev_hash=""),
+                name="audit_entry_is_chained",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.action}"

@@ -8,11 +8,28 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from gongkai.cases import outcomes
+from gongkai.cases.applicants import APPLICANT_FIELDS, check_applicant
 from gongkai.cases.models import ApplicantKind, IdDocument, RequestChannel
+from gongkai.forms import Form
 from gongkai.organisations.models import Organisation
 
 
-class IntakeForm(forms.Form):
+class ApplicantFields(Form):
+    """The applicant's fields checked as ``applicants.create_applicant`` checks them (the same function), so a
+    form says by field what the domain would refuse; the cleaned data gets the canonical identifiers."""
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        raw = {name: str(data.get(name) or "") for name in APPLICANT_FIELDS if name in self.fields}
+        cleaned, errors = check_applicant(raw)
+        for name, message in errors.items():
+            if name in raw and name not in self.errors:
+                self.add_error(name, message)
+        data.update({name: cleaned[name] for name in raw if name in data})
+        return data
+
+
+class IntakeForm(ApplicantFields):
     body: forms.ModelChoiceField[Organisation] = forms.ModelChoiceField(
         queryset=Organisation.objects.none(), label=_("办理机关")
     )
@@ -24,8 +41,9 @@ class IntakeForm(forms.Form):
         label=_("证件类型"), choices=[("", "—"), *IdDocument.choices], required=False
     )
     id_number = forms.CharField(label=_("证件号码"), max_length=40, required=False)
-    credit_code = forms.CharField(label=_("统一社会信用代码"), max_length=18, required=False)
-    phone = forms.CharField(label=_("联系电话"), max_length=20, required=False)
+    credit_code = forms.CharField(label=_("统一社会信用代码"), max_length=30, required=False)
+    contact_name = forms.CharField(label=_("联系人（法人或其他组织）"), max_length=50, required=False)
+    phone = forms.CharField(label=_("联系电话"), max_length=30, required=False)
     email = forms.EmailField(label=_("电子邮箱"), required=False)
     address = forms.CharField(label=_("通信地址"), max_length=200, required=False)
     subject = forms.CharField(label=_("申请内容"), widget=forms.Textarea(attrs={"rows": 4}), max_length=500)
@@ -35,7 +53,7 @@ class IntakeForm(forms.Form):
         self.fields["body"].queryset = bodies  # type: ignore[attr-defined]
 
 
-class DateForm(forms.Form):
+class DateForm(Form):
     on = forms.DateField(label=_("日期"))
 
 
@@ -71,11 +89,11 @@ class ReasonForm(DateForm):
     reason = forms.CharField(label=_("理由"), widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class RevealForm(forms.Form):
+class RevealForm(Form):
     reason = forms.CharField(label=_("查看理由"), max_length=200)
 
 
-class InboxFilter(forms.Form):
+class InboxFilter(Form):
     VIEWS = [
         ("open", _("办理中")),
         ("due_soon", _("3个工作日内到期")),
@@ -105,7 +123,7 @@ class SuperviseForm(DateForm):
     until = forms.DateField(label=_("办结期限"))
 
 
-class RemedyFileForm(forms.Form):
+class RemedyFileForm(Form):
     kind = forms.ChoiceField(
         label=_("类型"),
         choices=[
@@ -117,7 +135,7 @@ class RemedyFileForm(forms.Form):
     filed_on = forms.DateField(label=_("立案日期"))
 
 
-class RemedyDecideForm(forms.Form):
+class RemedyDecideForm(Form):
     outcome = forms.ChoiceField(
         label=_("结果"), choices=[("upheld", _("维持")), ("corrected", _("纠正")), ("other", _("其他结果"))]
     )

@@ -8,6 +8,7 @@ should review; per-body editable templates are not built yet."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import io
@@ -24,6 +25,7 @@ from gongkai.audit.log import Actor, record
 from gongkai.cases import outcomes
 from gongkai.cases.models import CaseEvent, CaseEventKind, InformationRequest, Letter
 from gongkai.cases.regimes import get_regime
+from gongkai.exportsafe import xml_text
 from gongkai.workdays.calendar import get_calendar
 
 K = CaseEventKind
@@ -102,131 +104,165 @@ def _cn(day: dt.date) -> str:
     return f"{day.year}年{day.month}月{day.day}日"
 
 
+@dataclass(frozen=True)
+class _Draft:
+    """What every letter of one step shares: the case, the law cited, the letter's number and recipient."""
+
+    event: CaseEvent
+    req: InformationRequest
+    law: str
+    number: str
+    recipient: str
+
+    @property
+    def is_2019(self) -> bool:
+        return self.req.regime == "2019"
+
+    def make(
+        self, title: str, paragraphs: list[str], remedies: str = "", recipient: str = ""
+    ) -> LetterContent:
+        return LetterContent(
+            title,
+            self.number,
+            recipient or self.recipient,
+            paragraphs,
+            self.req.body.name,
+            self.event.effective_on,
+            remedies,
+        )
+
+
 def compose(event: CaseEvent) -> LetterContent:
     """The letter of one step, from the case as it stands."""
     req = event.request
-    recipient = req.applicant.name if req.applicant else _("申请人")
-    law = _law(req)
     number = _("%(code)s〔%(year)s〕第%(pk)s号") % {
         "code": req.body.display_name,
         "year": req.receipt_date.year,
         "pk": f"{req.pk}-{event.pk}",
     }
-    to = recipient
-
-    def make(title: str, paragraphs: list[str], remedies: str = "", recipient: str = "") -> LetterContent:
-        return LetterContent(
-            title, number, recipient or to, paragraphs, req.body.name, event.effective_on, remedies
-        )
-
-    kind = event.kind
-    if kind == K.REGISTERED:
-        due = req.due_date
-        return make(
-            _("政府信息公开申请登记回执"),
-            [
-                _opening(req),
-                _(
-                    "本机关将依照%(law)s%(article)s的规定，于%(due)s前作出答复（因补正、征求意见等依法不计算在"
-                    "期限内的时间，期限相应顺延）。"
-                )
-                % {
-                    "law": law,
-                    "article": "第三十三条" if req.regime == "2019" else "第二十四条",
-                    "due": _cn(due) + ("（暂定，所跨年度的节假日安排尚未公布）" if req.provisional else ""),
-                },
-            ],
-        )
-    if kind == K.SUPPLEMENT_REQUESTED:
-        return make(
-            _("补正申请告知书"),
-            [
-                _opening(req),
-                _("经审查，您的申请内容不明确。根据%(law)s第三十条的规定，请您作出补正：%(note)s")
-                % {"law": law, "note": event.data.get("note", "")},
-                _(
-                    "请于收到本告知书之日起%(days)d个工作日内补正。答复期限自本机关收到补正的申请之日起计算；无正当理由逾期不补正的，"
-                    "视为放弃申请，本机关不再处理。"
-                )
-                % {"days": SUPPLEMENT_DAYS},
-            ],
-        )
-    if kind == K.CONSULTATION_STARTED:
-        days = get_regime(req.regime).third_party_days
-        third_party = str(event.data.get("name", _("第三方")))
-        other_body = event.data.get("party") == "other_body"
-        why = _("该信息需要与贵机关确认是否公开") if other_body else _("公开该信息可能损害贵方合法权益")
-        return make(
-            _("政府信息公开征求意见函"),
-            [
-                _("本机关收到一件政府信息公开申请，申请获取“%(subject)s”，%(why)s。")
-                % {"subject": req.subject.removeprefix("申请公开"), "why": why},
-                _(
-                    "根据%(law)s%(article)s的规定，现征求贵方意见。请于收到本函之日起%(days)s内书面提出意见；逾期未提出意见的，"
-                    "由本机关依照该条例的规定决定是否公开。"
-                )
-                % {
-                    "law": law,
-                    "article": (
-                        "第三十四条" if other_body else "第三十二条" if req.regime == "2019" else "第二十三条"
-                    ),
-                    "days": f"{days}个工作日" if days and not other_body else _("合理期限"),
-                },
-            ],
-            recipient=third_party,
-        )
-    if kind == K.EXTENDED:
-        return make(
-            _("延期答复告知书"),
-            [
-                _opening(req),
-                _(
-                    "因%(reason)s，经本机关政府信息公开工作机构负责人同意，根据%(law)s%(article)s的规定，答复期限延长"
-                    "%(days)s个工作日，至%(due)s。"
-                )
-                % {
-                    "reason": event.data.get("reason", ""),
-                    "law": law,
-                    "article": "第三十三条" if req.regime == "2019" else "第二十四条",
-                    "days": event.data.get("days"),
-                    "due": _cn(req.extended_due_date or req.due_date),
-                },
-            ],
-        )
-    if kind == K.FEE_NOTIFIED:
-        return make(
-            _("信息处理费缴费通知书"),
-            [
-                _opening(req),
-                _(
-                    "您的申请数量、频次明显超过合理范围，根据《政府信息公开信息处理费管理办法》（国办函〔2020〕109号），"
-                    "需缴纳信息处理费%(amount)s元。"
-                )
-                % {"amount": event.data.get("amount_yuan", "")},
-                _(
-                    "请于收到本通知书之日起20个工作日内缴纳；逾期未缴纳的，视为放弃申请，本机关不再处理。缴费期间不计算在答复期限内。"
-                ),
-            ],
-        )
-    if kind == K.ABANDONED:
-        code = event.data.get("outcome", req.outcome)
-        reason = _("逾期未补正") if code == "2019.other.no_supplement" else _("逾期未按收费通知缴纳费用")
-        return make(
-            _("政府信息公开申请终止处理告知书"),
-            [
-                _opening(req),
-                _("因您%(reason)s，根据%(law)s%(article)s的规定，视为放弃申请，本机关不再处理该申请。")
-                % {"reason": reason, "law": law, "article": ARTICLES_2019.get(code, "")},
-            ],
-            remedies=_remedies(req),
-        )
-    return _answer(event, req, law, make)
+    recipient = req.applicant.name if req.applicant else _("申请人")
+    draft = _Draft(event, req, _law(req), number, recipient)
+    return _COMPOSERS.get(event.kind, _answer)(draft)
 
 
-def _answer(
-    event: CaseEvent, req: InformationRequest, law: str, make: Callable[..., LetterContent]
-) -> LetterContent:
-    code = str(event.data.get("outcome") or req.outcome)
+def _registered(d: _Draft) -> LetterContent:
+    """The receipt: the reply period of 2019 art 33 (2008 art 24)."""
+    req = d.req
+    due = _cn(req.due_date) + ("（暂定，所跨年度的节假日安排尚未公布）" if req.provisional else "")
+    return d.make(
+        _("政府信息公开申请登记回执"),
+        [
+            _opening(req),
+            _(
+                "本机关将依照%(law)s%(article)s的规定，于%(due)s前作出答复（因补正、征求意见等依法不计算在"
+                "期限内的时间，期限相应顺延）。"
+            )
+            % {"law": d.law, "article": "第三十三条" if d.is_2019 else "第二十四条", "due": due},
+        ],
+    )
+
+
+def _supplement(d: _Draft) -> LetterContent:
+    """A request to supplement an unclear application (2019 art 30)."""
+    return d.make(
+        _("补正申请告知书"),
+        [
+            _opening(d.req),
+            _("经审查，您的申请内容不明确。根据%(law)s第三十条的规定，请您作出补正：%(note)s")
+            % {"law": d.law, "note": d.event.data.get("note", "")},
+            _(
+                "请于收到本告知书之日起%(days)d个工作日内补正。答复期限自本机关收到补正的申请之日起计算；无正当理由逾期不补正的，"
+                "视为放弃申请，本机关不再处理。"
+            )
+            % {"days": SUPPLEMENT_DAYS},
+        ],
+    )
+
+
+def _consultation(d: _Draft) -> LetterContent:
+    """A third party's opinion (2019 art 32, 2008 art 23) or another body's (2019 art 34)."""
+    days = get_regime(d.req.regime).third_party_days
+    other_body = d.event.data.get("party") == "other_body"
+    why = _("该信息需要与贵机关确认是否公开") if other_body else _("公开该信息可能损害贵方合法权益")
+    article = "第三十四条" if other_body else "第三十二条" if d.is_2019 else "第二十三条"
+    return d.make(
+        _("政府信息公开征求意见函"),
+        [
+            _("本机关收到一件政府信息公开申请，申请获取“%(subject)s”，%(why)s。")
+            % {"subject": d.req.subject.removeprefix("申请公开"), "why": why},
+            _(
+                "根据%(law)s%(article)s的规定，现征求贵方意见。请于收到本函之日起%(days)s内书面提出意见；逾期未提出意见的，"
+                "由本机关依照该条例的规定决定是否公开。"
+            )
+            % {
+                "law": d.law,
+                "article": article,
+                "days": f"{days}个工作日" if days and not other_body else _("合理期限"),
+            },
+        ],
+        recipient=str(d.event.data.get("name", _("第三方"))),
+    )
+
+
+def _extended(d: _Draft) -> LetterContent:
+    """An extension of the reply period (2019 art 33, 2008 art 24)."""
+    req, data = d.req, d.event.data
+    return d.make(
+        _("延期答复告知书"),
+        [
+            _opening(req),
+            _(
+                "因%(reason)s，经本机关政府信息公开工作机构负责人同意，根据%(law)s%(article)s的规定，答复期限延长"
+                "%(days)s个工作日，至%(due)s。"
+            )
+            % {
+                "reason": data.get("reason", ""),
+                "law": d.law,
+                "article": "第三十三条" if d.is_2019 else "第二十四条",
+                "days": data.get("days"),
+                "due": _cn(req.extended_due_date or req.due_date),
+            },
+        ],
+    )
+
+
+def _fee(d: _Draft) -> LetterContent:
+    """A processing fee (2019 art 42; 国办函〔2020〕109号)."""
+    return d.make(
+        _("信息处理费缴费通知书"),
+        [
+            _opening(d.req),
+            _(
+                "您的申请数量、频次明显超过合理范围，根据《政府信息公开信息处理费管理办法》（国办函〔2020〕109号），"
+                "需缴纳信息处理费%(amount)s元。"
+            )
+            % {"amount": d.event.data.get("amount_yuan", "")},
+            _(
+                "请于收到本通知书之日起20个工作日内缴纳；逾期未缴纳的，视为放弃申请，本机关不再处理。缴费期间不计算在答复期限内。"
+            ),
+        ],
+    )
+
+
+def _abandoned(d: _Draft) -> LetterContent:
+    """The end of an application not supplemented (2019 art 30) or not paid for (art 42)."""
+    code = d.event.data.get("outcome", d.req.outcome)
+    reason = _("逾期未补正") if code == "2019.other.no_supplement" else _("逾期未按收费通知缴纳费用")
+    return d.make(
+        _("政府信息公开申请终止处理告知书"),
+        [
+            _opening(d.req),
+            _("因您%(reason)s，根据%(law)s%(article)s的规定，视为放弃申请，本机关不再处理该申请。")
+            % {"reason": reason, "law": d.law, "article": ARTICLES_2019.get(code, "")},
+        ],
+        remedies=_remedies(d.req),
+    )
+
+
+def _answer(d: _Draft) -> LetterContent:
+    """The answer, with its article (``ARTICLES_2019``; 2008 art 21) and the remedies."""
+    req = d.req
+    code = str(d.event.data.get("outcome") or req.outcome)
     outcome = outcomes.BY_CODE[code]
     article = ARTICLES_2019.get(code, "第二十一条")
     decision = _("经审查，本机关答复如下：%(label)s。") % {"label": outcome.label}
@@ -236,15 +272,40 @@ def _answer(
         for item in req.items.order_by("position")
         if item.outcome
     ]
-    return make(
+    return d.make(
         _("政府信息公开申请答复书"),
         [
             _opening(req),
             decision,
             *items,
-            _("依据：%(law)s%(article)s。") % {"law": law, "article": article},
+            _("依据：%(law)s%(article)s。") % {"law": d.law, "article": article},
         ],
         remedies=_remedies(req),
+    )
+
+
+_COMPOSERS: dict[str, Callable[[_Draft], LetterContent]] = {
+    K.REGISTERED: _registered,
+    K.SUPPLEMENT_REQUESTED: _supplement,
+    K.CONSULTATION_STARTED: _consultation,
+    K.EXTENDED: _extended,
+    K.FEE_NOTIFIED: _fee,
+    K.ABANDONED: _abandoned,
+}
+
+
+def printable(content: LetterContent) -> LetterContent:
+    """``content`` with every text as XML-based files and the PDF renderer can hold it: stored text may carry
+    control characters from before input was normalised (``gongkai.exportsafe.xml_text``)."""
+    return dataclasses.replace(
+        content,
+        title=xml_text(content.title),
+        number=xml_text(content.number),
+        recipient=xml_text(content.recipient),
+        paragraphs=[xml_text(p) for p in content.paragraphs],
+        body_name=xml_text(content.body_name),
+        remedies=xml_text(content.remedies),
+        extra=[xml_text(p) for p in content.extra],
     )
 
 
@@ -255,6 +316,7 @@ def render_docx(content: LetterContent) -> bytes:
     from docx.oxml.ns import qn
     from docx.shared import Pt
 
+    content = printable(content)
     doc = Document()
     normal = doc.styles["Normal"]
     normal.font.name = "仿宋_GB2312"
@@ -280,6 +342,7 @@ def render_docx(content: LetterContent) -> bytes:
 def render_pdf(content: LetterContent) -> bytes:
     from weasyprint import HTML
 
+    content = printable(content)
     html = render_to_string("cases/letter.html", {"letter": content, "date": _cn(content.date)})
     return bytes(HTML(string=html).write_pdf())
 

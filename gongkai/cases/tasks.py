@@ -28,8 +28,9 @@ def remind_due_cases() -> int:
     return send_reminders(timezone.localdate())
 
 
-@db_periodic_task(crontab(minute="*/5"))  # type: ignore[untyped-decorator]
+@db_periodic_task(crontab(minute="*"))  # type: ignore[untyped-decorator]
 def deliver_notifications() -> int:
+    """Drain the outbox every minute: claimed with a lease, retried with back-off (notifications.service)."""
     return deliver_due()
 
 

@@ -1,47 +1,115 @@
 """Public tracking of a request: a code printed on the receipt plus a secret only the applicant gets.
 
-The secret is shown once and stored only as a keyed digest; a lookup needs both, and a wrong pair gives the
-same answer whether or not the code exists."""
+The code is not secret (it is in the applicant's messages). The secret is stored only as a salted slow hash
+(Django's password hashers, ``acknowledgement.TrackingSecret``) that depends on no configured key, so rotating
+``SECRET_KEY`` or the field key leaves tracking working. Cases from before keep their HMAC digest
+(``tracking_secret_digest``, keyed by the field key) and are verified by it until the first right lookup, which
+replaces it with the slow hash. A lookup costs one slow hash whether or not the code exists, and a wrong pair
+gives the same answer either way.
+
+The online form does not draw the secret at random: it derives it from the form's idempotency key
+(``secret_from_key``), a one-way function, so the same form sent again shows the same receipt
+(docs/cases.md, "Acknowledgement")."""
 
 from __future__ import annotations
 
+import hashlib
 import hmac
 import secrets
 
+from django.contrib.auth.hashers import check_password, make_password
 from django.db import transaction
 
 from gongkai import crypto
-from gongkai.audit.log import Actor, record
+from gongkai.acknowledgement.models import TrackingSecret
+from gongkai.audit.log import SYSTEM, Actor, record
 from gongkai.cases.models import InformationRequest
 
 ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud over the phone
+SECRET_LENGTH = 10  # 50 bits
 
 
 def _code(year: int) -> str:
     return f"GK{year}-" + "".join(secrets.choice(ALPHABET) for _ in range(8))
 
 
-@transaction.atomic
-def issue_tracking(actor: Actor, req: InformationRequest) -> tuple[str, str]:
-    """Give the case a tracking code and a new secret; returns both (the secret is not stored)."""
+def _normalised(secret: str) -> str:
+    return "".join(secret.split()).upper()
+
+
+def secret_from_key(key: str) -> str:
+    """The tracking secret of the form that carried ``key``: HMAC-SHA256 keyed by the form's own random key, so
+    only who holds the key can compute it, and neither the key nor the secret follows from what is stored."""
+    digest = hmac.new(key.encode(), b"gongkai.tracking-secret", hashlib.sha256).digest()
+    return "".join(ALPHABET[b % len(ALPHABET)] for b in digest[:SECRET_LENGTH])  # 256 % 32 == 0: uniform
+
+
+def ensure_code(req: InformationRequest) -> str:
+    """Give the case a tracking code if it has none (the registration notice names it)."""
     code = req.tracking_code
     while code is None or InformationRequest.objects.filter(tracking_code=code).exclude(pk=req.pk).exists():
         code = _code(req.receipt_date.year)
-    secret = "".join(secrets.choice(ALPHABET) for _ in range(10))
-    req.tracking_code, req.tracking_secret_digest = code, crypto.match_digest(secret)
-    req.save(update_fields=["tracking_code", "tracking_secret_digest"])
+    if code != req.tracking_code:
+        req.tracking_code = code
+        req.save(update_fields=["tracking_code"])
+    return code
+
+
+def hash_secret(secret: str) -> str:
+    """The stored form of a secret: a salted slow hash (about half a second of CPU). Callers that can should
+    compute it before their transaction opens and pass it to ``issue_tracking``."""
+    return make_password(_normalised(secret))
+
+
+def _store(req: InformationRequest, secret: str, secret_hash: str = "") -> None:
+    TrackingSecret.objects.update_or_create(
+        case=req, defaults={"secret_hash": secret_hash or hash_secret(secret)}
+    )
+    if req.tracking_secret_digest:  # the legacy keyed digest goes once the slow hash is there
+        req.tracking_secret_digest = ""
+        req.save(update_fields=["tracking_secret_digest"])
+
+
+@transaction.atomic
+def issue_tracking(
+    actor: Actor, req: InformationRequest, *, secret: str = "", secret_hash: str = ""
+) -> tuple[str, str]:
+    """Give the case a tracking code (kept if it has one) and a secret, random unless given; returns both (the
+    secret is stored only as its slow hash: ``secret_hash`` when the caller computed it, which must be
+    ``hash_secret(secret)``)."""
+    code = ensure_code(req)
+    secret = _normalised(secret) or "".join(secrets.choice(ALPHABET) for _ in range(SECRET_LENGTH))
+    _store(req, secret, secret_hash)
     record(actor, "case.tracking_issued", req, after={"tracking_code": code})
     return code, secret
 
 
+@transaction.atomic
+def _rehash(req: InformationRequest, secret: str) -> None:
+    """A right secret checked against a legacy digest or an outdated hasher is stored with the current one."""
+    _store(req, secret)
+    record(SYSTEM, "case.tracking_rehashed", req)
+
+
+def _legacy_matches(req: InformationRequest, secret: str) -> bool:
+    expected = req.tracking_secret_digest
+    return bool(expected) and hmac.compare_digest(crypto.match_digest(secret), expected)
+
+
 def lookup(code: str, secret: str) -> InformationRequest | None:
+    """The case of a right (code, secret) pair, else None."""
     req = (
-        InformationRequest.objects.select_related("body")
+        InformationRequest.objects.select_related("body", "tracking_secret")
         .filter(tracking_code="".join(code.split()).upper())
         .first()
     )
-    digest = crypto.match_digest(secret)
-    expected = req.tracking_secret_digest if req is not None else "0" * 64
-    if not digest or not hmac.compare_digest(digest, expected):
-        return None
-    return req
+    secret = _normalised(secret)
+    stored = getattr(req, "tracking_secret", None) if req is not None else None
+    if stored is not None and req is not None:
+        ok = bool(secret) and check_password(secret, stored.secret_hash, setter=lambda raw: _rehash(req, raw))
+    else:
+        make_password(secret)  # as slow as a check, whether or not the code exists
+        ok = req is not None and bool(secret) and _legacy_matches(req, secret)
+        if ok and req is not None:
+            _rehash(req, secret)
+    return req if ok else None

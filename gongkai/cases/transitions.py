@@ -113,28 +113,28 @@ def _step(
         after=snapshot(req) | {"explanation": deadline.explanation},
         summary=str(CaseEventKind(kind).label),
     )
-    _notify_on_commit(req.pk, kind, event.pk)
+    _notify(req, kind, event.pk)
     return req
 
 
 APPLICANT_NOTICES = {CaseEventKind.REGISTERED: "case_registered", CaseEventKind.ANSWERED: "case_answered"}
 
 
-def _notify_on_commit(pk: int, kind: str, event_pk: int) -> None:
-    """Messages go out only once the step is committed (never for a step that was rolled back)."""
+def _notify(req: InformationRequest, kind: str, event_pk: int) -> None:
+    """Transactional outbox: the step's messages are written to the outbox inside the step's own transaction,
+    so they commit with it or not at all, and a failure to queue them fails the step (nothing is stored). The
+    worker sends them (``notifications.service.deliver_due``); docs/cases.md, "Notifications"."""
     if kind not in APPLICANT_NOTICES and kind != CaseEventKind.SUPERVISED:
         return
+    from gongkai.cases.tracking import ensure_code
+    from gongkai.notifications import service
 
-    def send() -> None:
-        from gongkai.notifications import service
-
-        req = InformationRequest.objects.select_related("body", "applicant").get(pk=pk)
-        if kind == CaseEventKind.SUPERVISED:
-            service.notify_staff(req, "case_supervised", timezone.localdate())
-        else:
-            service.notify_applicant(req, APPLICANT_NOTICES[CaseEventKind(kind)], step=event_pk)
-
-    transaction.on_commit(send)
+    if kind == CaseEventKind.SUPERVISED:
+        service.notify_staff(req, "case_supervised", timezone.localdate())
+        return
+    if kind == CaseEventKind.REGISTERED and req.applicant_id is not None:
+        ensure_code(req)  # the registration notice names the tracking code
+    service.notify_applicant(req, APPLICANT_NOTICES[CaseEventKind(kind)], step=event_pk)
 
 
 def _locked(req: InformationRequest) -> InformationRequest:

@@ -22,6 +22,9 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from gongkai import permissions
+from gongkai.acknowledgement import keys
+from gongkai.acknowledgement.keys import idempotent
+from gongkai.acknowledgement.models import IdempotencyKey
 from gongkai.cases import forms, letters, remedies, transitions
 from gongkai.cases.applicants import create_applicant, reveal
 from gongkai.cases.clock import deadline_for
@@ -36,7 +39,7 @@ from gongkai.cases.models import (
     Lawsuit,
     Letter,
 )
-from gongkai.cases.tracking import issue_tracking
+from gongkai.cases.tracking import issue_tracking, secret_from_key
 from gongkai.workdays.calendar import get_calendar
 
 S = CaseState
@@ -254,8 +257,27 @@ def inbox(request: HttpRequest) -> HttpResponse:
     return render(request, "cases/inbox.html", context)
 
 
+def _tell_tracking(request: HttpRequest, req: InformationRequest, secret: str) -> None:
+    # Given to the applicant with the receipt (登记回执); the secret is stored only as a hash.
+    messages.success(
+        request,
+        _("已登记，答复期限为%(due)s。请告知申请人查询编号%(code)s和查询码%(secret)s（仅显示一次）。")
+        % {"due": req.due_date.isoformat(), "code": req.tracking_code, "secret": secret},
+    )
+
+
+def _intake_replay(request: HttpRequest, sub: keys.Submission, done: IdempotencyKey) -> HttpResponse:
+    """The same intake form sent again (a double click, a lost answer): its case, code and secret again."""
+    req = _case_for(request, int(done.object_id or 0))
+    _tell_tracking(request, req, secret_from_key(sub.key))
+    return redirect("cases:case", pk=req.pk)
+
+
 @login_required
+@idempotent("cases.intake", replay=_intake_replay)
 def intake(request: HttpRequest) -> HttpResponse:
+    if not permissions.can_register_cases(request.user):
+        raise PermissionDenied
     bodies = permissions.visible_orgs(request.user).filter(valid_to__isnull=True)
     form = forms.IntakeForm(request.POST or None, bodies=bodies)
     if request.method == "POST" and form.is_valid():
@@ -271,6 +293,7 @@ def intake(request: HttpRequest) -> HttpResponse:
                     id_document=data["id_document"],
                     id_number=data["id_number"],
                     credit_code=data["credit_code"],
+                    contact_name=data["contact_name"],
                     phone=data["phone"],
                     email=data["email"],
                     address=data["address"],
@@ -283,17 +306,14 @@ def intake(request: HttpRequest) -> HttpResponse:
                     subject=data["subject"],
                     applicant=applicant,
                 )
-                code, secret = issue_tracking(request.user, req)
+                sub = keys.current(request)
+                _code, secret = issue_tracking(request.user, req, secret=secret_from_key(sub.key))
+                keys.bind(request, req)
         except ValidationError as exc:
             for field, errors in exc.message_dict.items():
                 form.add_error(field if field in form.fields else None, errors)
         else:
-            # Given to the applicant with the receipt (登记回执); the secret is not stored and not shown again.
-            messages.success(
-                request,
-                _("已登记，答复期限为%(due)s。请告知申请人查询编号%(code)s和查询码%(secret)s（仅显示一次）。")
-                % {"due": req.due_date.isoformat(), "code": code, "secret": secret},
-            )
+            _tell_tracking(request, req, secret)
             return redirect("cases:case", pk=req.pk)
     return render(request, "cases/intake.html", {"form": form})
 
@@ -480,8 +500,11 @@ EXPORT_COLUMNS: tuple[tuple[Any, Callable[[Any], Any]], ...] = (
 
 @login_required
 def export_xlsx(request: HttpRequest) -> HttpResponse:
-    """The inbox list as XLSX, with the same filters; identifiers masked as everywhere else."""
+    """The inbox list as XLSX, with the same filters; identifiers masked as everywhere else. Every text is a
+    string cell, never a formula, and without control characters (``gongkai.exportsafe``)."""
     from openpyxl import Workbook
+
+    from gongkai.exportsafe import xlsx_cell
 
     if not permissions.is_staff_member(request.user):
         raise PermissionDenied
@@ -490,16 +513,15 @@ def export_xlsx(request: HttpRequest) -> HttpResponse:
     cases = filtered_cases(visible_cases(request), view, outcome, timezone.localdate()).order_by(
         "applicable_due", "id"
     )
-    book = Workbook()
-    sheet = book.active
-    sheet.title = str(_("依申请公开案件"))
-    sheet.append([str(label) for label, _get in EXPORT_COLUMNS])
-    for req in cases.iterator(chunk_size=500):
-        sheet.append([get(req) for _label, get in EXPORT_COLUMNS])
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(str(_("依申请公开案件")))
     for column, width in zip(
         "ABCDEFGHIJKLM", (12, 40, 24, 12, 22, 14, 10, 8, 10, 12, 8, 30, 12), strict=True
     ):
         sheet.column_dimensions[column].width = width
+    sheet.append([xlsx_cell(sheet, str(label)) for label, _get in EXPORT_COLUMNS])
+    for req in cases.iterator(chunk_size=500):
+        sheet.append([xlsx_cell(sheet, get(req)) for _label, get in EXPORT_COLUMNS])
     out = io.BytesIO()
     book.save(out)
     response = HttpResponse(
@@ -513,6 +535,7 @@ def export_xlsx(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
+@idempotent("cases.remedy")
 def remedy_action(request: HttpRequest, pk: int, what: str) -> HttpResponse:
     """File a review or lawsuit against the case, or record a decision (``what``: file, review-<id>, lawsuit-<id>)."""
     req = _case_for(request, pk)

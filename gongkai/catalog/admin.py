@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django import forms
 from django.contrib import admin
 
 from gongkai.audit.admin_mixins import AuditedModelAdmin
@@ -20,6 +19,7 @@ from gongkai.catalog.models import (
     PublicationChannel,
     Topic,
 )
+from gongkai.forms import ModelForm
 
 for vocabulary in (ChannelKind, Genre, KeyArea):
     admin.site.register(vocabulary, AuditedModelAdmin, list_display=["code", "name"], search_fields=["name"])
@@ -93,7 +93,7 @@ class ConfidentialityReviewAdmin(admin.ModelAdmin[ConfidentialityReview]):
         return False
 
 
-class ProactiveFiguresForm(forms.ModelForm[ProactiveFigures]):
+class ProactiveFiguresForm(ModelForm[ProactiveFigures]):
     class Meta:
         model = ProactiveFigures
         fields = ["body", "year", *FIELDS]

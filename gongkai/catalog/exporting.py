@@ -20,6 +20,7 @@ from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 
 from gongkai.audit.log import Actor, record
+from gongkai.catalog import revisions
 from gongkai.catalog.actions import render_index_number
 from gongkai.catalog.importing.files import COLUMNS, SUFFIXES, Progress
 from gongkai.catalog.importing.lookups import Lookups
@@ -33,6 +34,7 @@ from gongkai.catalog.models import (
     PublicationStatus,
     ReviewConclusion,
 )
+from gongkai.exportsafe import csv_value, xlsx_cell
 from gongkai.masking import mask_text
 from gongkai.organisations.models import Organisation
 
@@ -131,7 +133,9 @@ def _records(qs: PublicationQuerySet, mask: bool, advance: Callable[[], None]) -
         Prefetch("reviews", ConfidentialityReview.objects.select_related("reviewer").order_by("id")),
     )
     for pub in rows.iterator(chunk_size=CHUNK):
-        yield renderer.record(pub)
+        # Staff export the working catalog: a revision awaiting review as it would be published, so that a
+        # re-import of the file changes nothing (the portal shows the row: ``catalog.revisions``).
+        yield renderer.record(revisions.proposed(pub))
         advance()
 
 
@@ -140,9 +144,6 @@ _LABELS: dict[str, dict[str, str]] = {
     "normative_kind": {str(v): str(label) for v, label in NormativeKind.choices} | {"": ""},
     "review_conclusion": {str(v): str(label) for v, label in ReviewConclusion.choices} | {"": ""},
 }
-
-
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _cell(key: str, value: Any) -> Any:
@@ -162,11 +163,9 @@ def _write_csv(out: TextIO, records: Iterator[Record]) -> None:
 
 
 def _csv_value(key: str, value: Any) -> Any:
-    cell = _cell(key, value)
-    if isinstance(cell, str) and cell.startswith(FORMULA_STARTS):
-        # Spreadsheets run a cell that starts with = + - @ as a formula (CSV injection): an apostrophe makes
-        # it text; the importer removes it again, so a round trip changes nothing.
-        return "'" + cell
+    """Formula-like text behind an apostrophe (the importer removes it again, so a round trip changes
+    nothing), control characters removed (``gongkai.exportsafe.csv_value``)."""
+    cell = csv_value(_cell(key, value))
     return cell.isoformat() if isinstance(cell, dt.date) else cell
 
 
@@ -179,23 +178,17 @@ def _write_json(out: TextIO, records: Iterator[Record]) -> None:
 
 
 def _write_xlsx(path: Path, records: Iterator[Record]) -> None:
+    """Text as string cells, never formulas, without control characters (``gongkai.exportsafe.xlsx_cell``)."""
     import openpyxl
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
     book = openpyxl.Workbook(write_only=True)
     sheet = book.create_sheet(_("政府信息"))
-    sheet.append([c.header for c in COLUMNS])
+    sheet.append([xlsx_cell(sheet, c.header) for c in COLUMNS])
     for rec in records:
         cells = []
         for column in COLUMNS:
-            value = _cell(column.key, rec[column.key])
-            if isinstance(value, str):
-                value = ILLEGAL_CHARACTERS_RE.sub("", value)
-            cell = WriteOnlyCell(sheet, value=value)
-            if isinstance(value, str) and value.startswith("="):
-                cell.data_type = "s"  # text, never a formula
-            if isinstance(value, dt.date):
+            cell = xlsx_cell(sheet, _cell(column.key, rec[column.key]))
+            if isinstance(cell.value, dt.date):
                 cell.number_format = "yyyy-mm-dd"
             cells.append(cell)
         sheet.append(cells)

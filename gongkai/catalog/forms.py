@@ -22,6 +22,7 @@ from gongkai.catalog.models import (
     ReviewConclusion,
     Topic,
 )
+from gongkai.forms import Form, ModelForm
 from gongkai.organisations.models import Organisation, OrganisationQuerySet, OrgKind
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -55,7 +56,7 @@ class MultipleFileField(forms.FileField):
         return cleaned
 
 
-class PublicationForm(forms.ModelForm[Publication]):
+class PublicationForm(ModelForm[Publication]):
     """A new draft or a change to one. The interpreted policy is named by its index number (a catalog has
     tens of thousands of items; a select list of them would be unusable)."""
 
@@ -161,7 +162,7 @@ class NewDraftForm(PublicationForm):
         return body
 
 
-class ReviewForm(forms.Form):
+class ReviewForm(Form):
     on = forms.DateField(label=_("审查日期"), widget=DATE)
     conclusion = forms.ChoiceField(
         label=_("审查结论"), choices=ReviewConclusion.choices, widget=forms.RadioSelect
@@ -175,7 +176,7 @@ class ReviewForm(forms.Form):
     )
 
 
-class PublishForm(forms.Form):
+class PublishForm(Form):
     on = forms.DateField(label=_("发布日期"), widget=DATE)
     channels: forms.ModelMultipleChoiceField[Channel] = forms.ModelMultipleChoiceField(
         queryset=Channel.objects.none(),
@@ -203,7 +204,7 @@ def channels_for(body: Organisation) -> Any:
     return Channel.objects.filter(owners).select_related("kind", "owner").order_by("owner__path", "name")
 
 
-class ReviseForm(forms.Form):
+class ReviseForm(Form):
     reason = forms.CharField(label=_("修订原因"), max_length=300)
     on = forms.DateField(
         label=_("修订日期"),
@@ -217,12 +218,12 @@ class ReviseForm(forms.Form):
     attachments = MultipleFileField(label=_("新增附件"))
 
 
-class WithdrawForm(forms.Form):
+class WithdrawForm(Form):
     reason = forms.CharField(label=_("撤回原因"), max_length=300, widget=forms.Textarea(attrs={"rows": 2}))
     on = forms.DateField(label=_("撤回日期"), widget=DATE, required=False, help_text=_("留空为今天"))
 
 
-class RepealForm(forms.Form):
+class RepealForm(Form):
     on = forms.DateField(label=_("废止日期"), widget=DATE)
     reason = forms.CharField(
         label=_("废止原因或依据"),
@@ -232,11 +233,11 @@ class RepealForm(forms.Form):
     )
 
 
-class AttachmentForm(forms.Form):
+class AttachmentForm(Form):
     attachments = MultipleFileField(label=_("上传附件"), required=True)
 
 
-class CatalogFilter(forms.Form):
+class CatalogFilter(Form):
     """The list's filters; every one is optional and an invalid value is ignored with its error shown."""
 
     STAGES = [
@@ -275,7 +276,7 @@ class CatalogFilter(forms.Form):
         self.fields["topic"].queryset = Topic.objects.select_related("parent").order_by("code")  # type: ignore[attr-defined]
 
 
-class TermForm(forms.Form):
+class TermForm(Form):
     code = forms.CharField(label=_("代码"), max_length=30)
     name = forms.CharField(label=_("名称"), max_length=50)
 
@@ -290,5 +291,5 @@ class TopicForm(TermForm):
     )
 
 
-class RenameForm(forms.Form):
+class RenameForm(Form):
     name = forms.CharField(label=_("新名称"), max_length=50)

@@ -253,6 +253,14 @@ class Publication(models.Model):
         _("本版发布日期"), null=True, blank=True, help_text=_("当前版本发布的日期；修订稿未发布时为空")
     )
     withdrawn_on = models.DateField(_("撤回日期"), null=True, blank=True)
+    pending = models.JSONField(
+        _("待审修订内容"),
+        default=dict,
+        blank=True,
+        help_text=_(
+            "已发布信息的修订稿在通过保密审查并发布前的改动（字段名 → 值）；公开的字段保持上次发布的内容"
+        ),
+    )
     edited_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("当前版本起草人"),

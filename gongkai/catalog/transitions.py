@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 
 from gongkai import permissions
 from gongkai.audit.log import Actor, acting_user, record, snapshot
+from gongkai.catalog import revisions
 from gongkai.catalog.actions import index_number, next_serial
 from gongkai.catalog.models import (
     Attachment,
@@ -63,8 +64,10 @@ def _locked(pub: Publication) -> Publication:
 
 
 def warnings_for(pub: Publication) -> list[str]:
-    """Personal data that looks like ID-card or mobile numbers in the title or text (masked)."""
-    found = personal_data_found(f"{pub.title}\n{pub.text}")
+    """Personal data that looks like ID-card or mobile numbers in the title or text (masked), as they would
+    be published (a revision's pending text included)."""
+    shown = revisions.proposed(pub)
+    found = personal_data_found(f"{shown.title}\n{shown.text}")
     return (
         [_("疑似包含个人信息：%(items)s，发布前请核实或删除") % {"items": "、".join(found)}] if found else []
     )
@@ -176,7 +179,9 @@ def publish(actor: Actor, pub: Publication, *, on: dt.date, channels: Sequence[C
         pub.published_on = on
     pub.version_published_on = on
     pub.status = S.PUBLISHED
-    pub.save(update_fields=["published_on", "version_published_on", "status"])
+    revised = revisions.apply_pending(pub)  # the reviewed revision becomes public now, not before
+    pub.full_clean()
+    pub.save(update_fields=["published_on", "version_published_on", "status", "pending", *revised])
     existing = set(pub.postings.values_list("channel_id", flat=True))
     PublicationChannel.objects.bulk_create(
         [
@@ -228,8 +233,9 @@ def revise(
         replaced_at=timezone.now(),
         reason=reason.strip(),
     )
-    for field, value in changes.items():
-        setattr(pub, field, value)
+    shown = revisions.with_changes(pub, changes)
+    shown.full_clean()
+    revisions.keep(pub, shown, changes)  # the row keeps what the public sees (``catalog.revisions``)
     pub.version += 1
     pub.status = S.DRAFT
     pub.changed_on = on
@@ -238,7 +244,6 @@ def revise(
     pub.full_clean()
     pub.save()
     record(actor, "publication.revise", pub, before=before, after=snapshot(pub), summary=reason[:100])
-    reindex_on_commit([pub.pk])
     return pub
 
 
@@ -348,17 +353,12 @@ def update_draft(actor: Actor, pub: Publication, **changes: Any) -> tuple[Public
         changes["title"] = str(changes["title"]).strip()
         if not changes["title"]:
             raise ValidationError({"title": _("请填写标题")})
+    if revisions.under_revision(pub):
+        return _update_revision(actor, pub, changes)
     before = snapshot(pub)
     for field, value in changes.items():
         setattr(pub, field, value)
-    if "made_on" in changes:
-        require_valid_on(pub.body, pub.made_on, "made_on")
-    if pub.normative_kind and pub.issued_on is None:
-        pub.issued_on = pub.made_on
-    if not pub.normative_kind and pub.repealed_on is not None:
-        raise ValidationError({"repealed_on": _("只有规范性文件才有废止日期")})
-    check_interprets(pub)
-    pub.full_clean()
+    _check_draft(pub, changes)
     after = snapshot(pub)
     changed = {k: v for k, v in after.items() if before.get(k) != v}
     if changed:
@@ -373,6 +373,41 @@ def update_draft(actor: Actor, pub: Publication, **changes: Any) -> tuple[Public
             summary=pub.title[:100],
         )
         reindex_on_commit([pub.pk])
+    return pub, warnings_for(pub)
+
+
+def _check_draft(pub: Publication, changes: dict[str, Any]) -> None:
+    """The checks of a changed draft (or of a revision's proposed item); fills 印发日期 from 成文日期."""
+    if "made_on" in changes:
+        require_valid_on(pub.body, pub.made_on, "made_on")
+    if pub.normative_kind and pub.issued_on is None:
+        pub.issued_on = pub.made_on
+    if not pub.normative_kind and pub.repealed_on is not None:
+        raise ValidationError({"repealed_on": _("只有规范性文件才有废止日期")})
+    check_interprets(pub)
+    pub.full_clean()
+
+
+def _update_revision(
+    actor: Actor, pub: Publication, changes: dict[str, Any]
+) -> tuple[Publication, list[str]]:
+    """Change a revision: only ``pending`` changes; the published row (and so the portal and the search
+    index) stays as last published until the revision passes its review and is published."""
+    before = dict(pub.pending)
+    shown = revisions.with_changes(pub, changes)
+    _check_draft(shown, changes)
+    revisions.keep(pub, shown, EDITABLE_FIELDS)
+    if pub.pending != before:
+        pub.edited_by = acting_user(actor)
+        pub.save(update_fields=["pending", "edited_by"])
+        record(
+            actor,
+            "publication.update",
+            pub,
+            before={"pending": before},
+            after={"pending": pub.pending},
+            summary=shown.title[:100],
+        )
     return pub, warnings_for(pub)
 
 

@@ -26,8 +26,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from gongkai import permissions
+from gongkai.acknowledgement.keys import idempotent
 from gongkai.audit.models import AuditEntry
-from gongkai.catalog import forms, transitions, vocabularies
+from gongkai.catalog import forms, revisions, transitions, vocabularies
 from gongkai.catalog.actions import index_template, render_index_number
 from gongkai.catalog.models import (
     Attachment,
@@ -264,6 +265,7 @@ def _warn(request: HttpRequest, warnings: list[str]) -> None:
 
 
 @login_required
+@idempotent("catalog.new_draft")
 def new_draft(request: HttpRequest) -> HttpResponse:
     bodies = permissions.draftable_orgs(request.user).order_by("path")
     if not bodies.exists():
@@ -309,7 +311,8 @@ def edit_draft(request: HttpRequest, pk: int) -> HttpResponse:
     form = forms.PublicationForm(
         request.POST or None,
         request.FILES or None,
-        instance=Publication.objects.get(pk=pub.pk),  # the form's checks change its copy, not ``pub``
+        # The form's checks change its copy, not ``pub``; a revision is edited as it would be published.
+        instance=revisions.proposed(Publication.objects.get(pk=pub.pk)),
         body=pub.body,
     )
     if request.method == "POST" and form.is_valid():
@@ -347,7 +350,8 @@ def item(request: HttpRequest, pk: int) -> HttpResponse:
             messages.error(request, "；".join(_messages_of(result)))
             return redirect("catalog:item", pk=pub.pk)
         bound[name] = result
-    return render(request, "catalog/item.html", _item_context(request, pub, bound))
+    # Staff see a revision as it would be published; the public keeps the row (``catalog.revisions``).
+    return render(request, "catalog/item.html", _item_context(request, revisions.proposed(pub), bound))
 
 
 def _run(request: HttpRequest, pub: Publication, name: str) -> HttpResponse | djforms.Form:
@@ -426,6 +430,7 @@ def _item_context(request: HttpRequest, pub: Publication, bound: dict[str, djfor
 
 
 @login_required
+@idempotent("catalog.attachment_add")
 def attachment_add(request: HttpRequest, pk: int) -> HttpResponse:
     pub = _item_for(request, pk)
     if request.method != "POST":

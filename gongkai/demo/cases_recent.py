@@ -13,7 +13,12 @@ from gongkai.cases import outcomes, remedies
 from gongkai.cases import transitions as t
 from gongkai.cases.applicants import create_applicant
 from gongkai.cases.models import AdministrativeReview, Applicant, InformationRequest, Lawsuit
-from gongkai.organisations.codes import RESIDENT_ID_CHECK, RESIDENT_ID_WEIGHTS
+from gongkai.organisations.codes import (
+    RESIDENT_ID_CHECK,
+    RESIDENT_ID_WEIGHTS,
+    make_credit_code,
+    make_org_code,
+)
 from gongkai.organisations.models import Organisation
 from gongkai.workdays.calendar import WorkCalendar
 
@@ -66,6 +71,9 @@ def _applicant(rng: random.Random, n: int) -> Applicant:
         ACTOR,
         kind=kind,
         name=f"许昌某{['科技有限公司', '研究院', '公益基金会', '律师事务所', '协会'][ORG_KINDS.index(kind)]}",
+        # Derived from ``n``, not drawn from ``rng``, so the rest of the demo stays as it was.
+        credit_code=make_credit_code("91", "411000", make_org_code(f"7{n:07d}")),
+        contact_name=SURNAMES[n % len(SURNAMES)] + "经理",
     )
 
 

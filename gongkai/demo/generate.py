@@ -151,6 +151,15 @@ def _city_narrative(city: Organisation) -> None:
         basic = basic.replace(taiwan, mainland)
     basic = basic.translate(FULL_WIDTH).replace("） ", "）").replace(" （", "（").replace("， ", "，")
     save_narrative(ACTOR, city, "2014", 1, basic, year=seed2014.YEAR)
+    # The seed page ends before its section 七; the demo city writes its own instead of the default blank.
+    save_narrative(ACTOR, city, "2014", 7, PROBLEMS_2014, year=seed2014.YEAR)
+
+
+PROBLEMS_2014 = (
+    "我市政府信息公开工作还存在一些问题：一是部分单位主动公开的信息不够全面，更新不够及时；"
+    "二是依申请公开的办理程序有待进一步规范。下一步，我们将加强政府信息公开平台建设，"
+    "完善依申请公开工作流程，加大督促检查力度，推动政府信息公开工作再上新台阶。"
+)
 
 
 def _users(city: Organisation, orgs: dict[str, Organisation]) -> None:

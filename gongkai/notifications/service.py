@@ -1,18 +1,22 @@
 """Queue and deliver notifications: render a template for a case, hold staff messages during quiet hours,
-never queue the same reminder twice (``key``), and drain the outbox through the gateways."""
+never queue the same message twice (``key``), respect the per-phone SMS limit, and drain the outbox through the
+gateways (claimed with a lease, retried with back-off, marked failed at last)."""
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
+import uuid
 from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import F, Q
 from django.utils import timezone
 
 from gongkai import crypto
 from gongkai.accounts.models import Role, StaffProfile
+from gongkai.acknowledgement import limits
 from gongkai.audit.log import record
 from gongkai.cases.models import InformationRequest
 from gongkai.notifications.gateways import gateway_for
@@ -61,11 +65,11 @@ def quiet_until(now: dt.datetime) -> dt.datetime:
 
 def _queue(
     template: NotificationTemplate,
-    recipient: str,
-    display: str,
+    recipient: tuple[str, str],
     context: dict[str, Any],
     req: InformationRequest | None,
     key: str,
+    limit_key: str = "",
 ) -> Notification | None:
     now = timezone.now()
     send_after = quiet_until(now) if template.audience == Audience.STAFF else now
@@ -76,12 +80,13 @@ def _queue(
         defaults={
             "template": template,
             "channel": template.channel,
-            "recipient": recipient,
-            "recipient_display": display,
+            "recipient": recipient[0],
+            "recipient_display": recipient[1],
             "subject": subject,
             "body": body,
             "case": req,
             "send_after": send_after,
+            "limit_key": limit_key,
         },
     )
     return notification if created else None
@@ -97,9 +102,22 @@ def notify_staff(req: InformationRequest, code: str, day: dt.date) -> int:
         for profile in staff.select_related("user"):
             email = profile.user.email
             key = f"{code}:{template.channel}:{req.pk}:{profile.user_id}:{day.isoformat()}"
-            if _queue(template, email, profile.user.get_username(), case_context(req), req, key):
+            if _queue(template, (email, profile.user.get_username()), case_context(req), req, key):
                 queued += 1
     return queued
+
+
+def _sms_to(req: InformationRequest, code: str, key: str) -> tuple[tuple[str, str], str] | None:
+    """The applicant's phone (encrypted, masked) and its limit key, or None when the per-phone SMS limit
+    (``GONGKAI_LIMIT_SMS_PER_PHONE_PER_DAY``) is reached: then nothing is queued and the audit log says so."""
+    applicant = req.applicant
+    assert applicant is not None
+    limit_key = limits.phone_key(crypto.decrypt(applicant.phone_encrypted))
+    if Notification.objects.filter(key=key).exists() or limits.sms_allowed(limit_key):
+        return (applicant.phone_encrypted, applicant.phone_masked), limit_key  # decrypted only to send
+    record("system", "notification.sms_limited", req, summary=code)
+    logger.warning("SMS for case %s not queued: the per-phone limit is reached", req.pk)
+    return None
 
 
 @transaction.atomic
@@ -110,39 +128,101 @@ def notify_applicant(req: InformationRequest, code: str, step: int | None = None
         return 0
     queued = 0
     for template in NotificationTemplate.objects.filter(code=code, audience=Audience.APPLICANT, active=True):
+        # Once per step (the event that caused it), so a second answer after reopening is told again.
+        key, limit_key = f"{code}:{template.channel}:{req.pk}:{step}", ""
         if template.channel == Channel.EMAIL and applicant.email:
-            recipient, display = applicant.email, applicant.email
+            recipient = (applicant.email, applicant.email)
         elif template.channel == Channel.SMS and applicant.phone_encrypted:
-            recipient, display = applicant.phone_encrypted, applicant.phone_masked  # decrypted only to send
+            to = _sms_to(req, code, key)
+            if to is None:
+                continue
+            recipient, limit_key = to
         else:
             continue
-        # Once per step (the event that caused it), so a second answer after reopening is told again.
-        if _queue(
-            template, recipient, display, case_context(req), req, f"{code}:{template.channel}:{req.pk}:{step}"
-        ):
+        if _queue(template, recipient, case_context(req), req, key, limit_key):
             queued += 1
     if queued:
         record("system", "notification.queue", req, summary=code, batch_size=queued)
     return queued
 
 
-def deliver_due(now: dt.datetime | None = None, limit: int = 200) -> int:
-    """Send what is due. Each row is claimed with a conditional UPDATE, so two workers never send it twice;
-    a failed send is released for the next run."""
-    now = now or timezone.now()
-    sent = 0
-    for notification in Notification.objects.filter(sent_at__isnull=True, send_after__lte=now)[:limit]:
-        if not Notification.objects.filter(pk=notification.pk, sent_at__isnull=True).update(sent_at=now):
-            continue
-        to_send = notification
+# --- the worker ----------------------------------------------------------------------------------------------
+
+
+def _claimable(now: dt.datetime) -> Q:
+    return Q(sent_at__isnull=True, failed_at__isnull=True, send_after__lte=now) & (
+        Q(claimed_until__isnull=True) | Q(claimed_until__lte=now)
+    )
+
+
+def _claim(pk: int, now: dt.datetime) -> str | None:
+    """Claim one row with a conditional UPDATE and a lease; None if another worker holds it or it is done. A
+    worker that dies holding a row loses it when the lease ends, and the row is tried again."""
+    token = uuid.uuid4().hex
+    lease = dt.timedelta(seconds=int(settings.GONGKAI_NOTIFY_LEASE_SECONDS))
+    won = Notification.objects.filter(_claimable(now), pk=pk).update(
+        claim_token=token, claimed_until=now + lease, attempts=F("attempts") + 1
+    )
+    return token if won else None
+
+
+def backoff(attempts: int) -> dt.timedelta:
+    """The wait after the ``attempts``-th failed send: GONGKAI_NOTIFY_RETRY_SECONDS, doubling, at most a day."""
+    base = int(settings.GONGKAI_NOTIFY_RETRY_SECONDS)
+    return dt.timedelta(seconds=min(base * 2 ** max(attempts - 1, 0), 86400))
+
+
+def _failed(notification: Notification, token: str, now: dt.datetime, exc: Exception) -> None:
+    """Release the row for a retry after a back-off, or give up after the last attempt (visible in the admin)."""
+    error = f"{type(exc).__name__}: {exc}"[:300]
+    mine = Notification.objects.filter(pk=notification.pk, claim_token=token)
+    if notification.attempts < max(1, int(settings.GONGKAI_NOTIFY_MAX_ATTEMPTS)):
+        mine.update(send_after=now + backoff(notification.attempts), claimed_until=None, last_error=error)
+        logger.warning(
+            "notification %s not sent (attempt %s): %s", notification.pk, notification.attempts, exc
+        )
+        return
+    with transaction.atomic():
+        if mine.update(failed_at=now, claimed_until=None, last_error=error):
+            record("system", "notification.failed", notification, summary=error)
+    logger.error(
+        "notification %s failed for good after %s attempts: %s", notification.pk, notification.attempts, exc
+    )
+
+
+def _send(pk: int, token: str, now: dt.datetime) -> bool:
+    notification = Notification.objects.select_related("template").get(pk=pk)
+    try:
         if notification.channel == Channel.SMS and notification.template.audience == Audience.APPLICANT:
-            to_send.recipient = crypto.decrypt(notification.recipient)
-        try:
-            reply = gateway_for(notification.channel).send(to_send)
-        except Exception as exc:  # a gateway failure must not stop the others
-            logger.warning("notification %s not sent: %s", notification.pk, exc)
-            Notification.objects.filter(pk=notification.pk).update(sent_at=None, gateway_reply=str(exc)[:200])
-            continue
-        Notification.objects.filter(pk=notification.pk).update(gateway_reply=reply[:200])
-        sent += 1
+            notification.recipient = crypto.decrypt(notification.recipient)  # in memory only, for the gateway
+        reply = gateway_for(notification.channel).send(notification)
+    except Exception as exc:  # a gateway failure must not stop the others
+        _failed(notification, token, now, exc)
+        return False
+    # The at-least-once window: a worker that dies here (the gateway accepted, the row is not marked) leaves the
+    # row to be claimed again when its lease ends, and the message goes out twice.
+    marked = Notification.objects.filter(pk=pk, claim_token=token).update(
+        sent_at=timezone.now(), claimed_until=None, gateway_reply=reply[:200], last_error=""
+    )
+    if not marked:
+        logger.error("notification %s sent after its lease ended: it may have been sent twice", pk)
+    return bool(marked)
+
+
+def deliver_due(now: dt.datetime | None = None, limit: int = 200) -> int:
+    """Send what is due (docs/cases.md, "Notifications"): each row is claimed with a conditional UPDATE and a
+    lease, so concurrent workers never send one row twice; a failed send is retried with back-off and marked
+    failed after GONGKAI_NOTIFY_MAX_ATTEMPTS. Returns how many were sent."""
+    now = now or timezone.now()
+    due = Notification.objects.filter(_claimable(now)).order_by("send_after", "pk")
+    sent = 0
+    for pk in list(due.values_list("pk", flat=True)[:limit]):
+        token = _claim(pk, now)
+        if token is not None and _send(pk, token, now):
+            sent += 1
+    if sent:
+        with transaction.atomic():
+            record(
+                "system", "notification.deliver", object_type="notifications.notification", batch_size=sent
+            )
     return sent

@@ -219,9 +219,9 @@ def _submitted(
         )
     )
     values = dict(
-        SubmittedValue.objects.filter(submission_id__in=list(submitting), statistic_key=stat.key).values_list(
-            "submission_id", "value"
-        )
+        SubmittedValue.objects.in_range()
+        .filter(submission_id__in=list(submitting), statistic_key=stat.key)
+        .values_list("submission_id", "value")
     )
     rows = [
         SubmittedRow(

@@ -310,6 +310,7 @@ def validate_report(
     # the text is rendered as published: a blank prints as 0 (rule 6 reports the blank)
     filled = _blanks_as_zero(report)
     findings += check_narrative(filled)
+    findings += check_fill_ins(filled)
     findings += _similarity(filled)
     findings += check_deadline(org, year, fmt, scope, today or timezone.localdate())
     if fmt == "2021":
@@ -535,6 +536,36 @@ def check_narrative(report: Report) -> list[Finding]:
                     % {"where": where, "digits": "、".join(loose)},
                 )
             )
+    return findings
+
+
+# Words that only an unfinished text contains: an instruction to fill in ("由本机关填写", "请填写", "待填写"),
+# a blank to complete ("XXX", "××", "____", "【…】"). A default text that asks the body to write something says
+# so in these words, so a report published unchanged is caught, whatever the section.
+FILL_IN = re.compile(
+    r"由本(?:机关|单位|部门)填写|请(?:在此)?(?:填写|补充|输入)|待填写|此处填写|（填写[^）]*）"
+    r"|[XＸ]{2,}|[×]{2,}|[_＿]{3,}|【[^】]*】"
+)
+
+
+def check_fill_ins(report: Report) -> list[Finding]:
+    """Text left to be filled in (rule "fill_in", an error): the published report must not print an
+    instruction or a blank, e.g. the default "……主要问题及改进措施由本机关填写。" of the 2014 format."""
+    findings = []
+    for number, section in enumerate(narrative_sections(report), start=1):
+        for paragraph in section.paragraphs:
+            match = FILL_IN.search(paragraph)
+            if match is None:
+                continue
+            findings.append(
+                Finding(
+                    "fill_in",
+                    SEVERITY_ERROR,
+                    _("%(where)s仍是待填写的文字“%(text)s”：请写明本机关的实际情况")
+                    % {"where": _section_label(number, section.heading), "text": paragraph[:60]},
+                )
+            )
+            break
     return findings
 
 

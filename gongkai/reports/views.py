@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from gongkai import permissions
+from gongkai.acknowledgement.keys import idempotent
 from gongkai.catalog.figures import FIELDS as FIGURE_FIELDS
 from gongkai.catalog.figures import save_proactive_figures
 from gongkai.catalog.models import ProactiveFigures, Publication
@@ -78,6 +79,8 @@ def _latest_year(orgs: OrganisationQuerySet) -> int:
 @login_required
 @require_GET
 def staff_home(request: HttpRequest) -> HttpResponse:
+    if not permissions.is_staff_member(request.user):
+        raise PermissionDenied
     orgs = permissions.visible_orgs(request.user).order_by("path")
     year = _parse_year(request.GET.get("year"), _latest_year(orgs))
     return render(request, "reports/staff_home.html", {"orgs": orgs, "count": orgs.count(), "year": year})
@@ -185,6 +188,7 @@ def freeze_narrative(report: Report) -> dict[str, Any]:
 
 @login_required
 @require_POST
+@idempotent("reports.publish")
 def publish(request: HttpRequest, org_code: str, year: int) -> HttpResponse:
     org = _visible_org(request, org_code)
     if not permissions.can_publish_report(request.user, org):

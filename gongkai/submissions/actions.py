@@ -9,6 +9,7 @@ the earlier, superseded upload does not come back).
 from __future__ import annotations
 
 import hashlib
+from decimal import Decimal
 from typing import IO
 
 from django.contrib.auth.models import User
@@ -20,9 +21,10 @@ from django.utils.translation import gettext as _
 
 from gongkai import permissions
 from gongkai.audit.log import record
+from gongkai.inputs import InputError, normalise_text, strip_illegal
 from gongkai.organisations.models import Organisation
 from gongkai.reports.formats import FORMAT_CODES
-from gongkai.submissions.layout import TEMPLATE_VERSION
+from gongkai.submissions.layout import TEMPLATE_VERSION, layout
 from gongkai.submissions.models import Submission, SubmittedValue
 from gongkai.submissions.xlsx import Problem, SubmissionError, parse_workbook
 
@@ -38,6 +40,7 @@ def submit(
         raise SubmissionError([Problem("", "", _("未知的报告格式“%(fmt)s”") % {"fmt": fmt})])
     data = fileobj.read()
     parsed = parse_workbook(data, org, year, fmt)
+    _check_values(parsed.values, fmt)
     digest = hashlib.sha256(data).hexdigest()
     with transaction.atomic():
         previous = list(Submission.objects.select_for_update().current().in_format(year, fmt).filter(org=org))
@@ -49,7 +52,7 @@ def submit(
             org=org,
             year=year,
             format=fmt,
-            original_name=filename[:255],
+            original_name=strip_illegal(filename, multiline=False)[:255],
             sha256=digest,
             size=len(data),
             template_version=TEMPLATE_VERSION,
@@ -86,11 +89,29 @@ def submit(
     return submission
 
 
+def _check_values(values: dict[str, Decimal], fmt: str) -> None:
+    """Every figure fits the stored column (``SubmittedValue``'s validators), whatever produced ``values``: the
+    parser bounds each cell more tightly; this guards the write itself."""
+    where = {e.statistic.key: (sheet.name, e.coordinate) for sheet in layout(fmt) for e in sheet.entries}
+    problems = []
+    for key, value in values.items():
+        try:
+            SubmittedValue(statistic_key=key, value=value).clean_fields(exclude=["submission"])
+        except ValidationError as exc:
+            sheet, cell = where.get(key, (key, ""))
+            problems.append(Problem(sheet, cell, "；".join(exc.messages)))
+    if problems:
+        raise SubmissionError(problems)
+
+
 def withdraw(actor: User, submission: Submission, reason: str) -> Submission:
     """Withdraw a current submission: the body's figures come from its records again."""
     if not permissions.can_submit_figures(actor, submission.org):
         raise PermissionDenied
-    reason = reason.strip()
+    try:
+        reason = normalise_text(reason)
+    except InputError as exc:
+        raise ValidationError({"reason": str(exc)}) from exc
     if not reason:
         raise ValidationError({"reason": _("请填写撤回理由")})
     with transaction.atomic():

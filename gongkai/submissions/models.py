@@ -9,7 +9,10 @@ previous one, which is kept, with its file, for history. The figures are stored 
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -111,12 +114,50 @@ class Submission(models.Model):
         return str(_("已被替换"))
 
 
+VALUE_MAX_DIGITS, VALUE_PLACES = 18, 4
+# The largest magnitude the column holds: 14 digits before the point (numeric(18, 4)).
+VALUE_LIMIT = Decimal(10) ** (VALUE_MAX_DIGITS - VALUE_PLACES)
+
+
+def value_problem(value: Decimal) -> str:
+    """Why ``value`` cannot be stored as a figure ("" when it can): a finite number below ``VALUE_LIMIT`` in
+    magnitude with at most ``VALUE_PLACES`` decimals. The parser applies tighter bounds per cell
+    (``gongkai.submissions.xlsx``); this is the column's own, checked on every path that writes."""
+    if not value.is_finite():
+        return str(_("不是有效的数字"))
+    if abs(value) >= VALUE_LIMIT:
+        return str(_("超出允许范围（绝对值应小于%(limit)s）") % {"limit": f"{VALUE_LIMIT:f}"})
+    if value != value.quantize(Decimal(1).scaleb(-VALUE_PLACES)):
+        return str(_("最多保留%(n)d位小数") % {"n": VALUE_PLACES})
+    return ""
+
+
+def validate_value(value: Decimal) -> None:
+    if reason := value_problem(value):
+        raise ValidationError(reason, code="out_of_range")
+
+
+class SubmittedValueQuerySet(models.QuerySet["SubmittedValue"]):
+    def in_range(self) -> SubmittedValueQuerySet:
+        """Values the column can hold. A row stored out of range before uploads were bounded (SQLite keeps a
+        float such as 1e20 in a numeric column) cannot be read as a Decimal: filter it out in SQL."""
+        return self.filter(value__gt=-VALUE_LIMIT, value__lt=VALUE_LIMIT)
+
+    def out_of_range_keys(self) -> list[str]:
+        """The statistic keys of the rows ``in_range`` leaves out (their values are not read)."""
+        return list(self.exclude(pk__in=self.in_range().values("pk")).values_list("statistic_key", flat=True))
+
+
 class SubmittedValue(models.Model):
     """One figure of a submission: the value of a registry statistic (``gongkai.reports.registry``)."""
 
     submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="values")
     statistic_key = models.CharField(_("统计项"), max_length=80)
-    value = models.DecimalField(_("数值"), max_digits=18, decimal_places=4)
+    value = models.DecimalField(
+        _("数值"), max_digits=VALUE_MAX_DIGITS, decimal_places=VALUE_PLACES, validators=[validate_value]
+    )
+
+    objects = SubmittedValueQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("填报数值")

@@ -36,9 +36,8 @@ def submitting_org_ids(year: int, fmt: str) -> QuerySet[Any]:
 def submitted_sums(scope_ids: QuerySet[Any], year: int, fmt: str) -> dict[str, Decimal]:
     """{statistic key: sum of the current submissions of the bodies in ``scope_ids``}: one aggregate query."""
     rows = (
-        SubmittedValue.objects.filter(
-            submission__in=Submission.objects.current().for_report(year, fmt).filter(org__in=scope_ids)
-        )
+        SubmittedValue.objects.in_range()
+        .filter(submission__in=Submission.objects.current().for_report(year, fmt).filter(org__in=scope_ids))
         .values("statistic_key")
         .annotate(total=Sum("value"))
     )

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from gongkai import permissions
+from gongkai.acknowledgement.keys import idempotent
 from gongkai.organisations.models import Organisation
 from gongkai.reports.formats import FORMAT_CODES, default_format_for_year, format_name
 from gongkai.reports.registry import Scope, format_value
@@ -71,13 +72,21 @@ def _page(
 
 
 def _value_tables(submission: Submission, fmt: str) -> list[tuple[str, list[tuple[str, str, str]]]]:
-    """Per sheet: (row label, column label, value as printed) of the stored figures."""
-    stored = dict(submission.values.values_list("statistic_key", "value"))
+    """Per sheet: (row label, column label, value as printed) of the stored figures. A figure stored out of
+    range before uploads were bounded is not read (it would fail the page) and is shown as a note."""
+    stats = {e.statistic.key: e.statistic for sheet in layout(fmt) for e in sheet.entries}
+    stored = {
+        key: format_value(stats[key], value)
+        for key, value in submission.values.in_range().values_list("statistic_key", "value")
+        if key in stats
+    }
+    note = _("超出允许范围，未计入汇总，请重新上传")
+    stored |= dict.fromkeys(submission.values.out_of_range_keys(), note)
     return [
         (
             sheet.name,
             [
-                (e.cell.row, e.cell.column, format_value(e.statistic, stored[e.statistic.key]))
+                (e.cell.row, e.cell.column, stored[e.statistic.key])
                 for e in sheet.entries
                 if e.statistic.key in stored
             ],
@@ -107,6 +116,7 @@ def template(request: HttpRequest, org_code: str, year: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@idempotent("submissions.upload")
 def upload(request: HttpRequest, org_code: str, year: int) -> HttpResponse:
     org = _org(request, org_code)
     year = _year(year)

@@ -16,6 +16,7 @@ previous year on the platform) and the 现行有效 carry-over are warnings, ret
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -28,6 +29,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Si
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from gongkai.exportsafe import set_text
 from gongkai.organisations.models import Organisation
 from gongkai.reports.formats import FORMAT_CODES, default_format_for_year, format_name
 from gongkai.reports.registry import Number, Scope, Unit
@@ -57,6 +59,9 @@ from gongkai.submissions.layout import (
 MAX_UNPACKED_BYTES = 50 * 1024 * 1024  # a template unpacks to well under 1 MB
 MAX_BYTES = 5 * 1024 * 1024  # a filled template is ~30 KB
 MAX_PROBLEMS = 100
+SAFE_FUNCTIONS = frozenset({"SUM", "ROUND", "ABS", "INT", "MAX", "MIN"})
+_FUNCTION = re.compile(r"([A-Z_][A-Z0-9._]*)\s*\(")
+CELL_MAX = 1_000_000_000  # the largest magnitude a cell takes (the template's data validation says the same)
 THIN = Side(style="thin")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 LABEL_FILL = PatternFill("solid", fgColor="F2F2F2")
@@ -105,8 +110,9 @@ def template_for(org: Organisation, year: int, fmt: str) -> bytes:
     for sheet in layout(fmt):
         _write_sheet(wb.create_sheet(sheet.name), sheet, org, year, fmt)
     meta = wb.create_sheet(META_SHEET)
-    for row in _meta_rows(org, year, fmt):
-        meta.append(row)
+    for r, row in enumerate(_meta_rows(org, year, fmt), start=1):
+        for c, value in enumerate(row, start=1):
+            set_text(meta.cell(r, c), value)  # a body's name is text, never a formula
     meta.protection.sheet = True
     meta.sheet_state = "veryHidden"
     out = io.BytesIO()
@@ -127,7 +133,8 @@ def _meta_rows(org: Organisation, year: int, fmt: str) -> list[tuple[str, str]]:
 
 def _write_sheet(ws: Any, sheet: SheetLayout, org: Organisation, year: int, fmt: str) -> None:
     for label in sheet.labels:
-        cell = ws.cell(label.row, label.col, label.text)
+        cell = ws.cell(label.row, label.col)
+        set_text(cell, label.text)
         cell.alignment = Alignment(
             horizontal="center" if label.row == 1 else "left", vertical="center", wrap_text=True
         )
@@ -144,7 +151,8 @@ def _write_sheet(ws: Any, sheet: SheetLayout, org: Organisation, year: int, fmt:
         "year": year,
         "fmt": format_name(fmt),
     }
-    ws.cell(2, 1, note).font = Font(size=10, italic=True)
+    set_text(ws.cell(2, 1), note)
+    ws.cell(2, 1).font = Font(size=10, italic=True)
     _write_entries(ws, sheet.entries)
     for col in range(1, sheet.width + 1):
         ws.column_dimensions[get_column_letter(col)].width = 14
@@ -153,13 +161,17 @@ def _write_sheet(ws: Any, sheet: SheetLayout, org: Organisation, year: int, fmt:
 
 
 def _write_entries(ws: Any, entries: tuple[Entry, ...]) -> None:
-    whole = DataValidation(type="whole", operator="greaterThanOrEqual", formula1="0", allow_blank=False)
-    signed = DataValidation(type="whole", operator="between", formula1="-1000000000", formula2="1000000000")
-    money = DataValidation(type="decimal", operator="greaterThanOrEqual", formula1="0", allow_blank=False)
+    whole = DataValidation(
+        type="whole", operator="between", formula1="0", formula2=str(CELL_MAX), allow_blank=False
+    )
+    signed = DataValidation(type="whole", operator="between", formula1=str(-CELL_MAX), formula2=str(CELL_MAX))
+    money = DataValidation(
+        type="decimal", operator="between", formula1="0", formula2=str(CELL_MAX), allow_blank=False
+    )
     for dv, message in (
-        (whole, _("请填写大于或等于0的整数")),
-        (signed, _("请填写整数（可为负数）")),
-        (money, _("请填写大于或等于0的数（万元）")),
+        (whole, _("请填写0至%(max)d之间的整数") % {"max": CELL_MAX}),
+        (signed, _("请填写绝对值不超过%(max)d的整数（可为负数）") % {"max": CELL_MAX}),
+        (money, _("请填写0至%(max)d之间的数（万元）") % {"max": CELL_MAX}),
     ):
         dv.error, dv.errorTitle, dv.showErrorMessage = message, _("数值无效"), True
         ws.add_data_validation(dv)
@@ -218,7 +230,7 @@ def parse_workbook(fileobj: IO[bytes] | bytes, org: Organisation, year: int, fmt
             ]
         ) from exc
     _check_meta(wb, org, year, fmt)
-    problems: list[Problem] = []
+    problems: list[Problem] = _formula_problems(wb, fmt)
     values: dict[str, Decimal] = {}
     for sheet in layout(fmt):
         if sheet.name not in wb.sheetnames:
@@ -319,6 +331,34 @@ def _read_entries(ws: Any, cached: Any, sheet: SheetLayout, values: dict[str, De
     return problems
 
 
+def _formula_problems(wb: Any, fmt: str) -> list[Problem]:
+    """Formulas only where a figure is entered, and only arithmetic there: the stored upload is downloaded by
+    other staff as it is, and a spreadsheet would run ``=HYPERLINK(...)`` or a DDE call (``=cmd|...``)."""
+    inputs = {(sheet.name, e.coordinate) for sheet in layout(fmt) for e in sheet.entries}
+    problems = []
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                if cell.data_type != "f":  # text that merely starts with "=" is not run
+                    continue
+                if (ws.title, cell.coordinate) not in inputs:
+                    reason = _("只有填报单元格可以含公式，请删除此处的公式")
+                elif _unsafe_formula(str(getattr(cell.value, "text", cell.value))):
+                    reason = _("公式只能使用四则运算和%(names)s") % {
+                        "names": "、".join(sorted(SAFE_FUNCTIONS))
+                    }
+                else:
+                    continue
+                problems.append(Problem(ws.title, cell.coordinate, reason))
+    return problems
+
+
+def _unsafe_formula(text: str) -> bool:
+    """A DDE call (``|``), a reference to another workbook (``[``) or a function outside ``SAFE_FUNCTIONS``."""
+    upper = text.upper()
+    return "|" in upper or "[" in upper or any(f not in SAFE_FUNCTIONS for f in _FUNCTION.findall(upper))
+
+
 def _is_formula(raw: object) -> bool:
     return (isinstance(raw, str) and raw.startswith("=")) or type(raw).__name__ in {
         "ArrayFormula",
@@ -328,7 +368,7 @@ def _is_formula(raw: object) -> bool:
 
 def _number(raw: object, entry: Entry) -> tuple[Decimal | None, str]:
     """The cell's value, or the reason it is not acceptable (statutory-reference §3.4 rule 6: non-negative
-    integers, no blanks)."""
+    integers, no blanks; and the bounds of ``_out_of_bounds``)."""
     if raw is None or (isinstance(raw, str) and not raw.strip()):
         return None, _("未填写：没有发生的事项请填0")
     if isinstance(raw, bool) or not isinstance(raw, int | float | Decimal):
@@ -336,21 +376,37 @@ def _number(raw: object, entry: Entry) -> tuple[Decimal | None, str]:
     try:
         value = Decimal(str(raw))
     except InvalidOperation:
-        return None, _("无法识别的数字“%(text)s”") % {"text": raw}
+        value = Decimal("NaN")
     if not value.is_finite():
         return None, _("无法识别的数字“%(text)s”") % {"text": raw}
     if value < 0 and not entry.may_be_negative:
         return None, _("不能为负数（%(value)s）") % {"value": _plain(value)}
+    if reason := _out_of_bounds(value, entry):
+        return None, reason
+    if entry.statistic.unit is Unit.WAN_YUAN:
+        return value, ""
+    return value.quantize(Decimal(1)), ""
+
+
+def _out_of_bounds(value: Decimal, entry: Entry) -> str:
+    """Why a finite ``value`` does not fit its cell ("" when it does): at most ``CELL_MAX`` in magnitude (the
+    template's own data validation; well inside the stored numeric(18, 4) column, so that sums over a whole
+    subtree fit it too); a count whole, an amount in 万元 with at most the statistic's decimals. Checked before
+    any rounding, which would fail on a value of 28 digits or more."""
+    if abs(value) > CELL_MAX:
+        return _("超出允许范围：绝对值不能超过%(max)d（实为%(value)s）") % {
+            "max": CELL_MAX,
+            "value": _plain(value),
+        }
     if entry.statistic.unit is Unit.WAN_YUAN:
         if value != value.quantize(Decimal(1).scaleb(-entry.statistic.precision)):
-            return None, _("金额（万元）最多保留%(n)d位小数（%(value)s）") % {
+            return _("金额（万元）最多保留%(n)d位小数（%(value)s）") % {
                 "n": entry.statistic.precision,
                 "value": _plain(value),
             }
-        return value, ""
-    if value != value.to_integral_value():
-        return None, _("件数须为整数（%(value)s）") % {"value": _plain(value)}
-    return value.quantize(Decimal(1)), ""
+    elif value != value.to_integral_value():
+        return _("件数须为整数（%(value)s）") % {"value": _plain(value)}
+    return ""
 
 
 def _plain(value: Decimal) -> str:

@@ -77,16 +77,28 @@ def test_bad_applicants_are_refused_by_field_and_nothing_is_written(
 
 def test_organisations_have_a_credit_code_and_no_id_document() -> None:
     company = create_applicant(
-        "clerk", kind="business", name="某某科技有限公司", credit_code="91350100M000100Y43"
+        "clerk",
+        kind="business",
+        name="某某科技有限公司",
+        credit_code="91350100M000100Y43",
+        contact_name="李四",
     )
     assert (company.id_document, company.id_number_digest) == ("", "")
     with pytest.raises(ValidationError) as err:
-        create_applicant("clerk", kind="legal_service", name="某律师事务所", credit_code="91350100M000100Y44")
+        create_applicant(
+            "clerk",
+            kind="legal_service",
+            name="某律师事务所",
+            credit_code="91350100M000100Y44",
+            contact_name="李四",
+        )
     assert "credit_code" in err.value.message_dict
 
 
 def test_the_case_takes_its_table_3_column_from_the_applicant(tree: Tree, personas: Personas) -> None:
-    company = create_applicant("clerk", kind="research", name="某研究院")
+    company = create_applicant(
+        "clerk", kind="research", name="某研究院", credit_code="91350100M000100Y43", contact_name="李四"
+    )
     req = t.register(
         personas.clerk,
         tree.education,

@@ -133,7 +133,14 @@ def test_a_second_answer_after_reopening_is_notified_again(
 ) -> None:
     from gongkai.notifications.models import Notification
 
-    applicant = create_applicant("t", kind="business", name="某公司", email="co@example.invalid")
+    applicant = create_applicant(
+        "t",
+        kind="business",
+        name="某公司",
+        email="co@example.invalid",
+        credit_code="91350100M000100Y43",
+        contact_name="李四",
+    )
     with django_capture_on_commit_callbacks(execute=True):
         req = t.register(
             personas.clerk,
@@ -159,6 +166,8 @@ def test_staff_intake_gives_the_applicant_a_tracking_code(tree: Tree, personas: 
             "channel": "in_person",
             "kind": "business",
             "name": "某公司",
+            "credit_code": "91350100M000100Y43",
+            "contact_name": "李四",
             "subject": "s",
         },
         follow=True,

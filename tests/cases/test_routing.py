@@ -109,12 +109,14 @@ def test_online_applications_to_a_government_are_routed(tree: Tree) -> None:
         "body": str(tree.city.pk),
         "kind": "business",
         "name": "某公司",
+        "credit_code": "91350100M000100Y43",
+        "contact_name": "李四",
         "phone": "13812345678",
         "subject": "某项目批复",
         "provision_form": "paper",
         "delivery_method": "collect",
     }
-    assert Client().post("/apply/", data).status_code == 200
+    assert Client().post("/apply/", data).status_code == 302  # to the receipt (POST/redirect/GET)
     assert InformationRequest.objects.get().state == "assigning"
     data["body"] = str(tree.education.pk)
     Client().post("/apply/", data)

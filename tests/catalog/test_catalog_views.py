@@ -25,6 +25,7 @@ from gongkai.catalog.models import (
     Publication,
     PublicationVersion,
 )
+from gongkai.catalog.revisions import proposed
 from tests.conftest import PASSWORD, Personas, Tree
 
 pytestmark = pytest.mark.django_db
@@ -236,11 +237,13 @@ def test_revise_shows_version_two_and_keeps_version_one(
     )
     assert response.status_code == 302
     pub.refresh_from_db()
-    assert (pub.version, pub.status, pub.title) == (2, "draft", "第二版标题")
+    # The row (what the public sees) keeps version 1 until the revision is reviewed and published.
+    assert (pub.version, pub.status, pub.title) == (2, "draft", "第一版标题")
+    assert (proposed(pub).title, proposed(pub).text) == ("第二版标题", "更正后的正文")
     v1 = PublicationVersion.objects.get(publication=pub)
     assert (v1.version, v1.title, v1.reason) == (1, "第一版标题", "更正招生人数")
     page = client.get(f"/staff/catalog/{pub.pk}/").content.decode()
-    assert "第2版" in page and "第一版标题" in page and "更正招生人数" in page
+    assert "第2版" in page and "第二版标题" in page and "第一版标题" in page and "更正招生人数" in page
     assert sorted(pub.attachments.values_list("name", "added_in_version")) == [("v1.pdf", 1), ("v2.pdf", 2)]
     # The file that went out with version 1 stays; the new one may be removed before the review.
     old, new = pub.attachments.order_by("id")

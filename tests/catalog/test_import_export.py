@@ -28,6 +28,7 @@ from gongkai.catalog.models import (
     PublicationChannel,
     PublicationVersion,
 )
+from gongkai.catalog.revisions import proposed
 from tests.conftest import Personas, Tree
 
 pytestmark = pytest.mark.django_db
@@ -232,12 +233,14 @@ def test_a_changed_row_makes_version_2_and_keeps_version_1(
     _out, err = run(path)
     assert "第2行" in err and "待重新审查" in err
     again = Publication.objects.get(index_serial=2)
+    # The row keeps what the public sees; the new title waits for its review (catalog.revisions).
     assert (again.status, again.version, again.title, again.published_on) == (
         "draft",
         2,
-        "新标题",
+        row(tree, 2)["标题"],
         D(2025, 3, 10),
     )
+    assert again.pending == {"title": "新标题"} and proposed(again).title == "新标题"
     before = state()
     out, _err = run(path)
     assert "未变1条" in out and state() == before

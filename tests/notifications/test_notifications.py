@@ -1,4 +1,4 @@
-"""Notifications: applicant messages on commit, staff reminders once a day, quiet hours, the outbox drained by
+"""Notifications: applicant messages in the step's transaction (the outbox), staff reminders once a day, quiet hours, the outbox drained by
 a pluggable gateway, identifiers never in clear in the outbox or its log."""
 
 from __future__ import annotations
@@ -41,7 +41,7 @@ def test_quiet_hours(settings: Any, now: dt.datetime, expected: dt.datetime) -> 
     assert quiet_until(now) == expected
 
 
-def test_applicant_hears_of_registration_and_answer_after_commit(
+def test_applicant_hears_of_registration_and_answer(
     tree: Tree, personas: Personas, data_dir: Path, django_capture_on_commit_callbacks: Any
 ) -> None:
     applicant = create_applicant(
@@ -78,7 +78,14 @@ def test_applicant_hears_of_registration_and_answer_after_commit(
 def test_nothing_is_sent_for_a_step_that_rolled_back(
     tree: Tree, personas: Personas, django_capture_on_commit_callbacks: Any
 ) -> None:
-    applicant = create_applicant("t", kind="business", name="某公司", email="co@example.invalid")
+    applicant = create_applicant(
+        "t",
+        kind="business",
+        name="某公司",
+        email="co@example.invalid",
+        credit_code="91350100M000100Y43",
+        contact_name="李四",
+    )
     req = t.register(
         personas.clerk,
         tree.education,
@@ -127,11 +134,18 @@ def test_staff_reminders_once_a_day_held_in_quiet_hours(tree: Tree, personas: Pe
         assert send_reminders(dt.date(2026, 3, 21)) == 0  # a Saturday: no reminders
 
 
-def test_a_failing_gateway_releases_the_message(
+def test_a_failing_gateway_releases_the_message_for_a_retry(
     settings: Any, tree: Tree, personas: Personas, django_capture_on_commit_callbacks: Any
 ) -> None:
     settings.GONGKAI_EMAIL_GATEWAY = "tests.notifications.test_notifications.BrokenGateway"
-    applicant = create_applicant("t", kind="business", name="某公司", email="co@example.invalid")
+    applicant = create_applicant(
+        "t",
+        kind="business",
+        name="某公司",
+        email="co@example.invalid",
+        credit_code="91350100M000100Y43",
+        contact_name="李四",
+    )
     with django_capture_on_commit_callbacks(execute=True):
         t.register(
             personas.clerk,
@@ -143,7 +157,8 @@ def test_a_failing_gateway_releases_the_message(
         )
     assert deliver_due() == 0
     message = Notification.objects.get()
-    assert message.sent_at is None and "smtp down" in message.gateway_reply
+    assert message.sent_at is None and message.failed_at is None and "smtp down" in message.last_error
+    assert message.attempts == 1 and message.claimed_until is None and message.send_after > message.created_at
 
 
 class BrokenGateway:

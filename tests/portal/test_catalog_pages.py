@@ -369,3 +369,73 @@ def test_an_item_under_revision_stays_listed_as_last_published(
     bodies = client.get(reverse("portal:bodies")).content.decode()
     assert tree.education.name in bodies
     assert Publication.objects.public().count() == 1
+
+
+def test_a_revision_changes_no_public_metadata_until_it_is_reviewed_and_published(
+    client: Client,
+    tree: Tree,
+    personas: Personas,
+    site: Channel,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    """Defect 13 of issue 10: a revision's new description, keywords, topic, genre and dates were on the public
+    document page, in the catalog filters and in the search index before its confidentiality review."""
+    old_genre, new_genre = Genre.objects.order_by("pk")[:2]
+    old_topic, new_topic = Topic.objects.order_by("pk")[:2]
+    with django_capture_on_commit_callbacks(execute=True):
+        pub = published(
+            tree,
+            personas,
+            site,
+            "关于公布收费标准的通知",
+            D(2025, 3, 3),
+            description="旧的概述",
+            keywords="收费",
+            genre=old_genre,
+            topic=old_topic,
+        )
+        p.revise(personas.clerk, pub, reason="更正", on=D(2025, 3, 10), title="尚未审查的新标题")
+        pub.refresh_from_db()
+        p.update_draft(
+            personas.clerk,
+            pub,
+            description="保密的新概述",
+            keywords="秘密关键词",
+            genre=new_genre,
+            topic=new_topic,
+            made_on=D(2025, 3, 5),
+        )
+    pub.refresh_from_db()
+    assert (pub.title, pub.description, pub.genre_id, pub.made_on) == (
+        "关于公布收费标准的通知",
+        "旧的概述",
+        old_genre.pk,
+        D(2025, 3, 3),
+    )
+    page = client.get(url(pub)).content.decode()
+    for secret in ("尚未审查的新标题", "保密的新概述", "秘密关键词", new_genre.name, "2025-03-05"):
+        assert secret not in page
+    assert "旧的概述" in page
+    by_genre = client.get(reverse("portal:catalog"), {"genre": new_genre.code}).content.decode()
+    assert "关于公布收费标准的通知" not in by_genre
+    assert (
+        "关于公布收费标准的通知"
+        in client.get(reverse("portal:catalog"), {"genre": old_genre.code}).content.decode()
+    )
+    for query in ("秘密关键词", "保密的新概述"):
+        assert (
+            "关于公布收费标准的通知"
+            not in client.get(reverse("portal:search"), {"q": query}).content.decode()
+        )
+    # Reviewed and published, the revision is public in every field at once.
+    with django_capture_on_commit_callbacks(execute=True):
+        p.review(personas.reviewer, pub, on=D(2025, 3, 11), conclusion="passed")
+        p.publish(personas.clerk, pub, on=D(2025, 3, 11))
+    pub.refresh_from_db()
+    assert (pub.title, pub.description, pub.genre_id, pub.pending) == (
+        "尚未审查的新标题",
+        "保密的新概述",
+        new_genre.pk,
+        {},
+    )
+    assert "尚未审查的新标题" in client.get(reverse("portal:search"), {"q": "秘密关键词"}).content.decode()

@@ -1,4 +1,5 @@
-"""The public side: apply online, get a code and a secret once, track the case with both."""
+"""The public side: apply online (POST/redirect/GET), get a code and a secret on the receipt, track the case with
+both."""
 
 from __future__ import annotations
 
@@ -44,8 +45,10 @@ def test_apply_after_hours_is_received_the_next_working_day_and_tracked(
 ) -> None:
     client = Client()
     with time_machine.travel(dt.datetime(2026, 3, 6, 18, 30, tzinfo=SHANGHAI), tick=False):
-        response = client.post("/apply/", form(tree))
-    assert response.status_code == 200 and "查询码只显示这一次" in response.content.decode()
+        posted = client.post("/apply/", form(tree))
+        assert posted.status_code == 302 and posted["Location"] == "/apply/receipt/"
+        response = client.get("/apply/receipt/")
+    assert response.status_code == 200 and "本网站不保存查询码" in response.content.decode()
     code, secret = receipt_codes(response)
     assert code.startswith("GK2026-") and len(secret) == 10
     req = InformationRequest.objects.get()
@@ -57,9 +60,9 @@ def test_apply_after_hours_is_received_the_next_working_day_and_tracked(
         "electronic",
     )
     assert secret not in str(InformationRequest.objects.values().get())  # only its digest is stored
-    # The secret is shown once and kept nowhere, not even in the session.
+    # The secret is kept nowhere, not even in the session; without the receipt cookie there is no receipt.
     assert secret not in str(dict(client.session))
-    assert client.get("/apply/receipt/").status_code == 302
+    assert Client().get("/apply/receipt/").status_code == 302
     t.request_supplement(personas.clerk, req, on=dt.date(2026, 3, 10), note="请说明所需信息的学区")
     page = Client().post("/track/", {"code": code.lower(), "secret": secret}).content.decode()
     assert "待补正" in page and "请说明所需信息的学区" in page and "2026-04-07" in page
@@ -74,7 +77,7 @@ def test_apply_after_hours_is_received_the_next_working_day_and_tracked(
 
 
 def test_a_wrong_secret_or_code_reveals_nothing(tree: Tree) -> None:
-    code, _secret = receipt_codes(Client().post("/apply/", form(tree)))
+    code, _secret = receipt_codes(Client().post("/apply/", form(tree), follow=True))
     for data in ({"code": code, "secret": "WRONGWRONG"}, {"code": "GK2026-NOPENOPE", "secret": "WRONGWRONG"}):
         page = Client().post("/track/", data).content.decode()
         assert "查询编号或查询码不正确" in page and "李四" not in page
@@ -91,8 +94,13 @@ def test_a_wrong_secret_or_code_reveals_nothing(tree: Tree) -> None:
 def test_invalid_applications_explain_the_field_and_write_nothing(
     tree: Tree, extra: dict[str, str], message: str
 ) -> None:
+    """An invalid form answers 400 (it answered 200), with what was typed kept."""
     page = Client().post("/apply/", form(tree, **extra))
-    assert page.status_code == 200 and message in page.content.decode()
+    assert page.status_code == 400 and message in page.content.decode()
+    typed = page.content.decode()
+    assert (
+        'value="李四"' in typed and 'value="13812345678"' in typed and 'value="li@example.invalid"' in typed
+    )
     assert not InformationRequest.objects.exists() and not Applicant.objects.exists()
 
 

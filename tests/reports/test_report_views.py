@@ -11,6 +11,7 @@ from gongkai import permissions
 from gongkai.audit.models import AuditEntry
 from gongkai.catalog.actions import record_publication
 from gongkai.catalog.models import Channel, ChannelKind
+from gongkai.reports.actions import save_narrative
 from gongkai.reports.models import ReportPublication
 from tests.conftest import PASSWORD, Personas, Tree
 
@@ -20,6 +21,11 @@ pytestmark = pytest.mark.django_db
 def login(client: Client, user: object) -> Client:
     assert client.login(username=user.username, password=PASSWORD)  # type: ignore[attr-defined]
     return client
+
+
+def write_section_seven(tree: Tree) -> None:
+    """Section 七's default is a blank to fill in (an error until the body writes it: rule "fill_in")."""
+    save_narrative("test", tree.city, "2014", 7, "本年度工作中的问题已逐项整改。", year=2014)
 
 
 @pytest.fixture
@@ -73,6 +79,7 @@ def test_anonymous_staff_pages_redirect_to_login(client: Client, tree: Tree) -> 
 def test_public_report_appears_only_once_published(
     client: Client, tree: Tree, personas: Personas, published_item: None
 ) -> None:
+    write_section_seven(tree)
     public = f"/reports/{tree.city.org_code}/2014/"
     assert client.get(public).status_code == 404
     staff = login(Client(), personas.office_head)
@@ -184,6 +191,7 @@ def test_supervisors_and_other_bodies_cannot_edit(client: Client, tree: Tree, pe
 def test_a_published_report_is_frozen(
     client: Client, tree: Tree, personas: Personas, published_item: None
 ) -> None:
+    write_section_seven(tree)
     staff = login(Client(), personas.office_head)
     staff.post(f"{staff_url(tree.city)}publish", {"scope": "subtree", "action": "publish"})
     publication = ReportPublication.objects.get()

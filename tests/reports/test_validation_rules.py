@@ -337,6 +337,8 @@ def test_rule_8_through_a_2014_report_from_records(tree: Tree) -> None:
         answered_on=D(2016, 5, 20),
         outcome="2008.disclosed",
     )
+    # Section 七 is the body's own to write (its default is a blank to fill in: rule "fill_in").
+    save_narrative("test", tree.education, "2014", 7, "本年度未发现突出问题，将继续完善制度。", year=2016)
     report = build_report(tree.education, 2016, "2014")
     assert errors(validate_report(tree.education, 2016, "2014", today=D(2017, 3, 1), report=report)) == []
     bad = tamper(report, {(TABLE, A2 + "/2.延期办结数", "统计数"): 1})
@@ -501,3 +503,23 @@ def test_command_rejects_an_unknown_org() -> None:
 
     with pytest.raises(CommandError):
         run("--org", "不存在的机关", "--year", "2025")
+
+
+def test_a_default_blank_left_in_the_text_is_an_error(tree: Tree) -> None:
+    """Defect 14 of issue 10: the default "……主要问题及改进措施由本机关填写。" went out in a published report."""
+    report = build_report(tree.education, 2016, "2014")
+    (finding,) = of_rule(
+        validate_report(tree.education, 2016, "2014", today=D(2017, 3, 1), report=report), "fill_in"
+    )
+    assert finding.severity == "error" and "第7部分" in finding.message and "请填写" in finding.message
+    for typed in ("存在的问题由本机关填写。", "联系人：XXX", "共办理____件", "（填写具体措施）"):
+        save_narrative("test", tree.education, "2014", 7, typed, year=2016)
+        report = build_report(tree.education, 2016, "2014")
+        assert of_rule(
+            validate_report(tree.education, 2016, "2014", today=D(2017, 3, 1), report=report), "fill_in"
+        )
+    save_narrative("test", tree.education, "2014", 7, "本年度未发现突出问题。", year=2016)
+    report = build_report(tree.education, 2016, "2014")
+    assert not of_rule(
+        validate_report(tree.education, 2016, "2014", today=D(2017, 3, 1), report=report), "fill_in"
+    )

@@ -15,6 +15,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from gongkai.catalog import revisions
 from gongkai.catalog.importing.files import Mapping, Problem
 from gongkai.catalog.importing.lookups import Existing, IndexKey, Lookups, fetch_existing
 from gongkai.catalog.importing.rows import TEXT_FIELDS, VERSIONED, Planned
@@ -185,8 +186,9 @@ def _classify_existing(p: Planned, error: Error) -> None:
     if pub.body_id != p.body.pk:
         error("body", _("索引号%(n)s属于另一机关（%(b)s）") % {"n": p.index_number, "b": pub.body.name})
         return
+    shown = revisions.proposed(pub)  # a revision awaiting review is compared as it would be published
     changes = {
-        f: p.fields[f] for f in (*VERSIONED, "interprets_id") if not _same(f, getattr(pub, f), p.fields[f])
+        f: p.fields[f] for f in (*VERSIONED, "interprets_id") if not _same(f, getattr(shown, f), p.fields[f])
     }
     revised = bool(changes)
     if "interprets_id" in changes and p.interprets_problem:

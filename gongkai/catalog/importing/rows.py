@@ -24,6 +24,8 @@ from gongkai.catalog.models import (
     PublicationStatus,
     ReviewConclusion,
 )
+from gongkai.exportsafe import is_formula_like
+from gongkai.inputs import InputError, normalise_text, strip_illegal
 from gongkai.masking import personal_data_found
 from gongkai.organisations.actions import require_valid_on
 from gongkai.organisations.models import Organisation
@@ -45,6 +47,7 @@ VERSIONED = (
     "issued_on",
 )
 TEXT_FIELDS = ("title", "document_number", "publisher", "keywords", "description", "text")
+MULTILINE = frozenset({"description", "text", "review_note"})  # the others are one line
 _DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:[T ][\d:.]+)?$")
 _COMPACT_DATE = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
 _SEPARATORS = re.compile(r"[;；\n]")
@@ -113,11 +116,22 @@ class _Row:
             value = "；".join(value)
         elif isinstance(value, dt.date):
             value = value.isoformat()
-        if value[:1] == "'" and value[1:2] in {"=", "+", "-", "@", "\t", "\r"}:
-            value = value[1:]  # the apostrophe our CSV export puts before formula-like text
+        value = self.normal(key, value)
         if required and not value:
             self.error(key, _("必须填写"))
         return value
+
+    def normal(self, key: str, value: str) -> str:
+        """``value`` normalised (``gongkai.inputs.normalise_text``); a refused character is an error of this
+        row and column. The apostrophe the CSV export puts before formula-like text
+        (``gongkai.exportsafe.csv_value``) is removed again."""
+        if value[:1] == "'" and is_formula_like(value[1:]):
+            value = value[1:]
+        try:
+            return normalise_text(value, multiline=key in MULTILINE)
+        except InputError as exc:
+            self.error(key, str(exc))
+            return strip_illegal(value)
 
     def date(self, key: str, required: bool = False) -> dt.date | None:
         value = self.values.get(key, "")
@@ -137,7 +151,10 @@ class _Row:
 
     def items(self, key: str) -> list[str]:
         value = self.values.get(key, "")
-        parts = value if isinstance(value, list) else _SEPARATORS.split(self.text(key))
+        if isinstance(value, list):
+            parts = [self.normal(key, p) for p in value]
+        else:
+            parts = _SEPARATORS.split(self.text(key))
         return list(dict.fromkeys(p.strip() for p in parts if p.strip()))
 
     def choice(self, key: str, choices: dict[str, str]) -> str | None:

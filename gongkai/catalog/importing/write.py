@@ -4,11 +4,13 @@ the transaction, so the whole file or nothing is written)."""
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gongkai.audit.log import Actor, record
+from gongkai.catalog import revisions
 from gongkai.catalog.importing.lookups import IndexKey
 from gongkai.catalog.importing.plan import PENDING
 from gongkai.catalog.importing.rows import Planned
@@ -16,8 +18,10 @@ from gongkai.catalog.models import (
     ConfidentialityReview,
     Publication,
     PublicationChannel,
+    PublicationStatus,
     PublicationVersion,
 )
+from gongkai.catalog.transitions import EDITABLE_FIELDS
 
 BATCH = 2000
 
@@ -112,7 +116,7 @@ def update(actor: Actor, batch: Sequence[Planned], source: str) -> list[int]:
             )
             p.fields["version"] = pub.version + 1
         before[pub.pk] = {f: getattr(pub, f) for f in p.fields}
-        for name, value in p.fields.items():
+        for name, value in _set_aside(pub, p.fields).items():
             setattr(pub, name, value)
         after[pub.pk] = dict(p.fields)
         postings += _postings(p, pub, p.existing.channel_ids)
@@ -120,6 +124,8 @@ def update(actor: Actor, batch: Sequence[Planned], source: str) -> list[int]:
         pubs.append(pub)
     PublicationVersion.objects.bulk_create(versions)
     changed = sorted({name for p in batch for name in p.fields})
+    if any(pub.pending for pub in pubs):
+        changed.append("pending")
     if changed:
         Publication.objects.bulk_update(pubs, changed)
     PublicationChannel.objects.bulk_create(postings)
@@ -179,3 +185,14 @@ def write_all(
         advance(len(batch))
     link_interpretations(actor, creates, ids, source)
     return [*ids.values(), *touched]
+
+
+def _set_aside(pub: Publication, fields: dict[str, Any]) -> dict[str, Any]:
+    """The fields to write into the row. A published item whose imported version lands as a draft (a revision
+    awaiting its review) keeps its public content in the row; the new content waits in ``pending``
+    (``catalog.revisions``), so that nothing unreviewed reaches the portal or the search index."""
+    if fields.get("status", pub.status) != PublicationStatus.DRAFT or pub.published_on is None:
+        return fields
+    content = {k: v for k, v in fields.items() if Publication._meta.get_field(k).name in EDITABLE_FIELDS}
+    revisions.keep(pub, revisions.with_changes(pub, content), content)
+    return {k: v for k, v in fields.items() if k not in content}

@@ -16,6 +16,8 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from gongkai.exportsafe import xml_text
+
 SUFFIXES: tuple[str, ...] = (".json", ".md", ".html", ".docx", ".pdf", ".xlsx")
 
 
@@ -72,9 +74,28 @@ RENDERERS: dict[str, Callable[[dict[str, Any]], bytes]] = {
 }
 
 
+# Files whose text must be XML-compatible (DOCX, XLSX, the HTML and the PDF made from it).
+XML_SUFFIXES = frozenset({".html", ".docx", ".pdf", ".xlsx"})
+
+
 def render_frozen(frozen: dict[str, Any], suffix: str) -> bytes:
-    """The file of a frozen report for ``suffix`` (case-insensitive, with its dot)."""
+    """The file of a frozen report for ``suffix`` (case-insensitive, with its dot). XML-based files get the
+    frozen text without control characters (``printable``)."""
     renderer = RENDERERS.get(suffix.lower())
     if renderer is None:
         raise UnsupportedSuffix(suffix)
-    return renderer(frozen)
+    return renderer(printable(frozen) if suffix.lower() in XML_SUFFIXES else frozen)
+
+
+def printable(value: Any) -> Any:
+    """``value`` (the frozen report: dicts, lists, strings, numbers) with every string cleaned by
+    ``gongkai.exportsafe.xml_text``: a narrative or name stored with a control character still exports."""
+    if isinstance(value, str):
+        return xml_text(value)
+    if isinstance(value, dict):
+        return {key: printable(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [printable(item) for item in value]
+    if isinstance(value, tuple):
+        return tuple(printable(item) for item in value)
+    return value

@@ -12,10 +12,19 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from gongkai.exportsafe import set_text
 from gongkai.reports.exports.common import Block, Table, cover, notices, tables
 
 INVALID = re.compile(r"[\[\]:*?/\\]")
 MAX_NAME = 31
+
+
+def _put(ws: Any, row: int, column: int, value: Any) -> Any:
+    """The cell at (row, column) holding ``value``: text always as a string cell, never a formula, without
+    control characters (``gongkai.exportsafe.set_text``)."""
+    cell = ws.cell(row=row, column=column)
+    set_text(cell, value)
+    return cell
 
 
 def sheet_name(title: str, taken: set[str]) -> str:
@@ -46,16 +55,16 @@ def render_xlsx(frozen: dict[str, Any]) -> bytes:
     ws = wb.active
     taken: set[str] = set()
     ws.title = sheet_name(_("封面及说明"), taken)
-    ws["A1"] = frozen["title"]
+    _put(ws, 1, 1, frozen["title"])
     ws["A1"].font = Font(bold=True, size=14)
     for i, (label, value) in enumerate(cover(frozen), start=3):
-        ws.cell(row=i, column=1, value=label).font = Font(bold=True)
-        ws.cell(row=i, column=2, value=value)
+        _put(ws, i, 1, label).font = Font(bold=True)
+        _put(ws, i, 2, value)
     row = 4 + len(cover(frozen))
     for notice in notices(frozen):
-        ws.cell(row=row, column=1, value=notice)
+        _put(ws, row, 1, notice)
         row += 1
-    ws.cell(row=row, column=1, value=_("每个统计表一个工作表；数字为数值，金额单位为万元。"))
+    _put(ws, row, 1, _("每个统计表一个工作表；数字为数值，金额单位为万元。"))
     ws.column_dimensions["A"].width = 14
     ws.column_dimensions["B"].width = 60
     for table in tables(frozen):
@@ -69,7 +78,7 @@ def _sheet(ws: Any, table: Table, alignment: Any, font: Any) -> None:
     from openpyxl.utils import get_column_letter
 
     width = max(len(b.columns) for b in table.blocks) + 1
-    ws.cell(row=1, column=1, value=table.title).font = font(bold=True, size=13)
+    _put(ws, 1, 1, table.title).font = font(bold=True, size=13)
     if width > 1:
         ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=width)
     row = 3
@@ -86,7 +95,7 @@ def _block(ws: Any, block: Block, top: int, alignment: Any, font: Any) -> int:
     head = len(block.header)
     bold = font(bold=True)
     centre = alignment(horizontal="center", vertical="center", wrap_text=True)
-    ws.cell(row=top, column=1, value=_("指标")).font = bold
+    _put(ws, top, 1, _("指标")).font = bold
     ws.cell(row=top, column=1).alignment = centre
     if head > 1:
         ws.merge_cells(start_row=top, start_column=1, end_row=top + head - 1, end_column=1)
@@ -97,19 +106,19 @@ def _block(ws: Any, block: Block, top: int, alignment: Any, font: Any) -> int:
             while (r, c) in taken:
                 c += 1
             r2, c2 = min(r + h.rowspan, top + head) - 1, c + h.colspan - 1
-            cell = ws.cell(row=r, column=c, value=h.label)
+            cell = _put(ws, r, c, h.label)
             cell.font, cell.alignment = bold, centre
             if (r2, c2) != (r, c):
                 ws.merge_cells(start_row=r, start_column=c, end_row=r2, end_column=c2)
             taken.update((rr, cc) for rr in range(r, r2 + 1) for cc in range(c, c2 + 1))
     row = top + head
     for line in block.lines:
-        label = ws.cell(row=row, column=1, value=line.label)
+        label = _put(ws, row, 1, line.label)
         label.alignment = alignment(indent=line.depth, wrap_text=True, vertical="center")
         if not line.displays:
             label.font = bold
         for c, (display, value) in enumerate(zip(line.displays, line.values, strict=False), start=2):
-            cell = ws.cell(row=row, column=c, value=value if value is not None else display or None)
+            cell = _put(ws, row, c, value if value is not None else display or None)
             if isinstance(value, int | float):
                 cell.number_format = _number_format(value, display)
         row += 1

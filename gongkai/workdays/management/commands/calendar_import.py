@@ -1,18 +1,26 @@
-"""gongkai calendar_import FILE --year Y [--encoding E] — load a year's official schedule from CSV or .ics.
+"""gongkai calendar_import FILE --year Y [--encoding E] [--note N] — load a year's official schedule from CSV or
+.ics.
 
-Replaces the year's exception days and marks the year official (one audited batch); open cases' deadlines are
-recomputed when it commits."""
+All or nothing (``gongkai.workdays.importing``): a file that cannot be read whole exits non-zero naming each
+bad line and changes nothing. Otherwise the year's exception days are replaced and the year is marked official
+(one audited batch); open cases' deadlines are recomputed when it commits."""
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
 
 from gongkai.audit.log import SYSTEM
+from gongkai.inputs import InputError, normalise_text
 from gongkai.workdays.actions import load_year
 from gongkai.workdays.importing import ImportFailed, decode, parse_csv, parse_ics
+from gongkai.workdays.models import OfficialYear
+
+SOURCE_MAX = OfficialYear._meta.get_field("source").max_length or 100
 
 
 class Command(BaseCommand):
@@ -27,14 +35,22 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         path = Path(options["file"])
         try:
+            note = normalise_text(options["note"])
             text = decode(path.read_bytes(), options["encoding"])
             parse = parse_ics if path.suffix.lower() in {".ics", ".ical"} else parse_csv
             days = parse(text, options["year"])
         except OSError as exc:
             raise CommandError(f"{path}: {exc.strerror}") from exc
+        except InputError as exc:
+            raise CommandError(f"--note: {exc}") from exc
         except (ImportFailed, LookupError, UnicodeDecodeError) as exc:
             raise CommandError(f"{path}:\n{exc}") from exc
-        load_year(SYSTEM, options["year"], days, f"import:{path.name}", note=options["note"])
+        source = f"import:{path.name}"[:SOURCE_MAX]
+        try:
+            load_year(SYSTEM, options["year"], days, source, note=note)
+        except ValidationError as exc:
+            raise CommandError("；".join(exc.messages)) from exc
         self.stdout.write(
-            f"{options['year']}: {len(days)} days loaded from {path.name}; the year is official"
+            _("%(year)d年：从%(file)s载入%(n)d天，该年度的节假日安排已标为官方")
+            % {"year": options["year"], "file": path.name, "n": len(days)}
         )
