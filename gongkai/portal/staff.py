@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from gongkai import forms as gkforms
 from gongkai import permissions
 from gongkai.catalog.models import Publication, PublicationStatus
 from gongkai.organisations.models import Organisation
@@ -23,7 +24,7 @@ from gongkai.portal.actions import GUIDE_FIELDS, save_guide
 from gongkai.portal.models import DisclosureGuide
 
 
-class GuideForm(forms.ModelForm[DisclosureGuide]):
+class GuideForm(gkforms.ModelForm[DisclosureGuide]):
     rules = forms.ModelMultipleChoiceField(
         queryset=Publication.objects.none(),
         required=False,

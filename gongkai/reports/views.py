@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from gongkai import forms as gkforms
 from gongkai import permissions
 from gongkai.acknowledgement.keys import idempotent
 from gongkai.catalog.figures import FIELDS as FIGURE_FIELDS
@@ -223,7 +224,7 @@ def publish(request: HttpRequest, org_code: str, year: int) -> HttpResponse:
     return redirect(f"{reverse('reports:staff_report', args=[org_code, year])}?scope={scope.value}")
 
 
-class SectionForm(forms.Form):
+class SectionForm(gkforms.Form):
     text = forms.CharField(label=_("内容"), widget=forms.Textarea(attrs={"rows": 14}), strip=True)
     carries_forward = forms.BooleanField(label=_("以后各年度未单独填写的，沿用这段文字"), required=False)
 
@@ -285,7 +286,7 @@ def placeholder_label(stat: Statistic, fmt: str) -> str:
     return f"{cell.row.rsplit('/', 1)[-1]} · {cell.column}"
 
 
-class ProactiveFiguresForm(forms.Form):
+class ProactiveFiguresForm(gkforms.Form):
     """Table 2 figures of one body and year (fields and labels from ``ProactiveFigures``)."""
 
     def __init__(self, *args: Any, read_only: bool = False, **kwargs: Any) -> None:
