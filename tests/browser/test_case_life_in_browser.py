@@ -53,6 +53,8 @@ def test_a_case_life_in_the_browser(
 ) -> None:
     settings.MEDIA_ROOT = tmp_path
     settings.GONGKAI_NEXT_WORKING_DAY_RECEIPT = True
+    # The case's clock moves weeks ahead while the staff stay signed in (staff sessions last 12 hours).
+    settings.SESSION_COOKIE_AGE = 365 * 24 * 3600
     head = make_user("edu-head", tree.education, Role.OFFICE_HEAD)
     del head
     base = live_server.url

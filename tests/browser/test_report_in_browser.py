@@ -10,6 +10,7 @@ import pytest
 
 from gongkai.catalog.actions import record_publication
 from gongkai.catalog.models import Channel, ChannelKind
+from gongkai.reports.actions import save_narrative
 from tests.conftest import PASSWORD, Personas, Tree
 
 pytestmark = [pytest.mark.browser]
@@ -28,6 +29,8 @@ def test_office_head_publishes_and_the_public_reads(
         published_on=dt.date(2014, 3, 4),
         channels=[site],
     )
+    # Section 七's default is a blank to fill in (rule "fill_in"): the body writes it before publishing.
+    save_narrative("test", tree.city, "2014", 7, "本年度工作中的问题已逐项整改。", year=2014)
     page = browser.new_page(locale="zh-CN")  # type: ignore[attr-defined]
     base = live_server.url  # type: ignore[attr-defined]
     public = f"{base}/reports/{tree.city.org_code}/2014/"

@@ -44,7 +44,9 @@ def settings_variables() -> set[str]:
 
 
 def clean_environment(**extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("GONGKAI_") and k != "DATABASE_URL"}
+    # DJANGO_ALLOW_ASYNC_UNSAFE is set by the browser tests' conftest (tests/browser) in the same process.
+    dropped = {"DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GONGKAI_") and k not in dropped}
     return {**env, **extra}
 
 
