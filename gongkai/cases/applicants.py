@@ -256,3 +256,9 @@ def reveal(actor: Actor, applicant: Applicant, *, reason: str) -> dict[str, str]
         "id_number": crypto.decrypt(applicant.id_number_encrypted),
         "phone": crypto.decrypt(applicant.phone_encrypted),
     }
+
+
+def create_applicant_from(actor: Actor, data: Mapping[str, Any]) -> Applicant:
+    """``create_applicant`` with the applicant fields of a form's cleaned data (the public form and staff
+    intake share it, so neither can drop a field the law requires)."""
+    return create_applicant(actor, **{name: data[name] for name in APPLICANT_FIELDS if name in data})

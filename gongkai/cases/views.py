@@ -26,7 +26,7 @@ from gongkai.acknowledgement import keys
 from gongkai.acknowledgement.keys import idempotent
 from gongkai.acknowledgement.models import IdempotencyKey
 from gongkai.cases import forms, letters, remedies, transitions
-from gongkai.cases.applicants import create_applicant, reveal
+from gongkai.cases.applicants import create_applicant_from, reveal
 from gongkai.cases.clock import deadline_for
 from gongkai.cases.fees import FEES_FROM, fee_by_count, nth_request_in_month
 from gongkai.cases.models import (
@@ -286,18 +286,7 @@ def intake(request: HttpRequest) -> HttpResponse:
             raise PermissionDenied
         try:
             with transaction.atomic():
-                applicant = create_applicant(
-                    request.user,
-                    kind=data["kind"],
-                    name=data["name"],
-                    id_document=data["id_document"],
-                    id_number=data["id_number"],
-                    credit_code=data["credit_code"],
-                    contact_name=data["contact_name"],
-                    phone=data["phone"],
-                    email=data["email"],
-                    address=data["address"],
-                )
+                applicant = create_applicant_from(request.user, data)
                 req = transitions.register(
                     request.user,
                     data["body"],

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET
 from gongkai.acknowledgement import keys, limits
 from gongkai.acknowledgement.keys import idempotent
 from gongkai.cases import transitions
-from gongkai.cases.applicants import create_applicant
+from gongkai.cases.applicants import create_applicant_from
 from gongkai.cases.letters import compose
 from gongkai.cases.models import CaseEventKind, InformationRequest, Letter
 from gongkai.cases.tracking import hash_secret, issue_tracking, lookup, secret_from_key
@@ -108,18 +108,7 @@ def _file_application(request: HttpRequest, data: dict[str, Any]) -> Information
     and the secret derived from the form's key, all or nothing."""
     sub = keys.current(request)
     with transaction.atomic():
-        applicant = create_applicant(
-            APPLICANT,
-            kind=data["kind"],
-            name=data["name"],
-            id_document=data["id_document"],
-            id_number=data["id_number"],
-            credit_code=data["credit_code"],
-            contact_name=data["contact_name"],
-            phone=data["phone"],
-            email=data["email"],
-            address=data["address"],
-        )
+        applicant = create_applicant_from(APPLICANT, data)
         req = transitions.register(
             APPLICANT,
             data["body"],
