@@ -1,5 +1,7 @@
 """Benchmark: the 2014 report's roll-up over a province-sized tree, registry (aggregate SQL) vs a baseline
-that loads the records and counts them in Python — printed side by side in the same run.
+that loads the records and counts them in Python — printed side by side in the same run; then the registry
+counting the records live vs reading the per-body aggregates (gongkai.figures), for one report and for every
+body's report (own and subtree) of the year.
 
     .venv/bin/python benchmarks/report_rollup.py [--bodies 6000] [--items 300000] [--repeat 3]
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench .venv/bin/python benchmarks/report_rollup.py
@@ -102,6 +104,51 @@ def registry_report(org_pk: int) -> dict[str, object]:
     return build_report(Organisation.objects.get(pk=org_pk), 2014, "2014").values()  # type: ignore[return-value]
 
 
+def report_values(org_pk: int, live: bool, scope: str = "subtree") -> dict[str, object]:
+    """Every 2014 statistic of one report: counted from the records (live) or summed from the aggregates."""
+    from gongkai.organisations.models import Organisation
+    from gongkai.reports.registry import Context, Scope, statistics_for_format
+
+    ctx = Context(org=Organisation.objects.get(pk=org_pk), year=2014, scope=Scope(scope), live=live)
+    return {s.key: ctx.value(s.key) for s in statistics_for_format("2014")}
+
+
+def aggregates_table(ids: list[int], repeat: int) -> None:
+    """Live registry vs per-body aggregates: one report, then every body's report of the year."""
+    from gongkai import figures
+
+    start = time.perf_counter()
+    figures.rebuild(years=[2014])
+    print(f"\nper-body aggregates of 2014 rebuilt for every body in {time.perf_counter() - start:.1f}s")
+    print(f"{'report (2014, all cells)':<28}{'live':>10}{'aggregates':>12}{'speed-up':>10}")
+    for label, pk in (("province subtree", ids[0]), ("one city subtree", ids[1]), ("one body own", ids[-1])):
+        scope = "own" if label.endswith("own") else "subtree"
+        live_time, live = timed(report_values, pk, True, scope, repeat=repeat)
+        agg_time, agg = timed(report_values, pk, False, scope, repeat=repeat)
+        assert live == agg, label
+        print(f"{label:<28}{live_time * 1000:>8.0f}ms{agg_time * 1000:>10.0f}ms{live_time / agg_time:>9.1f}x")
+    sample = ids[2 : 2 + 20]
+    start = time.perf_counter()
+    for pk in sample:
+        report_values(pk, True, "own")
+        report_values(pk, True, "subtree")
+    per_report = (time.perf_counter() - start) / (2 * len(sample))
+    all_time, everything = timed(figures.rollup_all, 2014, "2014", repeat=repeat)
+    for pk in sample[:5]:
+        for scope in ("own", "subtree"):
+            got = everything[(pk, scope)]  # type: ignore[index]
+            expected = report_values(pk, True, scope)
+            assert {k: v for k, v in expected.items() if k in got} == {
+                k: got[k] for k in expected if k in got
+            }
+    n = 2 * len(ids)
+    estimate = per_report * n
+    print(
+        f"{'every body, own + subtree':<28}{estimate:>9.1f}s{all_time:>11.2f}s{estimate / all_time:>9.0f}x"
+        f"   ({n} reports; live = {per_report * 1000:.0f}ms/report measured on {2 * len(sample)} × {n})"
+    )
+
+
 SAME_FIGURES = ("p14.items", "p14.website", "p14.weibo", "p14.other", "p14.gazette", "p14.wechat")
 
 
@@ -160,6 +207,9 @@ def main() -> None:
         started = time.perf_counter()
         ids = build_tree(args.bodies)
         build_records(ids, args.items)
+        from gongkai import figures
+
+        figures.rebuild(years=[2014])  # bulk_create sends no signals: the loader rebuilds the aggregates
         print(
             f"database: {connection.vendor}; {args.bodies} bodies, {args.items} items "
             f"(built in {time.perf_counter() - started:.1f}s); median of {args.repeat} runs"
@@ -179,6 +229,7 @@ def main() -> None:
                 f"{label:<20}{same_time * 1000:>10.0f}ms{base_time * 1000:>10.0f}ms{speed_up:>9.1f}x"
                 f"{whole_time * 1000:>12.0f}ms   (items {items})"
             )
+        aggregates_table(ids, args.repeat)
         connection.creation.destroy_test_db(connection.settings_dict["NAME"], verbosity=0)
 
 

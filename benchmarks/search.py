@@ -5,6 +5,11 @@ first page, no normalisation, no highlighting), printed side by side in the same
     .venv/bin/python benchmarks/search.py [--items 115144] [--repeat 20]
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench .venv/bin/python benchmarks/search.py
     GONGKAI_DATA_DIR=/tmp/demo .venv/bin/python benchmarks/search.py --demo
+    GONGKAI_SEARCH_BACKEND=tantivy .venv/bin/python benchmarks/search.py [--demo]
+
+With ``GONGKAI_SEARCH_BACKEND=tantivy`` each row also shows the in-database design (``db``) on the same rows and
+checks that both report the same exact total (``benchmarks/search_engines.py`` compares the engines on a
+synthetic catalog, first pages included).
 
 By default it builds its own throwaway catalog of the demo's size from the demo's title and text templates (a
 temporary SQLite file; with DATABASE_URL set it runs that first and then PostgreSQL, whose database Django's
@@ -146,6 +151,7 @@ def percentiles(fn: Callable[[], object], repeat: int) -> tuple[float, float, ob
 def run(args: argparse.Namespace) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         setup(tmp, fresh_db=not args.demo)
+        from django.conf import settings
         from django.db import connection
 
         from gongkai.catalog.models import Publication
@@ -157,7 +163,10 @@ def run(args: argparse.Namespace) -> None:
             build_catalog(args.items)
             print(f"catalog of {args.items} items built in {time.perf_counter() - started:.1f}s")
         items = Publication.objects.count()
-        if not args.demo or not SearchEntry.objects.exists():
+        from gongkai.search.inverted import open_index
+
+        missing = get_backend().name == "tantivy" and open_index() is None
+        if not args.demo or not SearchEntry.objects.exists() or missing:
             started = time.perf_counter()
             indexed = rebuild()
             print(
@@ -167,17 +176,27 @@ def run(args: argparse.Namespace) -> None:
             f"database: {connection.vendor}; {items} items; {args.repeat} runs per query "
             "(search: first page of 20 + exact total + highlighting; LIKE: count + first 20)"
         )
+        engine = get_backend().name
+        old_design = "postgres" if connection.vendor == "postgresql" else "sqlite"
         print(
             f"{'query':<34}{'hits':>8}{'search p50':>12}{'p95':>9}{'LIKE p50':>11}{'p95':>9}{'LIKE hits':>11}"
+            + (f"{'db p50':>10}{'p95':>9}  totals" if engine == "tantivy" else "")
         )
         for label, query in QUERIES:
             s50, s95, res = percentiles(lambda q=query: search(q), args.repeat)  # type: ignore[misc]
             b50, b95, base = percentiles(lambda q=query: like_baseline(q), args.repeat)  # type: ignore[misc]
             total = res.total  # type: ignore[attr-defined]
-            print(
+            line = (
                 f"{label + ' ' + query:<34}{total:>8}{s50:>10.1f}ms{s95:>7.1f}ms{b50:>9.1f}ms{b95:>7.1f}ms"
                 f"{base[0]:>11}"  # type: ignore[index]
             )
+            if engine == "tantivy":  # the in-database design beside it, on the same rows
+                settings.GONGKAI_SEARCH_BACKEND = old_design
+                d50, d95, dres = percentiles(lambda q=query: search(q), args.repeat)  # type: ignore[misc]
+                settings.GONGKAI_SEARCH_BACKEND = "tantivy"
+                equal = "equal" if dres.total == total else f"DIFFER ({dres.total})"  # type: ignore[attr-defined]
+                line += f"{d50:>8.1f}ms{d95:>7.1f}ms  {equal}"
+            print(line)
         if not args.demo:
             connection.creation.destroy_test_db(connection.settings_dict["NAME"], verbosity=0)
 

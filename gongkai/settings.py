@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 import django_stubs_ext
@@ -66,7 +67,9 @@ INSTALLED_APPS = [
     "gongkai.engagement",
     "gongkai.reports",
     "gongkai.submissions",
+    "gongkai.figures",  # per-body statistics aggregates (docs/statistics.md)
     "gongkai.demo",
+    "gongkai.synth",
     "gongkai.portal",
     "gongkai.api",
     "gongkai.notifications",
@@ -74,6 +77,7 @@ INSTALLED_APPS = [
     "gongkai.search",
     "gongkai.ops",
     "gongkai.backups",  # gongkai backup / restore (docs/backup.md)
+    "gongkai.catalogstats",  # published-item counts for the portal's totals and facets (docs/portal.md, "Caching")
 ]
 
 MIDDLEWARE = [
@@ -128,6 +132,24 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 
+# A PostgreSQL streaming replica for the reads of public pages, search and reports (gongkai/dbrouting.py,
+# docs/scaling.md); writes, transactions, sign-in and migrations stay on the primary. Unset: nothing changes.
+_replica_url = env_str("DATABASE_REPLICA_URL", "")
+if _replica_url:
+    DATABASES["replica"] = dj_database_url.parse(
+        _replica_url, conn_max_age=env_int("GONGKAI_DB_CONN_MAX_AGE", 60), conn_health_checks=True
+    )
+    if not all("postgresql" in DATABASES[_a]["ENGINE"] for _a in ("default", "replica")):
+        raise ImproperlyConfigured(
+            "DATABASE_REPLICA_URL 需要 PostgreSQL：主库（DATABASE_URL）与只读副本都必须是 postgres://"
+        )
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}  # tests read what they wrote
+    DATABASE_ROUTERS = ["gongkai.dbrouting.ReplicaRouter"]
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+        "gongkai.dbrouting.ReadYourWritesMiddleware",
+    )
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -162,6 +184,8 @@ SESSION_COOKIE_SECURE = env_bool("GONGKAI_SESSION_COOKIE_SECURE", PRODUCTION)
 CSRF_COOKIE_SECURE = env_bool("GONGKAI_CSRF_COOKIE_SECURE", PRODUCTION)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = env_int("GONGKAI_SESSION_COOKIE_AGE", 12 * 3600)  # a working day, then sign in again
+# Idempotency keys of submitted forms are kept this long, then pruned daily (acknowledgement.pruning).
+GONGKAI_IDEMPOTENCY_KEEP_DAYS = env_int("GONGKAI_IDEMPOTENCY_KEEP_DAYS", 90)
 CSRF_TRUSTED_ORIGINS = env_list("GONGKAI_CSRF_TRUSTED_ORIGINS", [])
 SECURE_REFERRER_POLICY = env_str("GONGKAI_REFERRER_POLICY", "same-origin")
 X_FRAME_OPTIONS = "DENY"
@@ -218,7 +242,7 @@ CSRF_FAILURE_VIEW = "gongkai.errors.csrf_failure"
 # Background work: Redis when REDIS_URL is set (production), otherwise a SQLite file next to the database.
 _redis_url = env_str("REDIS_URL", "")
 HUEY = {
-    "name": "gongkai",
+    "name": env_str("GONGKAI_HUEY_NAME", "gongkai"),  # the queue's name: one per deployment sharing a Redis
     "immediate": env_bool("GONGKAI_HUEY_IMMEDIATE", False),
     "utc": False,
     "consumer": {"workers": env_int("GONGKAI_HUEY_WORKERS", 2), "worker_type": "thread"},
@@ -230,13 +254,37 @@ else:
 
 # Abuse limits (docs/configuration.md, "Abuse limits"). Counters live in Redis when REDIS_URL is set (shared by
 # every worker and host), otherwise in a SQLite file in the data directory (shared by the processes of one host).
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+CACHES: dict[str, dict[str, Any]] = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 if _redis_url:
     CACHES["throttle"] = {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": _redis_url,
         "KEY_PREFIX": "gongkai-throttle",
     }
+# The shared cache of public pages and built staff reports (docs/portal.md, "Caching"): Redis when REDIS_URL is set,
+# otherwise files in <data dir>/cache shared by every web process of the host.
+if _redis_url:
+    CACHES["shared"] = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": _redis_url,
+        "KEY_PREFIX": "gongkai-pages",
+    }
+else:
+    CACHES["shared"] = {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(DATA_DIR / "cache"),
+        "OPTIONS": {"MAX_ENTRIES": env_int("GONGKAI_PAGE_CACHE_ENTRIES", 20000)},
+    }
+GONGKAI_PAGE_CACHE = env_bool("GONGKAI_PAGE_CACHE", True)
+GONGKAI_PAGE_CACHE_ALIAS = "shared"
+GONGKAI_PAGE_CACHE_TIMEOUT = env_int("GONGKAI_PAGE_CACHE_TIMEOUT", 600)  # seconds a page is kept at most
+GONGKAI_SEARCH_CACHE_TIMEOUT = env_int(
+    "GONGKAI_SEARCH_CACHE_TIMEOUT", 60
+)  # seconds a search result page is kept
+GONGKAI_PAGE_MAX_AGE = env_int(
+    "GONGKAI_PAGE_MAX_AGE", 0
+)  # Cache-Control max-age of public pages (ETag always)
+GONGKAI_REPORT_CACHE = env_bool("GONGKAI_REPORT_CACHE", True)  # the staff report page, built once per change
 GONGKAI_THROTTLE_CACHE = "throttle" if _redis_url else ""  # a CACHES alias, or "" for the SQLite file below
 GONGKAI_THROTTLE_DB = DATA_DIR / "throttle.sqlite3"
 GONGKAI_THROTTLE_ENABLED = env_bool("GONGKAI_THROTTLE_ENABLED", True)
@@ -346,6 +394,11 @@ for _item in env_list("GONGKAI_REPORT_DEADLINES", []):
 GONGKAI_SEARCH_BACKEND = env_str("GONGKAI_SEARCH_BACKEND", "") or (
     "postgres" if "postgresql" in DATABASES["default"]["ENGINE"] else "sqlite"
 )
+# "tantivy": the embedded inverted index (province scale, docs/search.md), in GONGKAI_SEARCH_INDEX_DIR (default
+# <data dir>/search-index/<database name>); its writes run in the web process on commit ("inline", waiting for
+# the writer's lock) or in the huey worker ("worker").
+GONGKAI_SEARCH_INDEX_DIR = env_str("GONGKAI_SEARCH_INDEX_DIR", "")
+GONGKAI_SEARCH_INDEX_WRITER = env_str("GONGKAI_SEARCH_INDEX_WRITER", "inline")
 
 LOGGING = {
     "version": 1,

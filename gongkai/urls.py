@@ -4,8 +4,10 @@ from django.contrib import admin
 from django.urls import include, path
 
 from gongkai.api.api import api
+from gongkai.ops.views import healthz
 
 urlpatterns = [
+    path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("accounts/", include("django.contrib.auth.urls")),

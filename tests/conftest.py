@@ -130,6 +130,17 @@ def audit_log_flushable() -> Iterator[None]:
 
 
 @pytest.fixture(autouse=True)
+def own_shared_cache(settings: Any) -> None:
+    """Each test gets an empty shared cache of its own (in memory), and the public page cache and the staff report
+    cache are off unless a test turns them on (tests/portal/test_page_cache.py): other tests change rows directly."""
+    settings.CACHES = settings.CACHES | {
+        "shared": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": uuid.uuid4().hex}
+    }
+    settings.GONGKAI_PAGE_CACHE = False
+    settings.GONGKAI_REPORT_CACHE = False
+
+
+@pytest.fixture(autouse=True)
 def own_throttle_counters(settings: Any, tmp_path_factory: pytest.TempPathFactory) -> None:
     """Abuse limits stay on in every test, each test with empty counters of its own (a new SQLite file, created
     on the first hit), so that no test is slowed by another's requests."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -32,7 +33,7 @@ class IdempotencyKey(models.Model):
         indexes = [models.Index(fields=["scope", "limit_key", "created_at"], name="idempotency_limit")]
 
     def __str__(self) -> str:
-        return f"{self.scope} {self.created_at:%Y-%m-%d %H:%M}"
+        return f"{self.scope} {timezone.localtime(self.created_at):%Y-%m-%d %H:%M}"
 
 
 class TrackingSecret(models.Model):

@@ -23,6 +23,7 @@ from gongkai.catalog.models import (
     PublicationChannel,
     PublicationStatus,
 )
+from gongkai.figures.bulk import mark_records
 from gongkai.organisations.actions import require_valid_on
 from gongkai.organisations.models import Organisation
 from gongkai.search import reindex_on_commit
@@ -100,9 +101,10 @@ def record_publication(
     pub.full_clean()
     pub.save()
     if published_on is not None:
-        PublicationChannel.objects.bulk_create(
+        postings = PublicationChannel.objects.bulk_create(
             [PublicationChannel(publication=pub, channel=c, published_on=published_on) for c in channels]
         )
+        mark_records(postings)  # bulk_create sends no signal (gongkai.figures)
     after = snapshot(pub) | {"channels": [c.pk for c in channels], "index_number": index_number(pub)}
     record(actor, "publication.record", pub, after=after, summary=pub.title)
     reindex_on_commit([pub.pk])

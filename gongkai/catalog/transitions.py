@@ -38,6 +38,7 @@ from gongkai.catalog.models import (
     PublicationVersion,
     ReviewConclusion,
 )
+from gongkai.figures.bulk import mark_records
 from gongkai.masking import personal_data_found
 from gongkai.organisations.actions import require_valid_on
 from gongkai.organisations.models import Organisation
@@ -183,13 +184,14 @@ def publish(actor: Actor, pub: Publication, *, on: dt.date, channels: Sequence[C
     pub.full_clean()
     pub.save(update_fields=["published_on", "version_published_on", "status", "pending", *revised])
     existing = set(pub.postings.values_list("channel_id", flat=True))
-    PublicationChannel.objects.bulk_create(
+    postings = PublicationChannel.objects.bulk_create(
         [
             PublicationChannel(publication=pub, channel=c, published_on=on)
             for c in channels
             if c.pk not in existing
         ]
     )
+    mark_records(postings)  # bulk_create sends no signal (gongkai.figures)
     late = on > publication_deadline(pub)
     record(
         actor,

@@ -11,8 +11,10 @@ import opencc
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
+from gongkai import figures
 from gongkai.accounts.models import Role, StaffProfile
 from gongkai.audit.log import record
+from gongkai.catalogstats.counts import rebuild_counts
 from gongkai.demo import activity2014, cases_recent, catalog2014, catalog_recent, guides, seed2014
 from gongkai.demo.city import CITY_NAME, body_specs, codes_for
 from gongkai.organisations.actions import create_organisations_bulk
@@ -96,6 +98,8 @@ def load(progress: Callable[[str], None] = lambda _msg: None) -> dict[str, int]:
     # Keep this last: the search index is rebuilt from every catalog item the generators above wrote.
     counts["search_index"] = rebuild_search_index()
     progress(f"search index: {counts['search_index']}")
+    counts["published_counts"] = rebuild_counts()  # the portal's totals and facets (gongkai.catalogstats)
+    counts["figures"] = figures.rebuild()  # the reports' per-body aggregates: the loaders above bulk-write
     record(ACTOR, "demo.load", city, summary="演示城市许昌市", after=counts)
     return counts
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -85,7 +86,7 @@ class HotlineCall(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.received_at:%Y-%m-%d %H:%M}"
+        return f"{timezone.localtime(self.received_at):%Y-%m-%d %H:%M}"  # the database gives UTC
 
 
 class MailboxLetter(models.Model):

@@ -12,13 +12,14 @@ from dataclasses import dataclass, replace
 from typing import Any
 from urllib.parse import urlencode
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce, ExtractYear
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gongkai.catalog.models import Genre, KeyArea, Publication, PublicationQuerySet, PublicationStatus, Topic
+from gongkai.catalogstats.models import PublishedCount
 from gongkai.organisations.models import Organisation
 
 FIRST_YEAR = 1990
@@ -141,7 +142,78 @@ class Facet:
 
 
 def facets(flt: CatalogFilter) -> dict[str, list[Facet]]:
-    """Counts per year, genre and top-level topic under the other filters (one grouped query each)."""
+    """Counts per year, genre and top-level topic under the other filters, from the count table
+    (``gongkai.catalogstats``); filters it does not hold (key area, normative) count the catalog live."""
+    if counted(flt) is None:
+        return _live_facets(flt)
+    genres = {pk: (code, name) for pk, code, name in Genre.objects.values_list("pk", "code", "name")}
+    tops = _top_topics()
+    by_year = _summed(counted(replace(flt, year=None)), "year")
+    by_genre = _summed(counted(replace(flt, genre=None)), "genre_pk")
+    by_top: dict[int, int] = {}
+    for pk, n in _summed(counted(replace(flt, topic=None)), "topic_pk").items():
+        if pk in tops:
+            by_top[tops[pk][0]] = by_top.get(tops[pk][0], 0) + n
+    top_labels = {top: (code, name) for top, code, name in tops.values()}
+    return {
+        "year": [Facet(str(y), str(y), n) for y, n in sorted(by_year.items(), reverse=True) if y and n],
+        "genre": sorted(
+            (Facet(genres[g][0], genres[g][1], n) for g, n in by_genre.items() if g in genres and n),
+            key=lambda f: f.key,
+        ),
+        "topic": sorted(
+            (Facet(top_labels[t][0], top_labels[t][1], n) for t, n in by_top.items() if n),
+            key=lambda f: f.key,
+        ),
+    }
+
+
+def counted(flt: CatalogFilter) -> QuerySet[PublishedCount] | None:
+    """The count rows under ``flt`` (a body with its subtree: the sum over the subtree's bodies), or ``None``
+    when ``flt`` filters by something the table does not hold."""
+    if flt.area is not None or flt.normative:
+        return None
+    rows = PublishedCount.objects.all()
+    if flt.body is not None:
+        rows = (
+            rows.filter(body__path__startswith=flt.body.path)
+            if flt.subtree
+            else rows.filter(body_id=flt.body.pk)
+        )
+    if flt.topic is not None:
+        rows = rows.filter(Q(topic_pk=flt.topic.pk) | Q(topic_pk__in=flt.topic.children.values("pk")))
+    if flt.genre is not None:
+        rows = rows.filter(genre_pk=flt.genre.pk)
+    if flt.year is not None:
+        rows = rows.filter(year=flt.year)
+    return rows
+
+
+def total(flt: CatalogFilter) -> int | None:
+    """The number of public items under ``flt`` from the count table, or ``None`` (count the catalog)."""
+    rows = counted(flt)
+    return None if rows is None else int(rows.aggregate(n=Sum("n"))["n"] or 0)
+
+
+def _summed(rows: Any, field: str) -> dict[int, int]:
+    return {r[field]: int(r["total"]) for r in rows.values(field).annotate(total=Sum("n")).order_by()}
+
+
+def _top_topics() -> dict[int, tuple[int, str, str]]:
+    """Every topic's top-level topic: pk → (top pk, top code, top name)."""
+    topics = {
+        pk: (parent, code, name)
+        for pk, parent, code, name in Topic.objects.values_list("pk", "parent_id", "code", "name")
+    }
+    out = {}
+    for pk, (parent, _code, _name) in topics.items():
+        top = parent if parent in topics else pk
+        out[pk] = (top, topics[top][1], str(topics[top][2]))
+    return out
+
+
+def _live_facets(flt: CatalogFilter) -> dict[str, list[Facet]]:
+    """The facets counted over the catalog (filters the count table does not hold: key area, normative)."""
     years = (
         replace(flt, year=None)
         .queryset()
@@ -178,15 +250,15 @@ def facets(flt: CatalogFilter) -> dict[str, list[Facet]]:
 
 def per_year(body: Organisation, *, subtree: bool, last: int = 8) -> list[tuple[int, int]]:
     """Items published per year, the last ``last`` years that have any (for the trend chart)."""
-    flt = CatalogFilter(body=body, subtree=subtree)
-    rows = (
-        flt.queryset()
-        .annotate(y=ExtractYear("published_on"))
-        .values("y")
-        .annotate(n=Count("id"))
-        .order_by("-y")[:last]
-    )
-    return sorted((r["y"], r["n"]) for r in rows if r["y"])
+    rows = counted(CatalogFilter(body=body, subtree=subtree))
+    assert rows is not None
+    by_year = [(y, n) for y, n in _summed(rows, "year").items() if y and n]
+    return sorted(by_year)[-last:]
+
+
+def per_body() -> dict[int, int]:
+    """Public items per body (the list of bodies), from the count table."""
+    return _summed(PublishedCount.objects.all(), "body_id")
 
 
 def document_or_404(index_code: str, year: int, serial: int) -> Publication:

@@ -5,24 +5,27 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.core.paginator import Paginator
-from django.db.models import Count
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from gongkai import permissions
+from gongkai import pagecache, permissions
 from gongkai import search as fulltext
 from gongkai.catalog.actions import index_number, index_template, render_index_number
-from gongkai.catalog.models import Genre, KeyArea, Publication, PublicationStatus, Topic, public_condition
+from gongkai.catalog.models import Genre, KeyArea, Publication, PublicationStatus, Topic
 from gongkai.catalog.public import public_versions
 from gongkai.organisations.models import Organisation
+from gongkai.pagecache import cached_page
 from gongkai.portal import browse, charts
 from gongkai.portal.models import DisclosureGuide
 from gongkai.reports.models import ReportPublication
 
 PAGE_SIZE = 20
+MAX_PAGES = 500  # deeper pages cost an OFFSET over the catalog: narrow the filters instead (docs/portal.md)
 MAX_QUERY = 200  # longer queries are cut (the search itself accepts anything)
 
 
@@ -41,8 +44,24 @@ def _org(org_code: str) -> Organisation:
     return get_object_or_404(Organisation, org_code=org_code)
 
 
-def _page(request: HttpRequest, qs: Any) -> Any:
-    return Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+class CountedPaginator(Paginator):  # type: ignore[type-arg]
+    """A paginator told its total (from the count table) instead of counting, and stopping at ``MAX_PAGES``."""
+
+    def __init__(self, object_list: Any, per_page: int, total: int | None) -> None:
+        super().__init__(object_list, per_page)
+        self.total = total
+
+    @cached_property
+    def count(self) -> int:
+        return self.total if self.total is not None else int(super().count)
+
+    @cached_property
+    def num_pages(self) -> int:
+        return min(int(super().num_pages), MAX_PAGES)
+
+
+def _page(request: HttpRequest, qs: Any, total: int | None = None) -> Any:
+    return CountedPaginator(qs, PAGE_SIZE, total).get_page(request.GET.get("page"))
 
 
 def _body_context(body: Organisation, tab: str) -> dict[str, Any]:
@@ -57,16 +76,17 @@ def _body_context(body: Organisation, tab: str) -> dict[str, Any]:
 
 
 @require_GET
+@cached_page(pagecache.CATALOG, pagecache.BODIES)
 def bodies(request: HttpRequest) -> HttpResponse:
-    orgs = (
-        Organisation.objects.filter(valid_to__isnull=True)
-        .annotate(items=Count("publications", filter=public_condition("publications__")))
-        .order_by("path")
-    )
+    orgs = list(Organisation.objects.filter(valid_to__isnull=True).order_by("path"))
+    counts = browse.per_body()
+    for org in orgs:
+        org.items = counts.get(org.pk, 0)  # type: ignore[attr-defined]
     return render(request, "portal/bodies.html", {"orgs": orgs})
 
 
 @require_GET
+@cached_page(pagecache.CATALOG, pagecache.BODIES)
 def body(request: HttpRequest, org_code: str) -> HttpResponse:
     """The body's 政府信息公开 column: its guide in brief, the latest items, the columns and a trend chart."""
     org = _org(org_code)
@@ -81,6 +101,7 @@ def body(request: HttpRequest, org_code: str) -> HttpResponse:
 
 
 @require_GET
+@cached_page(pagecache.BODIES)
 def body_guide(request: HttpRequest, org_code: str) -> HttpResponse:
     org = _org(org_code)
     guide = DisclosureGuide.objects.filter(body=org).first()
@@ -91,6 +112,7 @@ def body_guide(request: HttpRequest, org_code: str) -> HttpResponse:
 
 
 @require_GET
+@cached_page(pagecache.CATALOG, pagecache.BODIES)
 def body_rules(request: HttpRequest, org_code: str) -> HttpResponse:
     org = _org(org_code)
     guide = DisclosureGuide.objects.filter(body=org).first()
@@ -99,6 +121,7 @@ def body_rules(request: HttpRequest, org_code: str) -> HttpResponse:
 
 
 @require_GET
+@cached_page(pagecache.CATALOG, pagecache.BODIES)
 def body_catalog(request: HttpRequest, org_code: str) -> HttpResponse:
     org = _org(org_code)
     return _catalog(
@@ -107,6 +130,7 @@ def body_catalog(request: HttpRequest, org_code: str) -> HttpResponse:
 
 
 @require_GET
+@cached_page(pagecache.REPORTS, pagecache.BODIES)
 def body_reports(request: HttpRequest, org_code: str) -> HttpResponse:
     org = _org(org_code)
     publications = (
@@ -120,13 +144,14 @@ def body_reports(request: HttpRequest, org_code: str) -> HttpResponse:
 
 
 @require_GET
+@cached_page(pagecache.CATALOG, pagecache.BODIES)
 def catalog(request: HttpRequest) -> HttpResponse:
     return _catalog(request, browse.CatalogFilter.from_params(request.GET), {"tab": None})
 
 
 def _catalog(request: HttpRequest, flt: browse.CatalogFilter, context: dict[str, Any]) -> HttpResponse:
     qs = flt.queryset().select_related("body", "genre").order_by("-published_on", "-id")
-    page = _page(request, qs)
+    page = _page(request, qs, browse.total(flt))
     page.object_list = public_versions(list(page.object_list))
     context |= {
         "flt": flt,
@@ -139,6 +164,7 @@ def _catalog(request: HttpRequest, flt: browse.CatalogFilter, context: dict[str,
 
 
 @require_GET
+@cached_page(pagecache.CATALOG, pagecache.BODIES)
 def document(request: HttpRequest, index_code: str, year: int, serial: int) -> HttpResponse:
     pub = browse.document_or_404(index_code, year, serial)
     if pub.status == PublicationStatus.WITHDRAWN:
@@ -195,6 +221,7 @@ def attachment(request: HttpRequest, index_code: str, year: int, serial: int, pk
 
 
 @require_GET
+@cached_page(pagecache.CATALOG, pagecache.BODIES, timeout=settings.GONGKAI_SEARCH_CACHE_TIMEOUT)
 def search(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "")[:MAX_QUERY]
     flt = browse.CatalogFilter.from_params(request.GET)
@@ -216,7 +243,10 @@ def search(request: HttpRequest) -> HttpResponse:
         page_number = max(1, int(request.GET.get("page", "1")))
     except ValueError:
         page_number = 1
-    results = fulltext.search(query, filters, limit=PAGE_SIZE, offset=(page_number - 1) * PAGE_SIZE)
+    mode = fulltext.EXACT if request.GET.get("mode") == fulltext.EXACT else fulltext.RELEVANCE
+    results = fulltext.search(
+        query, filters, limit=PAGE_SIZE, offset=(page_number - 1) * PAGE_SIZE, mode=mode
+    )
     pubs = Publication.objects.select_related("body", "genre").in_bulk(
         [h.publication_id for h in results.hits]
     )
@@ -228,6 +258,8 @@ def search(request: HttpRequest) -> HttpResponse:
         "flt": flt,
         "hits": list(zip(hits, index_numbers([p for _h, p in hits]), strict=True)),
         "total": results.total,
+        "mode": mode,
+        "suggestions": results.suggestions,
         "page_number": page_number,
         "pages": pages,
         "genres": Genre.objects.all(),
@@ -239,6 +271,7 @@ def search(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@cached_page(pagecache.CATALOG, pagecache.BODIES)
 def publications_chart(request: HttpRequest, org_code: str) -> HttpResponse:
     """Items published per year by a body (``?subtree=1``: with the bodies below it), as SVG."""
     org = _org(org_code)

@@ -12,7 +12,9 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from gongkai import pagecache
 from gongkai.organisations.models import Organisation
+from gongkai.pagecache import cached_page
 from gongkai.reports.exports.html import chart_figures
 from gongkai.reports.models import ReportPublication, ReportVersion, ReportVersionFile
 
@@ -61,12 +63,14 @@ def _render(
 
 
 @require_GET
+@cached_page(pagecache.REPORTS, pagecache.BODIES)
 def report(request: HttpRequest, org_code: str, year: int) -> HttpResponse:
     publication = _publication(request, org_code, year)
     return _render(request, publication, _version(publication, None))
 
 
 @require_GET
+@cached_page(pagecache.REPORTS, pagecache.BODIES)
 def report_version(request: HttpRequest, org_code: str, year: int, number: int) -> HttpResponse:
     publication = _publication(request, org_code, year)
     return _render(request, publication, _version(publication, number))

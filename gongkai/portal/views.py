@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from gongkai import pagecache
 from gongkai.acknowledgement import keys, limits
 from gongkai.acknowledgement.keys import idempotent
 from gongkai.cases import transitions
@@ -24,6 +25,7 @@ from gongkai.cases.models import CaseEventKind, InformationRequest, Letter
 from gongkai.cases.tracking import hash_secret, issue_tracking, lookup, secret_from_key
 from gongkai.catalog.public import public_versions
 from gongkai.organisations.models import Organisation, OrgKind
+from gongkai.pagecache import cached_page
 from gongkai.portal import browse
 from gongkai.portal.forms import ApplicationForm, TrackForm
 from gongkai.reports.models import ReportPublication
@@ -38,6 +40,7 @@ def _published() -> list[ReportPublication]:
 
 
 @require_GET
+@cached_page(pagecache.CATALOG, pagecache.REPORTS, pagecache.BODIES)
 def home(request: HttpRequest) -> HttpResponse:
     roots = list(
         Organisation.objects.filter(parent__isnull=True, valid_to__isnull=True).order_by("sort_order", "name")
@@ -52,6 +55,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@cached_page(pagecache.REPORTS, pagecache.BODIES)
 def reports(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/reports.html", {"publications": _published()})
 

@@ -46,6 +46,7 @@ class Context:
     year: int
     scope: Scope
     fmt: str = ""
+    live: bool = False  # True: count every leaf from the records (no per-body aggregates, gongkai.figures)
     _memo: dict[str, Any] = field(default_factory=dict, repr=False)
     _reads: list[bool] = field(default_factory=list, repr=False)  # per statistic being computed: reads others
 
@@ -87,17 +88,31 @@ class Context:
     def _compute(self, stat: Statistic) -> Number:
         """The records' value plus the submitted sum — for leaf statistics only: a derived one (a rate, a sum
         of other statistics) is recomputed from values that already include the submissions."""
-        self._reads.append(False)
-        try:
-            value = stat.compute(self)
-        finally:
-            derived = self._reads.pop()
+        stored = self._stored()
+        if stat.key in stored:
+            value: Number = stored[stat.key]
+            derived = False
+        else:
+            self._reads.append(False)
+            try:
+                value = stat.compute(self)
+            finally:
+                derived = self._reads.pop()
         if derived or stat.unit is Unit.PERCENT:
             return value
         submitted = self._submitted().get(stat.key)
         if submitted is None:
             return value
         return value + (int(submitted) if stat.unit is Unit.COUNT else submitted)
+
+    def _stored(self) -> dict[str, Number]:
+        """The leaf statistics read from the per-body aggregates (``gongkai.figures``): {key: value} summed over
+        the bodies in scope, for every statistic stored for the year; empty for a live computation."""
+        if self.live:
+            return {}
+        from gongkai.figures.read import scope_values
+
+        return cast(dict[str, Number], self.memo("gongkai.figures", lambda: scope_values(self)))
 
     def _submitted(self) -> dict[str, Decimal]:
         from gongkai.submissions.rollup import submitted_sums
@@ -120,6 +135,15 @@ class Statistic:
     # The records the statistic counts or sums (the staff report's drill-down, gongkai.reports.drilldown):
     # the same filter as ``compute``; None for derived statistics (rates, sums of other statistics).
     records: Callable[[Context], QuerySet[Any]] | None = None
+    # Per-body aggregates (gongkai.figures, docs/statistics.md "Aggregates"): the value of ``records`` for one
+    # body is ``measure`` (an aggregate expression; None = COUNT of the records, or SUM of their annotated
+    # ``figure`` for entered rows) divided by ``divisor``, grouped by the records' body in one query for many
+    # bodies. ``additive`` False: the value is not a sum over bodies (computed live); ``extra_bodies``: bodies
+    # counted beside ``Context.body_ids()`` (e.g. Table 2's merged predecessors).
+    measure: Any = None
+    divisor: int = 1
+    additive: bool = True
+    extra_bodies: Callable[[Context], list[int]] | None = None
 
 
 REGISTRY: dict[str, Statistic] = {}

@@ -74,14 +74,20 @@ def stat(
     local: bool = False,
     unit: Unit = Unit.COUNT,
     precision: int = 0,
+    **aggregate: Any,
 ) -> None:
-    """Declare a 2014 statistic; without ``compute`` its value is the count of its ``records``."""
+    """Declare a 2014 statistic; without ``compute`` its value is the count of its ``records``. ``aggregate``:
+    how the per-body aggregates compute it (``Statistic.measure``, ``divisor``, ``additive``)."""
     cell = CellRef(LOCAL, row, "数值") if local else CellRef(TABLE, row, "统计数")
     if compute is None:
         if records is None:
             raise ValueError(f"statistic {key!r} needs a compute or its records")
         compute = _count(records)
-    register(Statistic(key, row, compute, {"2014": cell}, unit=unit, precision=precision, records=records))
+    register(
+        Statistic(
+            key, row, compute, {"2014": cell}, unit=unit, precision=precision, records=records, **aggregate
+        )
+    )
 
 
 def _count(records: Records) -> Callable[[Context], Number]:
@@ -328,6 +334,8 @@ stat(
     records=_fees,
     unit=Unit.WAN_YUAN,
     precision=2,
+    measure=Sum("amount_yuan"),
+    divisor=10000,
 )
 
 # 八、九 机构、经费、会议和培训 (per-body yearly figures) ------------------------------------------------
@@ -466,6 +474,7 @@ stat(
     lambda c: _portal_postings(c).aggregate(n=Count("publication", distinct=True))["n"],
     records=lambda c: Publication.objects.filter(pk__in=_portal_postings(c).values("publication")),
     local=True,
+    additive=False,  # the body's own portal: the same in own and subtree scope
 )
 
 
@@ -479,6 +488,19 @@ stat(
     lambda c: _portal_documents(c).aggregate(n=Count("publication", distinct=True))["n"],
     records=lambda c: Publication.objects.filter(pk__in=_portal_documents(c).values("publication")),
     local=True,
+    additive=False,  # the body's own portal: the same in own and subtree scope
 )
-stat("l.portal.requests", "市政府网站/受理政府信息公开申请数", records=_own_requests, local=True)
-stat("l.portal.on_time", "市政府网站/按时办结数", records=lambda c: _own_requests(c).on_time(), local=True)
+stat(
+    "l.portal.requests",
+    "市政府网站/受理政府信息公开申请数",
+    records=_own_requests,
+    local=True,
+    additive=False,
+)
+stat(
+    "l.portal.on_time",
+    "市政府网站/按时办结数",
+    records=lambda c: _own_requests(c).on_time(),
+    local=True,
+    additive=False,
+)

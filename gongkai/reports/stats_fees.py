@@ -64,6 +64,7 @@ register(
         {},
         description="本年度收取了信息处理费的政府信息公开申请件数（按收费日期，同一申请计1件）",
         records=_fee_requests,
+        additive=False,  # a request counts once even if several bodies collected fees for it
     )
 )
 register(
@@ -76,5 +77,7 @@ register(
         precision=6,
         description="本年度收取的信息处理费金额，单位万元（精确到分）",
         records=_fee_records,
+        measure=Sum("amount_yuan"),
+        divisor=10000,
     )
 )

@@ -158,7 +158,9 @@ def _result_records(rows: tuple[str, ...]) -> Records:
     unmapped outcome goes to the fallback row)."""
 
     def records(ctx: Context) -> QuerySet[Any]:
-        mapping = dict(OutcomeMapping.objects.values_list("outcome", "table3_row"))
+        mapping: dict[str, str] = ctx.memo(
+            "t3.mapping", lambda: dict(OutcomeMapping.objects.values_list("outcome", "table3_row"))
+        )
         condition = Q(outcome__in=[o for o, row in mapping.items() if row in rows])
         if FALLBACK_ROW in rows:
             condition |= ~Q(outcome__in=list(mapping))

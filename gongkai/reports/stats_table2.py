@@ -177,6 +177,7 @@ for n_key, n_kind, row_2019, row_2021 in NORMATIVE_ROWS:
                 _normative_value(f"{n_key}.{measure}"),
                 cells,
                 records=_normative_records(n_kind, measure),
+                extra_bodies=merged_predecessor_ids,
             )
         )
 

@@ -24,9 +24,11 @@ from gongkai.acknowledgement.keys import idempotent
 from gongkai.catalog.figures import FIELDS as FIGURE_FIELDS
 from gongkai.catalog.figures import save_proactive_figures
 from gongkai.catalog.models import ProactiveFigures, Publication
+from gongkai.figures.read import computed_at as figures_computed_at
 from gongkai.organisations.models import Organisation, OrganisationQuerySet
 from gongkai.reports import actions, drilldown
 from gongkai.reports.build import FormatNotAvailable, Report, build_report
+from gongkai.reports.built import built_report
 from gongkai.reports.charts import chart_data
 from gongkai.reports.document import existence_notice, freeze, narrative_sections, tables, title
 from gongkai.reports.exports import SUFFIXES, render_frozen
@@ -36,17 +38,17 @@ from gongkai.reports.models import ReportPublication, ScopeCode
 from gongkai.reports.narrative import placeholders_for_format, template_for
 from gongkai.reports.narrative_checks import hand_typed_numbers
 from gongkai.reports.registry import Scope, Statistic
-from gongkai.submissions.rollup import sources, submission_url
 
 
-def report_context(report: Report) -> dict[str, object]:
+def report_context(report: Report, figures: list[dict[str, Any]] | None = None) -> dict[str, object]:
+    """The report's part of a page; ``figures``: its charts already drawn (``reports.built``)."""
     return {
         "report": report,
         "title": title(report),
         "sections": narrative_sections(report),
         "tables": tables(report),
         "existence_notice": "" if report.org.existed_in(report.year) else existence_notice(report),
-        "chart_figures": chart_figures(chart_data(report)),
+        "chart_figures": chart_figures(chart_data(report)) if figures is None else figures,
     }
 
 
@@ -96,7 +98,8 @@ def staff_report(request: HttpRequest, org_code: str, year: int) -> HttpResponse
     if requested != year:
         return redirect(f"{reverse('reports:staff_report', args=[org_code, requested])}?scope={scope.value}")
     try:
-        report = build_report(org, year, default_format_for_year(year), scope)
+        # figures, findings (editors see them too: they fix the text), last year, charts: once per change
+        report, built = built_report(org, year, default_format_for_year(year), scope)
     except FormatNotAvailable as exc:
         return render(request, "reports/unavailable.html", {"org": org, "year": year, "message": str(exc)})
     download = request.GET.get("download")
@@ -107,28 +110,22 @@ def staff_report(request: HttpRequest, org_code: str, year: int) -> HttpResponse
     ).first()
     can_publish = permissions.can_publish_report(request.user, org)
     versions = list(publication.versions.order_by("-number")) if publication else []
-    findings = actions.report_findings(report)  # editors see them too: they fix the text
-    live = freeze_narrative(report)
-    live_similarity = actions.similarity_to_last_year(report, live)
-    context = report_context(report) | {
+    context = report_context(report, built["chart_figures"]) | {
         "publication": publication,
         "versions": versions,
         "current_version": versions[0] if versions else None,
-        "findings": findings,
-        "blocking": actions.blocking_errors(findings),
-        "live_similarity": live_similarity,
+        "findings": built["findings"],
+        "blocking": actions.blocking_errors(built["findings"]),
+        "live_similarity": built["live_similarity"],
         "similarity_warning": actions.SIMILARITY_WARNING,
         "can_publish": can_publish,
         "can_edit": permissions.can_edit_report(request.user, org),
         "scopes": ScopeCode.choices,
-        "submitted": [
-            (src.body, submission_url(src.body, year, report.format))
-            for src in sources(org, year, report.format, scope.value)
-            if src.kind == "submission"
-        ],
+        "submitted": built["submitted"],
         "suffixes": [x.lstrip(".") for x in SUFFIXES],
         # every cell links to its drill-down (staff view only; the public snapshot has no such variable)
         "drilldown_base": reverse("reports:staff_report", args=[org_code, year]) + "cells/",
+        "figures_computed_at": figures_computed_at(org.pk, year, scope.value),  # gongkai.figures freshness
     }
     return render(request, "reports/staff_report.html", context)
 

@@ -7,10 +7,14 @@ imported while Django's app registry is still loading)::
 """
 
 from gongkai.search.service import (
+    EXACT,
+    MODES,
+    RELEVANCE,
     Filters,
     Hit,
     Results,
     SearchBackend,
+    Suggestion,
     get_backend,
     normalise,
     rebuild,
@@ -20,10 +24,14 @@ from gongkai.search.service import (
 )
 
 __all__ = [
+    "EXACT",
+    "MODES",
+    "RELEVANCE",
     "Filters",
     "Hit",
     "Results",
     "SearchBackend",
+    "Suggestion",
     "get_backend",
     "normalise",
     "rebuild",

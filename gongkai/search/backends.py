@@ -418,14 +418,20 @@ class PostgresBackend(SqlBackend):
             cursor.execute("ANALYZE catalog_publication")
 
 
-_NAMED: dict[str, type[SearchBackend]] = {"sqlite": SqliteBackend, "postgres": PostgresBackend}
+_NAMED: dict[str, type[SearchBackend] | str] = {
+    "sqlite": SqliteBackend,
+    "postgres": PostgresBackend,
+    "tantivy": "gongkai.search.inverted.TantivyBackend",
+}
 
 
 def configured_backend() -> SearchBackend:
     """The backend named by ``settings.GONGKAI_SEARCH_BACKEND`` ("sqlite", "postgres" or a dotted path)."""
     name = str(getattr(settings, "GONGKAI_SEARCH_BACKEND", "") or connection.vendor)
     name = {"postgresql": "postgres"}.get(name, name)
-    cls = _NAMED.get(name) or import_string(name)
+    cls = _NAMED.get(name) or name
+    if isinstance(cls, str):
+        cls = import_string(cls)
     backend = cls()
     if not isinstance(backend, SearchBackend):
         raise ImproperlyConfigured(f"GONGKAI_SEARCH_BACKEND={name} is not a gongkai.search.SearchBackend")

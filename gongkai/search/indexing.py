@@ -61,14 +61,15 @@ _SPACE, _NEWLINE, _SEP = 0x20, 0x0A, 0x1E
 DOC_SEPARATOR = chr(_SEP)  # a control character: never in normalised text
 
 
-def bigram_texts(docs: Sequence[str]) -> list[str]:
+def bigram_texts(docs: Sequence[str], filler: str | None = None) -> list[str]:
     """For each normalised document, its bigrams separated by spaces (``"许政办"`` → ``"许政 政办 "``),
     skipping pairs with a space or a field separator (``\n``): a query term never contains one. Duplicates are
     kept (the FTS5 table and ``array_to_tsvector`` fold them).
 
     This runs over every character of the catalog on a rebuild, so the pairs are cut by numpy for a whole
     batch at once: the batch is one UTF-32 array, each position becomes (char, next char, space), and a
-    document boundary leaves a marker to split on."""
+    document boundary leaves a marker to split on. With ``filler``, a skipped pair becomes that one-character
+    token instead, so that token positions stay character positions (the tantivy index's phrases)."""
     if not docs:
         return []
     chars = np.frombuffer((DOC_SEPARATOR.join(docs) + DOC_SEPARATOR).encode("utf-32-le"), dtype=np.uint32)
@@ -78,6 +79,8 @@ def bigram_texts(docs: Sequence[str]) -> list[str]:
     skip = (first == _SPACE) | (first == _NEWLINE) | (second == _SPACE) | (second == _NEWLINE)
     skip |= second == _SEP
     out[skip] = _SPACE
+    if filler is not None:  # keep the skipped pair's position (a token of one character: never a bigram)
+        out[skip, 0] = ord(filler)
     boundary = first == _SEP  # the start of the next document
     out[boundary, 0] = _SEP
     out[boundary, 1:] = _SPACE

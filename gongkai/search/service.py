@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db import transaction
 
@@ -48,9 +48,24 @@ class Hit:
 
 
 @dataclass(frozen=True)
+class Suggestion:
+    """A related search (相关搜索) offered when a query finds few items: its text, mode and exact total."""
+
+    query: str
+    mode: str
+    total: int
+
+
+@dataclass(frozen=True)
 class Results:
     hits: list[Hit]
     total: int
+    suggestions: list[Suggestion] = field(default_factory=list)
+
+
+EXACT = "exact"  # every whitespace-separated term is an exact substring (the documented semantics)
+RELEVANCE = "relevance"  # words of the query anywhere, "quoted" parts exact, best first by relevance
+MODES = (EXACT, RELEVANCE)
 
 
 class SearchBackend(ABC):
@@ -68,6 +83,15 @@ class SearchBackend(ABC):
         ``terms`` are normalised, distinct, non-empty and free of whitespace; a publication matches when every
         term is a substring of one of its normalised fields."""
 
+    def search_relevance(
+        self, words: Sequence[str], phrases: Sequence[str], filters: Filters, *, limit: int, offset: int
+    ) -> tuple[list[tuple[int, float]], int]:
+        """Relevance mode: publications holding every word and every phrase (each a substring of some field),
+        best first. ``words`` come from segmenting unquoted query text, ``phrases`` from its quoted parts.
+        The set (and so the total) is exact; this default orders it by the documented exact-mode score, an
+        engine with term statistics (tantivy: BM25 plus the unsegmented terms as phrases) does better."""
+        return self.search_ids(list(dict.fromkeys([*phrases, *words])), filters, limit=limit, offset=offset)
+
     @abstractmethod
     def index(self, publication_ids: Iterable[int]) -> int:
         """Re-index these publications now (those that no longer exist leave the index); returns rows written."""
@@ -84,13 +108,18 @@ def get_backend() -> SearchBackend:
     return configured_backend()
 
 
-def search(query: str, filters: Filters | None = None, *, limit: int = 20, offset: int = 0) -> Results:
-    """Publications matching every whitespace-separated term of ``query`` as a substring (after
-    normalisation), best first: title hits first, then by the number of fields matched, then the newest.
-    Never raises on the query's content; an empty query finds nothing."""
+def search(
+    query: str, filters: Filters | None = None, *, limit: int = 20, offset: int = 0, mode: str = EXACT
+) -> Results:
+    """``mode="exact"`` (the default): publications matching every whitespace-separated term of ``query`` as a
+    substring (after normalisation), best first: title hits first, then by the number of fields matched, then
+    the newest. ``mode="relevance"``: unquoted text is segmented into words (保障房 → 保障 + 房) that must all
+    occur anywhere, "quoted" text is an exact phrase; best first by relevance. Either mode fills
+    ``suggestions`` (相关搜索) on the first page when few items are found. Never raises on the query's
+    content; an empty query finds nothing."""
     from gongkai.search.query import run_search
 
-    return run_search(query, filters or Filters(), limit=limit, offset=offset)
+    return run_search(query, filters or Filters(), limit=limit, offset=offset, mode=mode)
 
 
 def reindex(publication_ids: Iterable[int]) -> int:
@@ -113,10 +142,14 @@ def rebuild(progress: Callable[[int, int], None] | None = None) -> int:
 
 
 __all__ = [
+    "EXACT",
+    "MODES",
+    "RELEVANCE",
     "Filters",
     "Hit",
     "Results",
     "SearchBackend",
+    "Suggestion",
     "get_backend",
     "normalise",
     "rebuild",

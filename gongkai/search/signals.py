@@ -29,8 +29,16 @@ def connect() -> None:
     post_delete.connect(forget_deleted_entry, sender=SearchEntry, dispatch_uid="search_forget_fts")
     post_save.connect(template_changed, sender=IndexNumberTemplate, dispatch_uid="search_template_saved")
     post_delete.connect(template_changed, sender=IndexNumberTemplate, dispatch_uid="search_template_deleted")
+    post_delete.connect(publication_deleted, sender=Publication, dispatch_uid="search_publication_deleted")
     pre_save.connect(remember_path, sender=Organisation, dispatch_uid="search_org_path_before")
     post_save.connect(moved, sender=Organisation, dispatch_uid="search_org_moved")
+
+
+def publication_deleted(sender: type, instance: Publication, **kwargs: Any) -> None:
+    """A deleted publication leaves an index kept outside the database (tantivy) once the delete commits (its
+    database row goes by cascade)."""
+    if instance.pk is not None:
+        reindex_on_commit([instance.pk])
 
 
 def remember_path(sender: type, instance: Organisation, **kwargs: Any) -> None:

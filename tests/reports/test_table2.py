@@ -227,6 +227,8 @@ def test_validation_accepts_a_negative_change_and_flags_other_negatives(tree: Tr
 
 
 def test_table2_costs_a_bounded_number_of_queries(tree: Tree, documents: None, figures: None) -> None:
+    # the first read recomputes the bodies whose records changed (gongkai.figures); then a report is 4 queries
+    Context(org=tree.city, year=2024, scope=Scope.SUBTREE).value("t2.rule.issued")
     ctx = Context(org=tree.city, year=2024, scope=Scope.SUBTREE)
     keys = [s.key for s in REGISTRY.values() if s.key.startswith("t2.")]
     with CaptureQueriesContext(connection) as queries:

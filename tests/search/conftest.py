@@ -8,6 +8,8 @@ import datetime as dt
 import random
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
 import opencc
 import pytest
@@ -211,3 +213,16 @@ def sample_substrings(texts: Sequence[str], length: int, k: int, rng: random.Ran
         if not any(ch.isspace() for ch in piece):
             out.add(piece)
     return sorted(out)
+
+
+@pytest.fixture(autouse=True, params=["database", "tantivy"])
+def search_backend(request: pytest.FixtureRequest, settings: Any, tmp_path: Path) -> str:
+    """Every search test runs on the database's own backend and on the tantivy index, each test with its own
+    index directory (nothing a rolled-back test wrote can be found by the next)."""
+    from gongkai.search.inverted import forget_open_indexes
+
+    if request.param == "tantivy":
+        settings.GONGKAI_SEARCH_BACKEND = "tantivy"
+        settings.GONGKAI_SEARCH_INDEX_DIR = str(tmp_path / "search-index")
+    forget_open_indexes()
+    return str(request.param)

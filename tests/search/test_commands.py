@@ -87,3 +87,12 @@ def test_the_console_command_runs_search_index_rebuild(tmp_path: object) -> None
         timeout=300,
     )
     assert "rebuilt: 0 publications" in done.stdout
+
+
+def test_search_mode_relevance_and_related_searches(corpus: Corpus, oracle: Oracle) -> None:
+    out, _err = _run("search", "保障房", "--limit", "1000", "--json", "--mode", "relevance")
+    assert {row["publication_id"] for row in json.loads(out)} == set(oracle("保障 房"))
+    plain, _err = _run("search", "保障房")  # exact by default: nothing, and the relevance form is offered
+    assert "0 found" in plain and f"related: 保障房 ({len(oracle('保障 房'))})" in plain
+    with pytest.raises(CommandError):
+        _run("search", "保障房", "--mode", "fuzzy")

@@ -154,6 +154,7 @@ def _rows_public() -> list[Row]:
     r = Row
     return [
         r("", "GET", "", ALL_OK, "/"),
+        r("healthz", "GET", "", ALL_OK, "/healthz"),  # the load balancer's probe: no data, no session
         r("", "GET", "draft", ALL_OK.replace("ok", "no"), "/", marker="{draft_title}"),
         r("reports/", "GET", "", ALL_OK, "/reports/"),
         r("reports/<str:org_code>/<int:year>/", "GET", "own", ALL_OK, "/reports/{org}/{year}/"),

@@ -16,8 +16,8 @@ from django.db import IntegrityError, transaction
 from gongkai import permissions as p
 from gongkai.accounts.models import Role, StaffProfile
 from gongkai.organisations.actions import save_organisation
-from gongkai.organisations.models import Organisation
-from tests.conftest import Personas, Tree, make_user
+from gongkai.organisations.models import Organisation, OrgKind
+from tests.conftest import Personas, Tree, make_org, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -157,3 +157,90 @@ def test_index_templates_need_the_admin_flag_and_the_model_permission(people: di
     staff.user_permissions.add(Permission.objects.get(codename="change_indexnumbertemplate"))
     staff = get_user_model().objects.get(pk=staff.pk)  # permissions are cached on the instance
     assert p.can_edit_index_templates(staff)
+
+
+def test_who_may_register_cases(people: dict[str, Any]) -> None:
+    """Every body's own staff register requests in their body; the supervisor (who reads its subtree's cases),
+    an account with no body and an anonymous visitor register none; a superuser registers anywhere."""
+    registrars = {
+        "clerk",
+        "reviewer",
+        "edu_head",
+        "edu_admin",
+        "office_head",
+        "office_office_head",
+        "superuser",
+    }
+    for name, user in people.items():
+        assert p.can_register_cases(user) is (name in registrars), name
+
+
+def test_only_the_top_level_general_office_keeps_vocabularies(tree: Tree) -> None:
+    """The office head of 测试县人民政府办公室 (a general office one level lower) and of 测试市教育局 do not."""
+    county_office = make_org("测试县人民政府办公室", OrgKind.GENERAL_OFFICE, tree.county)
+    assert not p.can_edit_vocabularies(make_user("county-office-head", county_office, Role.OFFICE_HEAD))
+    assert not p.can_edit_vocabularies(make_user("edu-office-head", tree.education, Role.OFFICE_HEAD))
+    assert not p.can_edit_vocabularies(make_user("county-reviewer", county_office, Role.REVIEWER))
+    assert p.can_edit_vocabularies(make_user("county-admin", county_office, Role.ADMIN))
+
+
+def _fresh(user: Any) -> Any:
+    """The user as the next request loads it (no cached profile or supervised body)."""
+    return get_user_model().objects.get(pk=user.pk)
+
+
+def test_a_body_moved_out_of_the_subtree_leaves_the_supervisor(tree: Tree, people: dict[str, Any]) -> None:
+    """测试县公安局 is taken from the county and put directly under the city: the county's supervisor loses it."""
+    police = tree.county_police
+    police.parent = tree.city
+    save_organisation("test", police)
+    supervisor = _fresh(people["supervisor"])
+    police = Organisation.objects.get(pk=police.pk)
+    assert not p.can_view_org(supervisor, police) and not p.can_supervise(supervisor, police)
+    assert not p.can_submit_figures(supervisor, police)
+    assert set(p.visible_orgs(supervisor)) == {tree.county}
+
+
+def test_the_supervised_body_moved_takes_its_subtree_along(tree: Tree, people: dict[str, Any]) -> None:
+    """测试县人民政府 (with its police bureau) is placed under 测试市教育局 for some reason: the supervisor still
+    sees exactly the county and its police, now at a deeper path, and nothing of the bureau above them."""
+    county = tree.county
+    county.parent = tree.education
+    save_organisation("test", county)
+    supervisor = _fresh(people["supervisor"])
+    police = Organisation.objects.get(pk=tree.county_police.pk)
+    assert set(p.visible_orgs(supervisor)) == {tree.county, police}
+    assert p.can_supervise(supervisor, police)
+    assert not p.can_supervise(supervisor, Organisation.objects.get(pk=tree.education.pk))
+    assert not p.can_view_org(supervisor, tree.school_office)  # a sibling under the same new parent
+
+
+def test_an_abolished_body_stays_in_its_supervisors_view(tree: Tree, people: dict[str, Any]) -> None:
+    """测试县公安局 is abolished: its records stay readable and supervised, but nobody drafts for it."""
+    police_clerk = make_user("police-clerk", tree.county_police, Role.CLERK)
+    tree.county_police.valid_to = dt.date(2025, 12, 31)
+    save_organisation("test", tree.county_police)
+    supervisor = _fresh(people["supervisor"])
+    police = Organisation.objects.get(pk=tree.county_police.pk)
+    assert p.can_view_org(supervisor, police) and p.can_supervise(supervisor, police)
+    assert p.can_view_org(police_clerk, police)
+    assert not p.draftable_orgs(_fresh(police_clerk)).exists()
+
+
+def test_staff_flags_alone_grant_no_body(tree: Tree) -> None:
+    """An admin-site account (is_staff) without a staff profile sees no body and is no staff member."""
+    admin_site_user = make_user("admin-site-only")
+    admin_site_user.is_staff = True
+    admin_site_user.save()
+    assert not p.visible_orgs(admin_site_user).exists() and not p.is_staff_member(admin_site_user)
+    assert not p.can_view_org(admin_site_user, tree.city) and not p.can_register_cases(admin_site_user)
+
+
+def test_a_superuser_with_a_profile_still_sees_everything(tree: Tree) -> None:
+    """A superuser who also sits as a clerk of 测试市教育局 is not narrowed to the bureau."""
+    root = get_user_model().objects.create_superuser("root-clerk", password="x")
+    StaffProfile.objects.create(user=root, body=tree.education, role=Role.CLERK)
+    root = _fresh(root)
+    assert p.visible_orgs(root).count() == Organisation.objects.count() == 6
+    assert p.can_publish_report(root, tree.county_police) and p.can_supervise(root, tree.city)
+    assert p.can_edit_vocabularies(root)

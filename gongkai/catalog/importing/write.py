@@ -22,6 +22,8 @@ from gongkai.catalog.models import (
     PublicationVersion,
 )
 from gongkai.catalog.transitions import EDITABLE_FIELDS
+from gongkai.catalogstats.counts import rebuild_counts
+from gongkai.figures.bulk import mark_records, marks_of
 
 BATCH = 2000
 
@@ -75,9 +77,10 @@ def create(actor: Actor, batch: Sequence[Planned], source: str) -> dict[IndexKey
             )
         )
     Publication.objects.bulk_create(pubs)
-    PublicationChannel.objects.bulk_create(
+    postings = PublicationChannel.objects.bulk_create(
         [x for p, pub in zip(batch, pubs, strict=True) for x in _postings(p, pub, set())]
     )
+    mark_records([*pubs, *postings])  # bulk writes send no signals (gongkai.figures)
     ConfidentialityReview.objects.bulk_create(
         [x for p, pub in zip(batch, pubs, strict=True) for x in _review(p, pub)]
     )
@@ -99,6 +102,7 @@ def update(actor: Actor, batch: Sequence[Planned], source: str) -> list[int]:
     before: dict[int, dict[str, object]] = {}
     after: dict[int, dict[str, object]] = {}
     pubs = []
+    stale = marks_of(p.existing.pub for p in batch if p.existing is not None)  # the rows as they were
     for p in batch:
         assert p.existing is not None
         pub = p.existing.pub
@@ -130,6 +134,7 @@ def update(actor: Actor, batch: Sequence[Planned], source: str) -> list[int]:
         Publication.objects.bulk_update(pubs, changed)
     PublicationChannel.objects.bulk_create(postings)
     ConfidentialityReview.objects.bulk_create(reviews)
+    mark_records([*pubs, *postings], stale)  # bulk writes send no signals (gongkai.figures)
     record(
         actor,
         "publication.import_update",
@@ -184,7 +189,10 @@ def write_all(
         touched += update(actor, batch, source)
         advance(len(batch))
     link_interpretations(actor, creates, ids, source)
-    return [*ids.values(), *touched]
+    written = [*ids.values(), *touched]
+    # Bulk writes send no signals: the portal's counts of the bodies written are recomputed here.
+    rebuild_counts(set(Publication.objects.filter(pk__in=written).values_list("body_id", flat=True)))
+    return written
 
 
 def _set_aside(pub: Publication, fields: dict[str, Any]) -> dict[str, Any]:

@@ -1,4 +1,5 @@
 """gongkai search QUERY [--limit N] [--offset N] [--json] [--body ORG] [--year Y] [--include-unpublished]
+[--mode exact|relevance]
 
 Searches the catalog like the public portal (published items only unless asked). ``--body`` takes the body
 and every body under it. ``--json`` prints a JSON list of hits with ``index_number``, ``title`` (plain text)
@@ -13,7 +14,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from gongkai.catalog.models import Publication
 from gongkai.organisations.actions import OrganisationNotFound, resolve_org
-from gongkai.search import Filters, search
+from gongkai.search import EXACT, MODES, Filters, search
 from gongkai.search.indexing import index_numbers
 
 
@@ -30,6 +31,12 @@ class Command(BaseCommand):
         parser.add_argument(
             "--include-unpublished", action="store_true", help="drafts and withdrawn items too"
         )
+        parser.add_argument(
+            "--mode",
+            choices=MODES,
+            default=EXACT,
+            help="exact: every term as written (default); relevance: words anywhere, quoted text exact",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["limit"] < 0 or options["offset"] < 0:
@@ -44,7 +51,13 @@ class Command(BaseCommand):
         filters = Filters(
             body_ids=body_ids, year=options["year"], include_unpublished=options["include_unpublished"]
         )
-        results = search(options["query"], filters, limit=options["limit"], offset=options["offset"])
+        results = search(
+            options["query"],
+            filters,
+            limit=options["limit"],
+            offset=options["offset"],
+            mode=options["mode"],
+        )
         pubs = Publication.objects.select_related("body").in_bulk([h.publication_id for h in results.hits])
         numbers = index_numbers(pubs.values())
         rows = [
@@ -68,3 +81,5 @@ class Command(BaseCommand):
         for row in rows:
             self.stdout.write(f"{row['score']:>5.1f}  {row['index_number']}  {row['title']}")
         self.stdout.write(f"{results.total} found")
+        for suggestion in results.suggestions:
+            self.stdout.write(f"related: {suggestion.query} ({suggestion.total})")
