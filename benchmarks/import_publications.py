@@ -1,6 +1,7 @@
 """Benchmark: `gongkai import publications` on a generated 100k-row CSV — the first import (every row created,
-with its channel and review), the re-import (nothing changes) and, as the baseline measured in the same run,
-a bare bulk_create of the same publications without validation, channels, reviews or audit.
+with its channel and review), the re-import (nothing changes) and, as the baselines measured in the same run,
+a bare bulk_create and a raw executemany (``benchmarks/province.py``'s ``raw_executemany``) of the same
+publications without validation, channels, reviews or audit.
 
     .venv/bin/python benchmarks/import_publications.py [--rows 100000] [--bodies 50]
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_import .venv/bin/python benchmarks/import_publications.py
@@ -149,6 +150,9 @@ def main() -> None:
         path = Path(tmp) / "publications.csv"
         write_file(path, codes, args.rows)
         base = baseline(path)
+        from benchmarks.province import raw_executemany
+
+        raw = raw_executemany(path)
         from django.db import transaction
 
         started = time.perf_counter()
@@ -168,7 +172,10 @@ def main() -> None:
         print(
             f"database: {connection.vendor}; {args.rows} rows over {args.bodies} bodies ({path.stat().st_size >> 20} MiB CSV)"
         )
-        print(f"{'first import':<22}{first_time:>8.1f}s   (baseline: bare bulk_create {base:.1f}s)")
+        print(
+            f"{'first import':<22}{first_time:>8.1f}s   (baselines: bare bulk_create {base:.1f}s, "
+            f"raw executemany {raw:.1f}s; {args.rows / first_time:,.0f} rows/s)"
+        )
         print(f"{'search index on commit':<22}{index_time:>8.1f}s")
         print(f"{'re-import (no change)':<22}{again_time:>8.1f}s   (audit entries unchanged: {audit})")
         connection.creation.destroy_test_db(connection.settings_dict["NAME"], verbosity=0)

@@ -28,6 +28,8 @@ from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.translation import get_language
 
+from gongkai import dbrouting
+
 CATALOG = "catalog"
 REPORTS = "reports"
 BODIES = "bodies"
@@ -58,12 +60,17 @@ def generation(namespaces: Iterable[str]) -> str:
 
 def bump(*namespaces: str) -> None:
     """Invalidate every page built from ``namespaces``: now (the writer's own next request sees the change) and
-    once the transaction commits (a page another process rendered from the old rows meanwhile is dropped)."""
+    once the transaction commits (a page another process rendered from the old rows meanwhile is dropped).
+
+    With a read replica, the replica floor is raised on commit *before* the second draw
+    (``dbrouting.raise_floor``): a page rendered under the new generation is then never read from a replica that
+    has not replayed the write yet, which would keep the old rows cached under the new token."""
 
     def draw() -> None:
         cache().set_many({f"gen:{ns}": _token() for ns in namespaces}, timeout=None)
 
     draw()
+    dbrouting.raise_floor()
     transaction.on_commit(draw)
 
 
@@ -115,8 +122,14 @@ def page_key(request: HttpRequest, namespaces: Iterable[str]) -> str:
     return "page:" + hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 
+def _etag(content: bytes) -> str:
+    return '"' + hashlib.md5(content, usedforsecurity=False).hexdigest() + '"'
+
+
 def _freeze(response: HttpResponse) -> dict[str, Any]:
+    """What is stored of an answer: status, body, the kept headers and the ETag (hashed once, here)."""
     headers = {h: response[h] for h in KEPT_HEADERS if h in response}
+    headers["ETag"] = _etag(response.content)
     return {"status": response.status_code, "content": response.content, "headers": headers}
 
 
@@ -129,8 +142,9 @@ def _thaw(stored: dict[str, Any]) -> HttpResponse:
 
 def _http_caching(request: HttpRequest, response: HttpResponse) -> HttpResponseBase:
     """ETag, a short public max-age and ``Vary`` for nginx and browsers; a matching If-None-Match gets 304."""
-    etag = '"' + hashlib.md5(response.content, usedforsecurity=False).hexdigest() + '"'
-    response["ETag"] = etag
+    if "ETag" not in response:
+        response["ETag"] = _etag(response.content)
+    etag = response["ETag"]
     if "Cache-Control" not in response:
         response["Cache-Control"] = f"public, max-age={int(settings.GONGKAI_PAGE_MAX_AGE)}"
     patch_vary_headers(response, ("Cookie", "Accept-Language"))
@@ -157,7 +171,9 @@ def cached_page(*namespaces: str, timeout: int | None = None) -> Callable[[View]
                 return response
             assert isinstance(response, HttpResponse)
             lifetime = timeout if timeout is not None else settings.GONGKAI_PAGE_CACHE_TIMEOUT
-            cache().set(key, _freeze(response), lifetime)
+            frozen = _freeze(response)
+            cache().set(key, frozen, lifetime)
+            response["ETag"] = frozen["headers"]["ETag"]
             return _http_caching(request, response)
 
         return wrapper  # type: ignore[return-value]

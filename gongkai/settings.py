@@ -224,7 +224,9 @@ GONGKAI_WEB_WORKERS = env_int("GONGKAI_WEB_WORKERS", 2)
 GONGKAI_WEB_THREADS = env_int("GONGKAI_WEB_THREADS", 4)
 GONGKAI_WEB_TIMEOUT = env_int("GONGKAI_WEB_TIMEOUT", 120)
 GONGKAI_WEB_GRACEFUL_TIMEOUT = env_int("GONGKAI_WEB_GRACEFUL_TIMEOUT", 30)
-GONGKAI_WEB_MAX_REQUESTS = env_int("GONGKAI_WEB_MAX_REQUESTS", 1000)
+# Worker replacement guards against slow leaks; at 1000 the workers of a busy portal restarted every few seconds
+# (together: ±10 %), which cut throughput by two thirds (docs/scaling.md, "Web processes").
+GONGKAI_WEB_MAX_REQUESTS = env_int("GONGKAI_WEB_MAX_REQUESTS", 20000)
 # Addresses whose X-Forwarded-* headers gunicorn believes (the proxy in front).
 GONGKAI_FORWARDED_ALLOW_IPS = env_str("GONGKAI_FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
 

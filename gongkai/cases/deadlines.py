@@ -21,17 +21,28 @@ Conventions (documented in docs/calendar.md):
 - *Supplement* (2019 only): the count restarts — due = reply days after the supplement's receipt date (the
   receipt rule above applies to the supplement too). Pauses before that date do not count.
 - *Provisional*: if any year from the received date to the extended due date has no official schedule, the
-  result is provisional (Monday–Friday was assumed) and the explanation says so."""
+  result is provisional (Monday–Friday was assumed) and the explanation says so.
+
+Performance (issue 11): the dates are computed eagerly; the explanation is built the first time
+``Deadline.explanation`` is read, by running the same computation again (same inputs, same calendar object,
+the receipt settings of the first call) with its lines switched on; the rerun must give the same dates. Like any
+``gettext_lazy`` text it is translated into the language active when it is read; read in the language of the
+call (as every caller does: views, API, commands, audit entries), it is exactly the text the eager computation
+gave. Callers that only need dates (lists, exports, reports, synthesis) never pay for the text."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cache, cached_property
+from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.utils.translation import gettext as _
 
 from gongkai.cases.regimes import REGIME_CODES, Regime, get_regime, regime_for
@@ -42,6 +53,7 @@ ONE_DAY = dt.timedelta(days=1)
 
 Received = dt.date | dt.datetime
 PauseInput = tuple[dt.date, dt.date]
+Lines = list[str] | None  # the explanation being built, or None when only the dates are wanted
 
 
 class DeadlineInputError(ValueError):
@@ -61,8 +73,24 @@ class AppliedPause:
     working_days: int
 
 
+class _Inputs(NamedTuple):
+    """One call's inputs with the receipt settings of that moment: enough to build the explanation later."""
+
+    received: Received
+    regime: str
+    pauses: Iterable[PauseInput]
+    supplemented: Received | None
+    extend: int | None
+    calendar: WorkCalendar
+    next_day_receipt: bool
+    cutoff: str
+
+
 @dataclass(frozen=True)
 class Deadline:
+    """A computed deadline. ``explanation`` (the "why this date" lines) is built on first use; see the module
+    docstring."""
+
     received: Received
     receipt_date: dt.date
     regime: str
@@ -71,68 +99,100 @@ class Deadline:
     extension_days: int
     pauses_applied: tuple[AppliedPause, ...]
     provisional: bool
-    explanation: tuple[str, ...]
     count_start: dt.date
     provisional_years: tuple[int, ...] = ()
+    inputs: _Inputs | None = field(default=None, repr=False, compare=False)
+
+    @cached_property
+    def explanation(self) -> tuple[str, ...]:
+        """The plain-language explanation in the active language, built (once) by rerunning the computation."""
+        if self.inputs is None:
+            return ()
+        lines: list[str] = []
+        again = _compute(self.inputs, lines)
+        if again != self:  # the same inputs always give the same dates; never expected
+            raise AssertionError(f"explanation recomputed different dates: {again!r} != {self!r}")
+        return tuple(lines)
 
 
 def _fmt(day: dt.date) -> str:
     return f"{day.isoformat()}（{WEEKDAY_NAMES[day.weekday()]}）"
 
 
-def _cutoff() -> dt.time:
-    raw = settings.GONGKAI_RECEIPT_CUTOFF
+def _cutoff(raw: str) -> dt.time:
     try:
         return dt.time.fromisoformat(raw)
     except ValueError as exc:
         raise ImproperlyConfigured(f"GONGKAI_RECEIPT_CUTOFF={raw!r} is not a time like 17:30") from exc
 
 
-def _local_day(received: Received, field: str = "received") -> tuple[dt.date, bool]:
+def _local_day(received: Received, cutoff: str, field: str = "received") -> tuple[dt.date, bool]:
     """The calendar day in Asia/Shanghai and whether it was after the cut-off time."""
     if not isinstance(received, dt.datetime):
         return received, False
     if received.tzinfo is None or received.utcoffset() is None:
         raise DeadlineInputError(field, _("%(field)s：时间必须带时区（例如 +08:00）") % {"field": field})
     local = received.astimezone(SHANGHAI)
-    return local.date(), local.time() > _cutoff()
+    return local.date(), local.time() > _cutoff(cutoff)
 
 
-def _receipt(received: Received, calendar: WorkCalendar, field: str = "received") -> tuple[dt.date, str]:
-    """The legal receipt date and a one-line reason (art 31 and local practice)."""
-    day, late = _local_day(received, field)
-    if not settings.GONGKAI_NEXT_WORKING_DAY_RECEIPT:
-        return day, _("以收到当日为收到之日（第三十一条）")
+def _receipt(
+    day: dt.date, late: bool, calendar: WorkCalendar, inputs: _Inputs, explain: bool
+) -> tuple[dt.date, str]:
+    """The legal receipt date of something that arrived on ``day`` (after the cut-off if ``late``: see
+    ``_local_day``) and, when ``explain``, a one-line reason (art 31 and local practice)."""
+    if not inputs.next_day_receipt:
+        return day, _("以收到当日为收到之日（第三十一条）") if explain else ""
     if not calendar.is_working_day(day):
         moved = calendar.next_working_day(day)
-        return moved, _("%(day)s不是工作日，顺延至下一个工作日") % {"day": _fmt(day)}
+        return moved, _("%(day)s不是工作日，顺延至下一个工作日") % {"day": _fmt(day)} if explain else ""
     if late:
         moved = calendar.add_working_days(day, 1)
+        if not explain:
+            return moved, ""
         return moved, _("%(day)s下班时间（%(cutoff)s）后收到，顺延至下一个工作日") % {
             "day": _fmt(day),
-            "cutoff": settings.GONGKAI_RECEIPT_CUTOFF,
+            "cutoff": inputs.cutoff,
         }
-    return day, _("工作日办公时间内收到，以当日为收到之日")
+    return day, _("工作日办公时间内收到，以当日为收到之日") if explain else ""
+
+
+@cache
+def _receipt_settings() -> tuple[bool, str]:
+    """(GONGKAI_NEXT_WORKING_DAY_RECEIPT, GONGKAI_RECEIPT_CUTOFF), read once; reset when a setting changes."""
+    return bool(settings.GONGKAI_NEXT_WORKING_DAY_RECEIPT), str(settings.GONGKAI_RECEIPT_CUTOFF)
+
+
+@receiver(setting_changed)
+def _forget_receipt_settings(*, setting: str, **kwargs: Any) -> None:
+    if setting in ("GONGKAI_NEXT_WORKING_DAY_RECEIPT", "GONGKAI_RECEIPT_CUTOFF"):
+        _receipt_settings.cache_clear()
 
 
 def receipt_date(received: Received, calendar: WorkCalendar | None = None) -> dt.date:
     """The legal receipt date of a request received at ``received`` (a date, or an aware datetime)."""
-    return _receipt(received, calendar or get_calendar())[0]
+    cal = calendar or get_calendar()
+    inputs = _Inputs(received, "auto", (), None, None, cal, *_receipt_settings())
+    day, late = _local_day(received, inputs.cutoff)
+    return _receipt(day, late, cal, inputs, explain=False)[0]
 
 
-def _choose_regime(code: str, receipt: dt.date) -> tuple[Regime, list[str]]:
+def _choose_regime(code: str, receipt: dt.date, lines: Lines) -> Regime:
     automatic = regime_for(receipt)
     if code == "auto":
-        return automatic, []
-    if code not in REGIME_CODES:
+        regime = automatic
+    elif code not in REGIME_CODES:
         raise DeadlineInputError(
             "regime",
             _("制度 %(code)s 无效，可选：auto、%(codes)s") % {"code": code, "codes": "、".join(REGIME_CODES)},
         )
-    regime = get_regime(code)
-    if regime == automatic:
-        return regime, []
-    return regime, [_("按指定制度计算；按收到日期本应适用：%(name)s") % {"name": automatic.name}]
+    else:
+        regime = get_regime(code)
+    if lines is not None:
+        lines.append(_regime_line(regime))
+        if regime != automatic:
+            lines.append(_("按指定制度计算；按收到日期本应适用：%(name)s") % {"name": automatic.name})
+    return regime
 
 
 def merge_pauses(pauses: Iterable[PauseInput]) -> list[PauseInput]:
@@ -164,26 +224,29 @@ def _apply_pause(
         removed, due = covered, calendar.add_working_days(base, covered)
 
 
+def _pause_line(pause: PauseInput, removed: int, due: dt.date) -> str:
+    values = {"start": _fmt(pause[0]), "end": _fmt(pause[1]), "n": removed, "due": _fmt(due)}
+    if removed:
+        return (
+            _(
+                "暂停计算 %(start)s至%(end)s（征求第三方或其他机关意见等，不计入办理期限）："
+                "扣除 %(n)s 个工作日，答复期限顺延至 %(due)s"
+            )
+            % values
+        )
+    return _("暂停 %(start)s至%(end)s不在计算期间内（或不含工作日），不影响期限") % values
+
+
 def _apply_pauses(
-    calendar: WorkCalendar, count_start: dt.date, due: dt.date, pauses: Sequence[PauseInput]
-) -> tuple[dt.date, list[AppliedPause], list[str]]:
+    calendar: WorkCalendar, count_start: dt.date, due: dt.date, pauses: Sequence[PauseInput], lines: Lines
+) -> tuple[dt.date, list[AppliedPause]]:
     applied: list[AppliedPause] = []
-    lines: list[str] = []
     for pause in pauses:
         due, removed = _apply_pause(calendar, count_start, due, pause)
         applied.append(AppliedPause(pause[0], pause[1], removed))
-        values = {"start": _fmt(pause[0]), "end": _fmt(pause[1]), "n": removed, "due": _fmt(due)}
-        if removed:
-            lines.append(
-                _(
-                    "暂停计算 %(start)s至%(end)s（征求第三方或其他机关意见等，不计入办理期限）："
-                    "扣除 %(n)s 个工作日，答复期限顺延至 %(due)s"
-                )
-                % values
-            )
-        else:
-            lines.append(_("暂停 %(start)s至%(end)s不在计算期间内（或不含工作日），不影响期限") % values)
-    return due, applied, lines
+        if lines is not None:
+            lines.append(_pause_line(pause, removed, due))
+    return due, applied
 
 
 def _check_pauses(pauses: Sequence[PauseInput], receipt: dt.date) -> None:
@@ -197,29 +260,32 @@ def _check_pauses(pauses: Sequence[PauseInput], receipt: dt.date) -> None:
 
 
 def _supplement_start(
-    regime: Regime, supplemented: Received, receipt: dt.date, calendar: WorkCalendar
-) -> tuple[dt.date, list[str]]:
-    """The restart day after a supplement (2019 art 30) and the lines that explain it."""
+    regime: Regime, inputs: _Inputs, supplemented: Received, receipt: dt.date, lines: Lines
+) -> dt.date:
+    """The restart day after a supplement (2019 art 30); the lines that explain it go to ``lines``."""
     if regime.supplement_notice_days is None:
         raise DeadlineInputError(
             "supplemented",
             _("%(name)s没有补正后重新计算期限的规定（2019年条例第三十条）") % {"name": regime.name},
         )
-    day, _late = _local_day(supplemented, "supplemented")
+    day, late = _local_day(supplemented, inputs.cutoff, "supplemented")
     if day < receipt:
         raise DeadlineInputError(
             "supplemented",
             _("补正收到日期 %(day)s 早于收到申请之日 %(receipt)s")
             % {"day": day.isoformat(), "receipt": receipt.isoformat()},
         )
-    start, why = _receipt(supplemented, calendar, "supplemented")
-    notice_by = calendar.add_working_days(receipt, regime.supplement_notice_days)
-    return start, [
-        _("补正告知应在收到申请之日起 %(n)s 个工作日内（%(by)s前）一次性作出（第三十条）")
-        % {"n": regime.supplement_notice_days, "by": _fmt(notice_by)},
-        _("补正材料收到之日：%(start)s（%(why)s）；答复期限自该日重新计算（第三十条）")
-        % {"start": _fmt(start), "why": why},
-    ]
+    calendar = inputs.calendar
+    start, why = _receipt(day, late, calendar, inputs, lines is not None)
+    if lines is not None:
+        notice_by = calendar.add_working_days(receipt, regime.supplement_notice_days)
+        lines += [
+            _("补正告知应在收到申请之日起 %(n)s 个工作日内（%(by)s前）一次性作出（第三十条）")
+            % {"n": regime.supplement_notice_days, "by": _fmt(notice_by)},
+            _("补正材料收到之日：%(start)s（%(why)s）；答复期限自该日重新计算（第三十条）")
+            % {"start": _fmt(start), "why": why},
+        ]
+    return start
 
 
 def _extension_days(regime: Regime, extend: int | None) -> int:
@@ -290,6 +356,30 @@ def _extension_line(regime: Regime, days: int, extended: dt.date) -> str:
     }
 
 
+def _extended_due(
+    calendar: WorkCalendar,
+    start: dt.date,
+    base: dt.date,
+    due: dt.date,
+    extension: int,
+    pauses: Sequence[PauseInput],
+    lines: Lines,
+) -> dt.date:
+    """The due date after ``extension`` working days, with the pauses that fall in the extension applied."""
+    extended = calendar.add_working_days(due, extension)
+    if not extension or not pauses:  # without pauses, due == base: the loop below would give ``extended``
+        return extended
+    # The extended period is a running due date too: a pause that falls after the original due date but within
+    # the extension also stops the clock (working-day addition is associative, so pauses before the original
+    # due date give the same result either way).
+    paused = _apply_pauses(calendar, start, calendar.add_working_days(base, extension), pauses, None)[0]
+    if paused != extended and lines is not None:
+        lines.append(
+            _("延长期间内也有暂停计算的日期，延长后的期限相应顺延至 %(day)s") % {"day": _fmt(paused)}
+        )
+    return paused
+
+
 def compute_deadline(
     received: Received,
     *,
@@ -299,45 +389,47 @@ def compute_deadline(
     extend: int | None = None,
     calendar: WorkCalendar | None = None,
 ) -> Deadline:
-    """The reply deadline of a request received at ``received``; the module docstring has the conventions."""
+    """The reply deadline of a request received at ``received``; the module docstring has the conventions.
+
+    The dates are computed now; ``explanation`` when it is first read (the same text, see the module docstring).
+    """
+    if not isinstance(pauses, tuple):
+        pauses = tuple(pauses)
     cal = calendar or get_calendar()
-    receipt, why = _receipt(received, cal)
-    chosen, notes = _choose_regime(regime, receipt)
-    lines = [
-        _regime_line(chosen),
-        *notes,
-        _("收到申请之日：%(day)s（%(why)s）") % {"day": _fmt(receipt), "why": why},
-    ]
-    merged = merge_pauses(pauses)
-    _check_pauses(merged, receipt)
-    extension = _extension_days(chosen, extend)
+    return _compute(_Inputs(received, regime, pauses, supplemented, extend, cal, *_receipt_settings()), None)
+
+
+def _compute(inputs: _Inputs, lines: Lines) -> Deadline:
+    """The deadline for ``inputs``; the explanation's lines are appended to ``lines`` unless it is None."""
+    cal, received = inputs.calendar, inputs.received
+    day, late = _local_day(received, inputs.cutoff)
+    receipt, why = _receipt(day, late, cal, inputs, lines is not None)
+    chosen = _choose_regime(inputs.regime, receipt, lines)
+    if lines is not None:
+        lines.append(_("收到申请之日：%(day)s（%(why)s）") % {"day": _fmt(receipt), "why": why})
+    merged = merge_pauses(inputs.pauses) if inputs.pauses else []
+    if merged:
+        _check_pauses(merged, receipt)
+    extension = _extension_days(chosen, inputs.extend)
     start = receipt
-    if supplemented is not None:
-        start, more = _supplement_start(chosen, supplemented, receipt, cal)
-        lines += more
+    if inputs.supplemented is not None:
+        start = _supplement_start(chosen, inputs, inputs.supplemented, receipt, lines)
     base = cal.add_working_days(start, chosen.reply_days)
-    lines.append(_count_line(start, chosen.reply_days, base))
-    due, applied, pause_lines = _apply_pauses(cal, start, base, merged)
-    lines += pause_lines + _special_day_lines(cal, start + ONE_DAY, due, _("答复期间"))
-    extended = cal.add_working_days(due, extension)
-    if extension:
-        # The extended period is a running due date too: a pause that falls after the original due date but
-        # within the extension also stops the clock (working-day addition is associative, so pauses before
-        # the original due date give the same result either way).
-        paused_extended, _applied, _lines = _apply_pauses(
-            cal, start, cal.add_working_days(base, extension), merged
-        )
-        if paused_extended != extended:
-            lines.append(
-                _("延长期间内也有暂停计算的日期，延长后的期限相应顺延至 %(day)s")
-                % {"day": _fmt(paused_extended)}
-            )
-        extended = paused_extended
-    lines += [_extension_line(chosen, extension, extended)]
-    lines += _special_day_lines(cal, due + ONE_DAY, extended, _("延长期间"))
-    years = cal.provisional_years(_local_day(received)[0], extended)
-    lines += _provisional_line(years)
-    return Deadline(
+    if lines is not None:
+        lines.append(_count_line(start, chosen.reply_days, base))
+    due, applied = _apply_pauses(cal, start, base, merged, lines) if merged else (base, [])
+    if lines is not None:
+        lines += _special_day_lines(cal, start + ONE_DAY, due, _("答复期间"))
+    extended = _extended_due(cal, start, base, due, extension, merged, lines)
+    years = cal.provisional_years(day, extended)
+    if lines is not None:
+        lines.append(_extension_line(chosen, extension, extended))
+        lines += _special_day_lines(cal, due + ONE_DAY, extended, _("延长期间"))
+        lines += _provisional_line(years)
+    # ``Deadline(...)`` with every field, set the way a frozen dataclass's __init__ sets them (into the
+    # instance dict) without its per-field ``object.__setattr__`` calls, a fifth of this function's time.
+    deadline = object.__new__(Deadline)
+    deadline.__dict__.update(
         received=received,
         receipt_date=receipt,
         regime=chosen.code,
@@ -346,7 +438,8 @@ def compute_deadline(
         extension_days=extension,
         pauses_applied=tuple(applied),
         provisional=bool(years),
-        explanation=tuple(lines),
         count_start=start,
         provisional_years=years,
+        inputs=inputs,
     )
+    return deadline

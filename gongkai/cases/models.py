@@ -8,16 +8,22 @@ stored (2008 art 24; 2019 art 33).
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
 from gongkai.audit.models import AppendOnlyError
 from gongkai.cases import outcomes
+
+if TYPE_CHECKING:
+    from django.db.models.expressions import Combinable
+
+    from gongkai.organisations.models import Organisation
 
 
 class RequestChannel(models.TextChoices):
@@ -440,78 +446,109 @@ class RemedyOutcome(models.TextChoices):
     PENDING = "", _("尚未审结")
 
 
-class AdministrativeReview(models.Model):
-    """行政复议 against a body's handling of a request."""
+if TYPE_CHECKING:  # the field types of a remedy (django-stubs: what is assigned, what is read)
+    Against = models.ForeignKey[Organisation | Combinable, Organisation]
+    OfRequest = models.ForeignKey[InformationRequest | Combinable | None, InformationRequest | None]
+    Filed = models.DateField[dt.date | str | Combinable, dt.date]
+    Decided = models.DateField[dt.date | str | Combinable | None, dt.date | None]
+    Outcome = models.CharField[str | int | Combinable, str]
 
-    body = models.ForeignKey(
-        "organisations.Organisation",
-        verbose_name=_("被申请机关"),
-        on_delete=models.PROTECT,
-        related_name="reviews",
+
+class Remedy(models.Model):
+    """What 行政复议 and 行政诉讼 share: filed against a body's handling of a request, then decided — an outcome
+    and its date, both or neither (``decision_complete``). Table 4 counts them by filing year and their state on
+    31 December; ``gongkai.cases.remedies`` files and decides both. Each concrete model declares the fields
+    through the functions below, with its own statutory labels and related names (the columns are the same)."""
+
+    body: Against
+    request: OfRequest
+    request_id: int | None
+    filed_on: Filed
+    decided_on: Decided
+    outcome: Outcome
+
+    class Meta:
+        abstract = True
+
+    if TYPE_CHECKING:
+
+        def get_outcome_display(self) -> str: ...  # added to each concrete model by Django
+
+    def __str__(self) -> str:
+        return f"{self.body} {self.filed_on}"
+
+
+def remedy_body(label: StrOrPromise, related_name: str) -> Against:
+    """The body whose handling is challenged (the review's respondent, the lawsuit's defendant)."""
+    return models.ForeignKey(
+        "organisations.Organisation", verbose_name=label, on_delete=models.PROTECT, related_name=related_name
     )
-    request = models.ForeignKey(
+
+
+def remedy_request(related_name: str) -> OfRequest:
+    return models.ForeignKey(
         InformationRequest,
         verbose_name=_("原申请"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
-        related_name="reviews",
+        related_name=related_name,
     )
-    filed_on = models.DateField(_("申请复议日期"), db_index=True)
-    decided_on = models.DateField(_("复议决定日期"), null=True, blank=True)
-    outcome = models.CharField(_("复议结果"), max_length=10, choices=RemedyOutcome.choices, blank=True)
+
+
+def remedy_filed_on(label: StrOrPromise) -> Filed:
+    """Indexed: Table 4 counts by filing year."""
+    return models.DateField(label, db_index=True)
+
+
+def remedy_decided_on(label: StrOrPromise) -> Decided:
+    """Empty until the decision."""
+    return models.DateField(label, null=True, blank=True)
+
+
+def remedy_outcome(label: StrOrPromise) -> Outcome:
+    return models.CharField(label, max_length=10, choices=RemedyOutcome.choices, blank=True)
+
+
+def decision_complete(name: str) -> models.CheckConstraint:
+    """A decision has both an outcome and its date; a pending remedy neither."""
+    return models.CheckConstraint(
+        condition=(Q(outcome="") & Q(decided_on__isnull=True))
+        | (~Q(outcome="") & Q(decided_on__isnull=False)),
+        name=name,
+    )
+
+
+class AdministrativeReview(Remedy):
+    """行政复议 against a body's handling of a request."""
+
+    body = remedy_body(_("被申请机关"), "reviews")
+    request = remedy_request("reviews")
+    filed_on = remedy_filed_on(_("申请复议日期"))
+    decided_on = remedy_decided_on(_("复议决定日期"))
+    outcome = remedy_outcome(_("复议结果"))
 
     class Meta:
         verbose_name = _("行政复议")
         verbose_name_plural = _("行政复议")
-        constraints = [
-            models.CheckConstraint(
-                condition=(Q(outcome="") & Q(decided_on__isnull=True))
-                | (~Q(outcome="") & Q(decided_on__isnull=False)),
-                name="review_decision_has_date_and_outcome",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.body} {self.filed_on}"
+        constraints = [decision_complete("review_decision_has_date_and_outcome")]
 
 
-class Lawsuit(models.Model):
+class Lawsuit(Remedy):
     """行政诉讼; a lawsuit where the review body is co-defendant counts only for the original body
     (国办公开办函〔2016〕201号)."""
 
-    body = models.ForeignKey(
-        "organisations.Organisation",
-        verbose_name=_("被告机关"),
-        on_delete=models.PROTECT,
-        related_name="lawsuits",
-    )
-    request = models.ForeignKey(
-        InformationRequest,
-        verbose_name=_("原申请"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="lawsuits",
-    )
+    body = remedy_body(_("被告机关"), "lawsuits")
+    request = remedy_request("lawsuits")
     after_review = models.BooleanField(_("复议后起诉"), default=False)
-    filed_on = models.DateField(_("起诉日期"), db_index=True)
-    decided_on = models.DateField(_("判决（裁定）日期"), null=True, blank=True)
-    outcome = models.CharField(_("诉讼结果"), max_length=10, choices=RemedyOutcome.choices, blank=True)
+    filed_on = remedy_filed_on(_("起诉日期"))
+    decided_on = remedy_decided_on(_("判决（裁定）日期"))
+    outcome = remedy_outcome(_("诉讼结果"))
 
     class Meta:
         verbose_name = _("行政诉讼")
         verbose_name_plural = _("行政诉讼")
-        constraints = [
-            models.CheckConstraint(
-                condition=(Q(outcome="") & Q(decided_on__isnull=True))
-                | (~Q(outcome="") & Q(decided_on__isnull=False)),
-                name="lawsuit_decision_has_date_and_outcome",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.body} {self.filed_on}"
+        constraints = [decision_complete("lawsuit_decision_has_date_and_outcome")]
 
 
 class FeeCollected(models.Model):

@@ -6,13 +6,14 @@ publication is recorded as published with its channels."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
+from django.dispatch import Signal
 from django.utils.translation import gettext as _
 
 from gongkai.audit.log import Actor, record, snapshot
@@ -26,7 +27,19 @@ from gongkai.catalog.models import (
 from gongkai.figures.bulk import mark_records
 from gongkai.organisations.actions import require_valid_on
 from gongkai.organisations.models import Organisation
-from gongkai.search import reindex_on_commit
+
+# Sent once a transaction that wrote publications commits, with ``publication_ids`` (sorted, distinct): what
+# is derived from publications outside this app (the search index: ``gongkai.search.signals``) brings them up
+# to date. The catalog names none of its readers, so it imports none of them (no import circle).
+publications_changed = Signal()
+
+
+def changed_on_commit(publication_ids: Iterable[int]) -> None:
+    """Send ``publications_changed`` for these publications once the current transaction commits (at once
+    outside a transaction). Every write path of the catalog calls this; bulk loaders with the ids they wrote."""
+    ids = sorted({int(pk) for pk in publication_ids if pk is not None})
+    if ids:
+        transaction.on_commit(lambda: publications_changed.send(sender=Publication, publication_ids=ids))
 
 
 def index_template(body: Organisation) -> str:
@@ -107,5 +120,5 @@ def record_publication(
         mark_records(postings)  # bulk_create sends no signal (gongkai.figures)
     after = snapshot(pub) | {"channels": [c.pk for c in channels], "index_number": index_number(pub)}
     record(actor, "publication.record", pub, after=after, summary=pub.title)
-    reindex_on_commit([pub.pk])
+    changed_on_commit([pub.pk])
     return pub

@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 from gongkai import permissions
 from gongkai.audit.log import Actor, acting_user, record, snapshot
 from gongkai.catalog import revisions
-from gongkai.catalog.actions import index_number, next_serial
+from gongkai.catalog.actions import changed_on_commit, index_number, next_serial
 from gongkai.catalog.models import (
     Attachment,
     Channel,
@@ -42,7 +42,6 @@ from gongkai.figures.bulk import mark_records
 from gongkai.masking import personal_data_found
 from gongkai.organisations.actions import require_valid_on
 from gongkai.organisations.models import Organisation
-from gongkai.search import reindex_on_commit
 from gongkai.workdays.calendar import WorkCalendar, get_calendar
 
 S = PublicationStatus
@@ -107,7 +106,7 @@ def create_draft(
         after=snapshot(pub) | {"index_number": index_number(pub)},
         summary=pub.title[:100],
     )
-    reindex_on_commit([pub.pk])
+    changed_on_commit([pub.pk])
     return pub, warnings_for(pub)
 
 
@@ -200,7 +199,7 @@ def publish(actor: Actor, pub: Publication, *, on: dt.date, channels: Sequence[C
         before=before,
         after=snapshot(pub) | {"channels": [c.pk for c in channels], "late": late, "version": pub.version},
     )
-    reindex_on_commit([pub.pk])
+    changed_on_commit([pub.pk])
     return pub
 
 
@@ -269,7 +268,7 @@ def withdraw(actor: Actor, pub: Publication, *, reason: str, on: dt.date | None 
     pub.withdrawn_on = on
     pub.save(update_fields=["status", "withdrawn_on"])
     record(actor, "publication.withdraw", pub, before=before, after=snapshot(pub), summary=reason[:100])
-    reindex_on_commit([pub.pk])
+    changed_on_commit([pub.pk])
     return pub
 
 
@@ -374,7 +373,7 @@ def update_draft(actor: Actor, pub: Publication, **changes: Any) -> tuple[Public
             after=changed,
             summary=pub.title[:100],
         )
-        reindex_on_commit([pub.pk])
+        changed_on_commit([pub.pk])
     return pub, warnings_for(pub)
 
 

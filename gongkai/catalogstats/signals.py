@@ -3,8 +3,9 @@
 * ``Publication`` saved or deleted one by one (the catalog's transitions, the admin, tests): its count moves from
   the key it had in the database to the key it has now, in the same transaction (``counts.moved``). Bulk writes
   (``bulk_create``, ``bulk_update``, ``QuerySet.update``) send no signal: their callers run ``rebuild_counts``.
-* Public pages: a publication that is or was public bumps ``CATALOG``; a body, guide, guide rule or index-number
-  template bumps ``BODIES``; a published report or one of its versions bumps ``REPORTS`` (``gongkai.pagecache``).
+* Public pages: a publication that is or was public bumps ``CATALOG`` when saved or deleted; a body, guide,
+  guide rule or index-number template bumps ``BODIES``; a published report or one of its versions bumps
+  ``REPORTS`` (``gongkai.pagecache``).
 """
 
 from __future__ import annotations
@@ -46,6 +47,8 @@ def after_publication_save(sender: Any, instance: Publication, raw: bool = False
 
 def after_publication_delete(sender: Any, instance: Publication, **kwargs: Any) -> None:
     counts.moved(counts.key_of(instance), None)
+    if instance.status != PublicationStatus.DRAFT or instance.published_on is not None:
+        pagecache.bump(pagecache.CATALOG)  # its page (or its 410) and the lists that showed it
 
 
 def bump_bodies(sender: Any, **kwargs: Any) -> None:

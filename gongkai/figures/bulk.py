@@ -20,7 +20,8 @@ def marks_of(objs: Iterable[models.Model]) -> list[Marks]:
 
 
 def mark_records(objs: Iterable[models.Model], stale: Iterable[Marks] = ()) -> None:
-    """Mark the bodies and years of the rows written (and of their previous state ``stale``) dirty, in one
-    statement, in the caller's transaction."""
-    pairs = {(o, y) for bodies, years in (*marks_of(objs), *stale) for o in bodies for y in years}
-    mark_pairs(pairs)
+    """Mark the bodies and years of the rows written (and of their previous state ``stale``) dirty, naming
+    the rows' tables (only the statistics reading them are recomputed), in the caller's transaction."""
+    rows = list(objs)
+    pairs = {(o, y) for bodies, years in (*marks_of(rows), *stale) for o in bodies for y in years}
+    mark_pairs(pairs, {obj._meta.db_table for obj in rows} or None)

@@ -28,13 +28,19 @@ class BodyFigure(models.Model):
 
 class FigureState(models.Model):
     """One body's aggregates for one year: dirty (its records changed since ``computed_at``), when they last
-    changed and when they were computed — the freshness stamp the report shows."""
+    changed and when they were computed — the freshness stamp the report shows. ``version`` counts the marks: a
+    refresh stores its figures and clears ``dirty`` only while it is still the version read before computing,
+    so a change committed during a refresh is never lost (a clock-based test on ``changed_at`` could)."""
 
     org = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+", verbose_name=_("机关"))
     year = models.PositiveSmallIntegerField(_("年度"))
     dirty = models.BooleanField(_("待重算"), default=True)
     changed_at = models.DateTimeField(_("变更时间"))
     computed_at = models.DateTimeField(_("计算时间"), null=True, blank=True)
+    version = models.PositiveBigIntegerField(_("变更次数"), default=0)
+    # The tables of the records changed since ``computed_at``, comma-separated ("*": unknown, every statistic
+    # is recomputed; "" when clean): a refresh recomputes only the statistics whose query reads one of them.
+    tables = models.TextField(_("变更的数据表"), default="*", blank=True)
 
     class Meta:
         verbose_name = _("机关年度统计状态")

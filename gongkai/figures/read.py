@@ -3,32 +3,93 @@ the stamp that changes whenever a figure of a scope changes."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
+from collections.abc import Callable, Iterator
+from contextvars import ContextVar
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar, cast
 
+from django.conf import settings
 from django.db import router
 from django.db.models import Count, Max, Q, Sum
 
+from gongkai import pagecache
 from gongkai.figures.compute import stored_statistics
 from gongkai.figures.models import BodyFigure, FigureState
 from gongkai.figures.store import refresh_dirty
 from gongkai.reports.registry import Context, Number, Statistic, Unit
+
+T = TypeVar("T")
 
 
 def typed(stat: Statistic, value: Decimal) -> Number:
     return int(value) if stat.unit is Unit.COUNT else value
 
 
+_READING: ContextVar[dict[Any, Any] | None] = ContextVar("gongkai_figures_reading", default=None)
+
+
+@contextlib.contextmanager
+def one_reading() -> Iterator[None]:
+    """Within the block (one page being built: its report, last year's, the trend, the findings), each scope's
+    sums and stamps are read once, however many ``Context`` objects ask for them. Nothing may be written in
+    the block that should be seen in it."""
+    outer = _READING.get()
+    token = _READING.set({} if outer is None else outer)
+    try:
+        yield
+    finally:
+        _READING.reset(token)
+
+
+def _once(key: Any, compute: Callable[[], T]) -> T:
+    memo = _READING.get()
+    if memo is None:
+        return compute()
+    if key not in memo:
+        memo[key] = compute()
+    return cast(T, memo[key])
+
+
 def scope_values(ctx: Context) -> dict[str, Number]:
     """{key: value summed over the context's bodies} for every statistic stored for the year (zero when no
     body has records), after recomputing the bodies of the scope whose records changed (read-your-writes).
-    One query for the dirty marks, one for the sums (a filtered SUM per kind of scope)."""
+
+    With the staff report cache on (``GONGKAI_REPORT_CACHE``), the sums are kept in the shared cache under the
+    year's stamp (``year_stamp``, one query): a change recomputes the sums of the years it marked, never those
+    of another year (last year's report, the trend)."""
     stats = stored_statistics(ctx.year)
     if not stats:
         return {}
-    extras = {f: sorted(set(f(ctx))) for f in {s.extra_bodies for s in stats} if f is not None}
+    where = ("sums", ctx.org.pk, ctx.org.path, ctx.year, ctx.scope, ctx.report_format())
+
+    def extras() -> dict[Any, list[int]]:
+        return _once(
+            ("extras", *where),
+            lambda: {f: sorted(set(f(ctx))) for f in {s.extra_bodies for s in stats} if f is not None},
+        )
+
+    if not settings.GONGKAI_REPORT_CACHE:
+        return dict(_once(where, lambda: _sums(ctx, stats, extras())))
+    key = "figures:" + hashlib.sha256(repr((router.db_for_read(BodyFigure), where)).encode()).hexdigest()[:24]
+    key += ":" + _once(("stamp", ctx.year), lambda: year_stamp(ctx.year))
+    memo = _READING.get()
+    found = memo.get(key) if memo is not None else None
+    if found is None:
+        found = pagecache.cache().get(key)
+        if found is None:
+            found = _sums(ctx, stats, extras())
+            pagecache.cache().set(key, found, settings.GONGKAI_PAGE_CACHE_TIMEOUT)
+        if memo is not None:
+            memo[key] = found
+    return dict(found)
+
+
+def _sums(ctx: Context, stats: list[Statistic], extras: dict[Any, list[int]]) -> dict[str, Number]:
+    """The sums read from the aggregates: one query for the dirty marks, one for the sums (a filtered SUM per
+    kind of scope)."""
     touched = Q(org_id__in=ctx.scope_ids())
     for ids in extras.values():
         touched |= Q(org_id__in=ids)
@@ -52,29 +113,72 @@ def scope_values(ctx: Context) -> dict[str, Number]:
     return values
 
 
-def stamp(org_id: int, year: int, scope: str) -> str:
-    """A short string that changes whenever a figure of the report of ``org_id`` (``scope``) for ``year`` may
-    have changed: the bodies' aggregates (marked or recomputed), the tree, the submissions. Three queries."""
+def scope_stamp(ctx: Context, extras: dict[Any, list[int]] | None = None) -> str:
+    """A short string that changes whenever a figure of ``ctx``'s scope may have changed: the marks of its
+    bodies and of ``extras`` (bodies merged into them: their count, latest change and versions — not the
+    computations, which change no figure the marks did not announce), the tree, the year's submissions."""
+    bodies = Q(org_id__in=ctx.scope_ids())
+    for ids in (extras or {}).values():
+        bodies |= Q(org_id__in=ids)
+    state = FigureState.objects.filter(bodies, year=ctx.year).aggregate(
+        n=Count("pk"), changed=Max("changed_at"), versions=Sum("version")
+    )
+    text = repr(
+        (
+            ctx.org.path,
+            sorted(state.items()),
+            _once(("tree",), _tree),
+            _once(("sub", ctx.year), lambda: _submissions(ctx.year)),
+        )
+    )
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def year_stamp(year: int) -> str:
+    """A short string that changes whenever any figure of ``year`` may have changed: every body's marks of the
+    year (count, latest change, sum of versions), the tree, the year's submissions. Coarser than
+    ``scope_stamp`` but one query over the year's marks, with no scope to resolve."""
+    state = FigureState.objects.filter(year=year).aggregate(
+        n=Count("pk"), changed=Max("changed_at"), versions=Sum("version")
+    )
+    text = repr((year, sorted(state.items()), _once(("tree",), _tree), _submissions(year)))
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def _tree() -> list[tuple[str, Any]]:
     from gongkai.organisations.models import Organisation
-    from gongkai.reports.registry import Scope
+
+    tree = Organisation.objects.aggregate(
+        n=Count("pk"),
+        parents=Sum("parent_id"),
+        successors=Sum("successor_id"),
+        to=Count("valid_to"),
+        last=Max("valid_to"),
+    )
+    return sorted(tree.items())
+
+
+def _submissions(year: int) -> list[tuple[str, Any]]:
     from gongkai.submissions.models import Submission
 
-    org = Organisation.objects.get(pk=org_id)
-    ctx = Context(org=org, year=year, scope=Scope(scope))
-    state = FigureState.objects.filter(year=year, org_id__in=ctx.scope_ids()).aggregate(
-        n=Count("pk"), changed=Max("changed_at")
-    )  # not computed_at: a refresh of marked bodies changes no figure the marks did not announce
-    tree = Organisation.objects.aggregate(
-        n=Count("pk"), parents=Sum("parent_id"), successors=Sum("successor_id"), to=Count("valid_to")
-    )
     submitted = Submission.objects.filter(year=year).aggregate(
         n=Count("pk"),
         current=Count("pk", filter=Q(is_current=True)),
         last=Max("pk"),
         gone=Max("withdrawn_at"),
     )
-    text = repr((org.path, sorted(state.items()), sorted(tree.items()), sorted(submitted.items())))
-    return hashlib.sha256(text.encode()).hexdigest()[:16]
+    return sorted(submitted.items())
+
+
+def stamp(org_id: int, year: int, scope: str) -> str:
+    """``scope_stamp`` of the report of ``org_id`` (``scope``) for ``year`` (a cache key part)."""
+    from gongkai.organisations.models import Organisation
+    from gongkai.reports.registry import Scope
+
+    ctx = Context(org=Organisation.objects.get(pk=org_id), year=year, scope=Scope(scope))
+    stats = stored_statistics(year)
+    extras = {f: sorted(set(f(ctx))) for f in {s.extra_bodies for s in stats} if f is not None}
+    return scope_stamp(ctx, extras)
 
 
 def computed_at(org_id: int, year: int, scope: str) -> dt.datetime | None:

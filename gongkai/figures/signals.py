@@ -173,9 +173,10 @@ def _before(sender: type[models.Model], instance: models.Model, raw: bool = Fals
 
 
 def _mark(instance: models.Model, extra: Iterable[tuple[set[int], set[int]]] = ()) -> None:
+    """Mark the record's bodies and years, naming its table: only the statistics reading it are recomputed."""
     for bodies, years in (marks(instance), *extra):
         if bodies and years:
-            mark_dirty(bodies, years)
+            mark_dirty(bodies, years, [instance._meta.db_table])
 
 
 def _saved(sender: type[models.Model], instance: models.Model, raw: bool = False, **kw: Any) -> None:

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.functional import cached_property
@@ -27,6 +28,7 @@ from gongkai.reports.models import ReportPublication
 PAGE_SIZE = 20
 MAX_PAGES = 500  # deeper pages cost an OFFSET over the catalog: narrow the filters instead (docs/portal.md)
 MAX_QUERY = 200  # longer queries are cut (the search itself accepts anything)
+SEARCH_BODY_DEPTH = 2  # the search form lists bodies down to this depth (0: the roots), and the chosen one
 
 
 def index_numbers(pubs: Any) -> list[str]:
@@ -265,9 +267,19 @@ def search(request: HttpRequest) -> HttpResponse:
         "genres": Genre.objects.all(),
         "areas": KeyArea.objects.all(),
         "topics": Topic.objects.filter(parent__isnull=True),
-        "bodies": Organisation.objects.filter(valid_to__isnull=True).order_by("path"),
+        "bodies": _search_bodies(flt.body),
     }
     return render(request, "portal/search.html", context)
+
+
+def _search_bodies(chosen: Organisation | None) -> Any:
+    """The bodies offered in the search form: the top ``SEARCH_BODY_DEPTH + 1`` levels of the tree (a province's
+    thousands of township offices would make every result page hundreds of kilobytes) and the chosen body, so that
+    a search narrowed to a deeper body (``?body=CODE``, from a link or typed) keeps its choice in the form."""
+    shown = Q(depth__lte=SEARCH_BODY_DEPTH)
+    if chosen is not None:
+        shown |= Q(pk=chosen.pk)
+    return Organisation.objects.filter(shown, valid_to__isnull=True).order_by("path")
 
 
 @require_GET

@@ -19,14 +19,14 @@ from django.utils.translation import get_language
 
 from gongkai import pagecache
 from gongkai.audit.models import AuditEntry
+from gongkai.figures.read import one_reading
 from gongkai.organisations.models import Organisation
 from gongkai.reports import actions
 from gongkai.reports.build import Report, ReportCell, build_report
-from gongkai.reports.charts import chart_data
-from gongkai.reports.exports.html import chart_figures
+from gongkai.reports.charts import chart_data, drawn_charts
 from gongkai.reports.formats import all_cells
 from gongkai.reports.registry import Scope, statistics_for_format
-from gongkai.submissions.rollup import sources, submission_url
+from gongkai.reports.submitted import sources, submission_url
 
 
 def stamp(org: Organisation, year: int, scope: Scope) -> str:
@@ -41,14 +41,20 @@ def stamp(org: Organisation, year: int, scope: Scope) -> str:
 
 
 def _build(org: Organisation, year: int, fmt: str, scope: Scope) -> dict[str, Any]:
+    """The parts, each scope's aggregates read once (the report, the findings, last year's text and the trend
+    ask for the same sums through several ``Context`` objects); the charts drawn only when their data changed."""
     from gongkai.reports.views import freeze_narrative  # the view module owns the narrative's frozen form
 
-    report = build_report(org, year, fmt, scope)
+    with one_reading():
+        report = build_report(org, year, fmt, scope)
+        findings = actions.report_findings(report)
+        similarity = actions.similarity_to_last_year(report, freeze_narrative(report))
+        charts = chart_data(report)
     return {
         "values": report.values(),
-        "findings": actions.report_findings(report),
-        "live_similarity": actions.similarity_to_last_year(report, freeze_narrative(report)),
-        "chart_figures": chart_figures(chart_data(report)),
+        "findings": findings,
+        "live_similarity": similarity,
+        "chart_figures": drawn_charts(charts),
         "submitted": [
             (src.body, submission_url(src.body, year, fmt))
             for src in sources(org, year, fmt, scope.value)

@@ -15,10 +15,13 @@ Each chart is ``{"title", "kind": "bar"|"line", "labels": [...], "series": [{"na
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 from collections.abc import Iterable
 from typing import Any
 
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from gongkai.reports.build import Report
@@ -67,6 +70,35 @@ def chart_data(report: Report) -> list[dict[str, Any]]:
     charts = _charts_2014(values) if report.format == "2014" else _charts_requests(values)
     charts.append(trend(report))
     return charts
+
+
+def drawn_charts(charts: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The charts as the web page shows them (as ``exports.html.chart_figures``: data, inline SVG with ids
+    prefixed per chart, a table of the numbers), each kept in the shared cache by its content, place and
+    language: a change redraws only the charts whose figures it moved."""
+    return [_drawn(chart, number) for number, chart in enumerate(charts, start=1)]
+
+
+def _drawn(chart: dict[str, Any], number: int) -> dict[str, Any]:
+    from django.conf import settings
+    from django.utils.html import escape
+    from django.utils.safestring import mark_safe
+
+    from gongkai import pagecache
+    from gongkai.reports.exports import draw
+
+    content = json.dumps([get_language(), number, chart], sort_keys=True, ensure_ascii=False)
+    key = "report-chart:" + hashlib.sha256(content.encode()).hexdigest()
+    found = pagecache.cache().get(key) if settings.GONGKAI_REPORT_CACHE else None
+    if found is None:
+        title = escape(chart.get("title", ""))
+        svg = draw.chart_svg(chart, f"webchart{number}")
+        found = svg.replace("<svg ", f'<svg role="img" aria-label="{title}" ', 1)
+        if settings.GONGKAI_REPORT_CACHE:
+            pagecache.cache().set(key, found, settings.GONGKAI_PAGE_CACHE_TIMEOUT)
+    values = [s["values"] for s in chart.get("series", [])]
+    rows = [(label, [v[i] for v in values]) for i, label in enumerate(chart.get("labels", []))]
+    return {**chart, "svg": mark_safe(found), "rows": rows}  # noqa: S308 — matplotlib output, labels escaped by it
 
 
 def short_label(segment: str) -> str:

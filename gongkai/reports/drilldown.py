@@ -10,7 +10,7 @@ A cell's statistic is one of:
 - **derived** from other statistics (a rate, ``Context.value``): the statistics it reads, each linking to its
   own drill-down.
 
-A body with a current submission (填报, statutory-reference §3, ``gongkai.submissions.rollup``) is counted from
+A body with a current submission (填报, statutory-reference §3, ``gongkai.reports.submitted``) is counted from
 its submitted figures instead of its records (``Context.body_ids()`` leaves it out), so for a count statistic
 the listed records plus the submitted values equal the cell. Records and submissions of bodies the user may
 not see (``permissions.visible_orgs``) are not listed, only counted as hidden. Personal identifiers in listed
@@ -20,6 +20,7 @@ text are masked (``gongkai.masking.mask_text``).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -30,7 +31,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gongkai import permissions
-from gongkai.cases.models import AdministrativeReview, FeeCollected, InformationRequest, Lawsuit
+from gongkai.cases.models import FeeCollected, InformationRequest, Remedy
 from gongkai.catalog.models import ProactiveFigures, Publication
 from gongkai.engagement.models import (
     Complaint,
@@ -43,8 +44,7 @@ from gongkai.engagement.models import (
 from gongkai.masking import mask_text
 from gongkai.organisations.models import Organisation
 from gongkai.reports.registry import REGISTRY, Context, Number, Scope, Statistic, Unit, format_value
-from gongkai.submissions.models import SubmittedValue
-from gongkai.submissions.rollup import sources, submission_url
+from gongkai.reports.submitted import sources, submission_url, submitted_values
 
 PAGE_SIZE = 50
 ENTERED_MODELS: tuple[type[Model], ...] = (ProactiveFigures, YearlyFigures)
@@ -218,11 +218,7 @@ def _submitted(
             "pk", flat=True
         )
     )
-    values = dict(
-        SubmittedValue.objects.in_range()
-        .filter(submission_id__in=list(submitting), statistic_key=stat.key)
-        .values_list("submission_id", "value")
-    )
+    values = submitted_values(list(submitting), stat.key)
     rows = [
         SubmittedRow(
             body,
@@ -246,95 +242,136 @@ def _local_date(value: dt.datetime | None) -> dt.date | None:
     return timezone.localdate(value) if value is not None else None
 
 
+def _request(record: InformationRequest, stat: Statistic) -> RecordRow:
+    return RecordRow(
+        mask_text(record.subject),
+        record.tracking_code or f"#{record.pk}",
+        record.body.name,
+        ((_("收到申请日期"), record.receipt_date), (_("答复日期"), record.answered_on)),
+        detail=" · ".join(
+            p for p in (record.get_applicant_kind_display(), record.get_outcome_display()) if p
+        ),
+        url=_case_url(record.pk),
+    )
+
+
+def _publication(record: Publication, stat: Statistic) -> RecordRow:
+    return RecordRow(
+        record.title,
+        record.document_number or "—",
+        record.body.name,
+        (
+            (_("印发日期"), record.issued_on),
+            (_("发布日期"), record.published_on),
+            (_("废止日期"), record.repealed_on),
+        ),
+        detail=record.get_status_display(),
+        url=reverse("catalog:item", args=[record.pk]),
+    )
+
+
+def _remedy(record: Remedy, stat: Statistic) -> RecordRow:
+    """A review or a lawsuit, named by its model (行政复议, 行政诉讼)."""
+    return RecordRow(
+        str(record._meta.verbose_name),
+        f"#{record.pk}",
+        record.body.name,
+        ((_("立案日期"), record.filed_on), (_("决定（判决）日期"), record.decided_on)),
+        detail=record.get_outcome_display(),
+        url=_case_url(record.request_id),
+    )
+
+
+def _fee(record: FeeCollected, stat: Statistic) -> RecordRow:
+    return RecordRow(
+        _("信息处理费"),
+        f"#{record.pk}",
+        record.body.name,
+        ((_("收费日期"), record.collected_on),),
+        figure=_("%(amount)s元") % {"amount": record.amount_yuan},
+        url=_case_url(record.request_id),
+    )
+
+
+def _entered(record: ProactiveFigures | YearlyFigures, stat: Statistic) -> RecordRow:
+    shown = format_value(stat, record.figure)  # type: ignore[union-attr]  # annotated by the records
+    url = (
+        reverse("reports:proactive_figures", args=[record.body.org_code, record.year])
+        if isinstance(record, ProactiveFigures)
+        else None
+    )
+    return RecordRow(
+        _("%(year)s年度填报数据") % {"year": record.year}, "", record.body.name, (), shown, url=url
+    )
+
+
+def _response(record: ResponseAction, stat: Statistic) -> RecordRow:
+    return RecordRow(
+        mask_text(record.event.title),
+        f"#{record.pk}",
+        record.event.body.name,
+        ((_("日期"), record.held_on),),
+        detail=record.get_kind_display() + (_("（主要负责同志参加）") if record.principal_leader else ""),
+    )
+
+
+def _concern(record: PublicConcernEvent, stat: Statistic) -> RecordRow:
+    return RecordRow(
+        mask_text(record.title), f"#{record.pk}", record.body.name, ((_("发现日期"), record.noticed_on),)
+    )
+
+
+def _complaint(record: Complaint, stat: Statistic) -> RecordRow:
+    return RecordRow(
+        mask_text(record.summary) or _("举报投诉"),
+        f"#{record.pk}",
+        record.body.name,
+        ((_("收到日期"), record.received_on),),
+    )
+
+
+def _call(record: HotlineCall, stat: Statistic) -> RecordRow:
+    return RecordRow(
+        mask_text(record.topic) or _("热线来电"),
+        f"#{record.pk}",
+        record.body.name,
+        (
+            (_("来电日期"), _local_date(record.received_at)),
+            (_("办结日期"), _local_date(record.completed_at)),
+        ),
+    )
+
+
+def _letter(record: MailboxLetter, stat: Statistic) -> RecordRow:
+    return RecordRow(
+        _("信箱来信"),
+        f"#{record.pk}",
+        record.body.name,
+        ((_("来信日期"), record.received_on), (_("回复日期"), record.replied_on)),
+    )
+
+
+# One describer per kind of record a statistic lists; a model not named here (nor any of its bases) is shown by
+# its text. Reviews and lawsuits share one through their base model.
+DESCRIBERS: dict[type[Model], Callable[[Any, Statistic], RecordRow]] = {
+    InformationRequest: _request,
+    Publication: _publication,
+    Remedy: _remedy,
+    FeeCollected: _fee,
+    ProactiveFigures: _entered,
+    YearlyFigures: _entered,
+    ResponseAction: _response,
+    PublicConcernEvent: _concern,
+    Complaint: _complaint,
+    HotlineCall: _call,
+    MailboxLetter: _letter,
+}
+
+
 def describe(record: Any, stat: Statistic) -> RecordRow:
     """One record as a listing row (personal identifiers masked)."""
-    if isinstance(record, InformationRequest):
-        return RecordRow(
-            mask_text(record.subject),
-            record.tracking_code or f"#{record.pk}",
-            record.body.name,
-            ((_("收到申请日期"), record.receipt_date), (_("答复日期"), record.answered_on)),
-            detail=" · ".join(
-                p for p in (record.get_applicant_kind_display(), record.get_outcome_display()) if p
-            ),
-            url=_case_url(record.pk),
-        )
-    if isinstance(record, Publication):
-        return RecordRow(
-            record.title,
-            record.document_number or "—",
-            record.body.name,
-            (
-                (_("印发日期"), record.issued_on),
-                (_("发布日期"), record.published_on),
-                (_("废止日期"), record.repealed_on),
-            ),
-            detail=record.get_status_display(),
-            url=reverse("catalog:item", args=[record.pk]),
-        )
-    if isinstance(record, AdministrativeReview | Lawsuit):
-        what = _("行政复议") if isinstance(record, AdministrativeReview) else _("行政诉讼")
-        return RecordRow(
-            what,
-            f"#{record.pk}",
-            record.body.name,
-            ((_("立案日期"), record.filed_on), (_("决定（判决）日期"), record.decided_on)),
-            detail=record.get_outcome_display(),
-            url=_case_url(record.request_id),
-        )
-    if isinstance(record, FeeCollected):
-        return RecordRow(
-            _("信息处理费"),
-            f"#{record.pk}",
-            record.body.name,
-            ((_("收费日期"), record.collected_on),),
-            figure=_("%(amount)s元") % {"amount": record.amount_yuan},
-            url=_case_url(record.request_id),
-        )
-    if isinstance(record, ProactiveFigures | YearlyFigures):
-        shown = format_value(stat, record.figure)  # type: ignore[union-attr]  # annotated by the records
-        url = (
-            reverse("reports:proactive_figures", args=[record.body.org_code, record.year])
-            if isinstance(record, ProactiveFigures)
-            else None
-        )
-        return RecordRow(
-            _("%(year)s年度填报数据") % {"year": record.year}, "", record.body.name, (), shown, url=url
-        )
-    if isinstance(record, ResponseAction):
-        return RecordRow(
-            mask_text(record.event.title),
-            f"#{record.pk}",
-            record.event.body.name,
-            ((_("日期"), record.held_on),),
-            detail=record.get_kind_display() + (_("（主要负责同志参加）") if record.principal_leader else ""),
-        )
-    if isinstance(record, PublicConcernEvent):
-        return RecordRow(
-            mask_text(record.title), f"#{record.pk}", record.body.name, ((_("发现日期"), record.noticed_on),)
-        )
-    if isinstance(record, Complaint):
-        return RecordRow(
-            mask_text(record.summary) or _("举报投诉"),
-            f"#{record.pk}",
-            record.body.name,
-            ((_("收到日期"), record.received_on),),
-        )
-    if isinstance(record, HotlineCall):
-        return RecordRow(
-            mask_text(record.topic) or _("热线来电"),
-            f"#{record.pk}",
-            record.body.name,
-            (
-                (_("来电日期"), _local_date(record.received_at)),
-                (_("办结日期"), _local_date(record.completed_at)),
-            ),
-        )
-    if isinstance(record, MailboxLetter):
-        return RecordRow(
-            _("信箱来信"),
-            f"#{record.pk}",
-            record.body.name,
-            ((_("来信日期"), record.received_on), (_("回复日期"), record.replied_on)),
-        )
+    for model in type(record).__mro__:
+        describer = DESCRIBERS.get(model)
+        if describer is not None:
+            return describer(record, stat)
     return RecordRow(mask_text(str(record)), f"#{record.pk}", "", ())

@@ -17,6 +17,7 @@ from typing import Any, TypeVar, cast
 from django.db.models import QuerySet
 
 from gongkai.organisations.models import Organisation
+from gongkai.reports import submitted
 from gongkai.reports.formats import CellRef, default_format_for_year
 
 Number = int | Decimal
@@ -38,7 +39,7 @@ class Unit(StrEnum):
 class Context:
     """One computation: a body, a year, a scope; memoises grouped queries.
 
-    Submissions (填报, ``gongkai.submissions.rollup``): a body with a current submission for the year and
+    Submissions (填报, ``gongkai.reports.submitted``): a body with a current submission for the year and
     ``fmt`` (the report format; "" = the year's default) is counted from its submitted figures instead of its
     records — ``body_ids()`` leaves it out and ``value()`` adds the submitted sums to the leaf statistics."""
 
@@ -69,9 +70,7 @@ class Context:
 
     def body_ids(self) -> QuerySet[Any]:
         """The bodies in scope whose figures come from their records: those without a current submission."""
-        from gongkai.submissions.rollup import submitting_org_ids
-
-        submitting = submitting_org_ids(self.year, self.report_format())
+        submitting = submitted.submitting_org_ids(self.year, self.report_format())
         return self.scope_ids().exclude(pk__in=submitting).values("pk")
 
     def memo(self, key: str, compute: Callable[[], Any]) -> Any:
@@ -115,11 +114,12 @@ class Context:
         return cast(dict[str, Number], self.memo("gongkai.figures", lambda: scope_values(self)))
 
     def _submitted(self) -> dict[str, Decimal]:
-        from gongkai.submissions.rollup import submitted_sums
-
         return cast(
             dict[str, Decimal],
-            self.memo("submitted", lambda: submitted_sums(self.scope_ids(), self.year, self.report_format())),
+            self.memo(
+                "submitted",
+                lambda: submitted.submitted_sums(self.scope_ids(), self.year, self.report_format()),
+            ),
         )
 
 

@@ -29,6 +29,8 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -180,28 +182,36 @@ def _writer(idx: tantivy.Index) -> tantivy.IndexWriter:
             time.sleep(0.05)
 
 
-def write_documents(ids: Sequence[int]) -> int:
-    """Replace these publications' documents in the index (those no longer in the catalog leave it) and
-    commit; nothing when the index does not exist (``gongkai search-index rebuild`` creates it)."""
-    idx = open_index()
-    if idx is None:
-        return 0
+@contextmanager
+def writing(idx: tantivy.Index) -> Iterator[tantivy.IndexWriter]:
+    """The index's one writer for a block of changes: committed (and merged, and every reader reloaded) when
+    the block ends, rolled back when it raises."""
     writer = _writer(idx)
-    added = 0
     try:
-        resolve = template_resolver()
-        for start in range(0, len(ids), 2000):
-            chunk = list(ids[start : start + 2000])
-            writer.delete_documents_by_query(Q.term_set_query(idx.schema, "id", chunk))
-            for doc in documents(rows_for(chunk, resolve)):
-                writer.add_document(doc)
-                added += 1
+        yield writer
         writer.commit()
         writer.wait_merging_threads()
     except BaseException:
         writer.rollback()
         raise
     idx.reload()
+
+
+def write_documents(ids: Sequence[int]) -> int:
+    """Replace these publications' documents in the index (those no longer in the catalog leave it) and
+    commit; nothing when the index does not exist (``gongkai search-index rebuild`` creates it)."""
+    idx = open_index()
+    if idx is None:
+        return 0
+    added = 0
+    resolve = template_resolver()
+    with writing(idx) as writer:
+        for start in range(0, len(ids), 2000):
+            chunk = list(ids[start : start + 2000])
+            writer.delete_documents_by_query(Q.term_set_query(idx.schema, "id", chunk))
+            for doc in documents(rows_for(chunk, resolve)):
+                writer.add_document(doc)
+                added += 1
     return added
 
 
@@ -215,16 +225,41 @@ def _count(result: tantivy.SearchResult) -> int:
     return int(result.count)  # type: ignore[attr-defined]
 
 
-def term_in(sch: tantivy.Schema, term: str, field: str) -> tantivy.Query:
-    """Exactly the documents whose ``field`` holds ``term`` as a substring."""
+def _ranks(searcher: tantivy.Searcher, addrs: Sequence[tantivy.DocAddress]) -> list[int]:
+    """The ``rank`` of these documents, read from the fast field (no stored document is opened)."""
+    out: list[int] = []
+    for value in searcher.fast_field_values("rank", list(addrs)):
+        assert isinstance(value, int), value  # every document is written with a rank
+        out.append(value)
+    return out
+
+
+def grams(term: str, field: str) -> tuple[str, list[tuple[int, str]]]:
+    """The indexed field and the (position, token) pairs that find ``term`` as a substring of ``field``: the
+    character itself for one character; else the term's ``k``-grams (bigrams; 3- to 6-grams in the short
+    fields) at every ``k``-th offset plus the last, a phrase that holds exactly where the term does."""
     if len(term) == 1:
-        return Q.term_query(sch, f"u_{field}", term)
+        return f"u_{field}", [(0, term)]
     k = min(len(term), MAX_GRAM) if field in SHORT_FIELDS else 2
     name = f"g{k}_{field}" if k > 2 else f"b_{field}"
     starts = sorted({*range(0, len(term) - k + 1, k), len(term) - k})
-    if len(starts) == 1:
-        return Q.term_query(sch, name, term)
-    return Q.phrase_query(sch, name, [(i, term[i : i + k]) for i in starts])
+    return name, [(i, term[i : i + k]) for i in starts]
+
+
+def term_in(sch: tantivy.Schema, term: str, field: str) -> tantivy.Query:
+    """Exactly the documents whose ``field`` holds ``term`` as a substring."""
+    name, parts = grams(term, field)
+    if len(parts) == 1:
+        return Q.term_query(sch, name, parts[0][1])
+    words: list[str | tuple[int, str]] = [*parts]
+    return Q.phrase_query(sch, name, words)
+
+
+def may_hold(searcher: tantivy.Searcher, term: str, field: str) -> bool:
+    """False when a token the term needs in ``field`` is in no document, so that no document's field holds the
+    term (an exact no, from the term dictionary); True says nothing more (deleted documents count too)."""
+    name, parts = grams(term, field)
+    return all(searcher.doc_freq(name, token) > 0 for _i, token in parts)
 
 
 def all_of(queries: Sequence[tantivy.Query]) -> tantivy.Query:
@@ -235,26 +270,31 @@ def any_of(queries: Sequence[tantivy.Query]) -> tantivy.Query:
     return queries[0] if len(queries) == 1 else Q.boolean_query([(SHOULD, q) for q in queries])
 
 
-def filter_queries(sch: tantivy.Schema, filters: Filters) -> list[tantivy.Query] | None:
-    """The filters as queries; None when they exclude everything."""
-    out: list[tantivy.Query] = []
+Clause = tuple[tantivy.Occur, tantivy.Query]
+
+
+def filter_clauses(sch: tantivy.Schema, filters: Filters) -> list[Clause] | None:
+    """The filters as boolean clauses; None when they exclude everything. "Published only" excludes the
+    documents that are not public rather than intersecting with those that are: nearly every document is, and
+    skipping the few is an order of magnitude cheaper than a leapfrog over them all (的 on 100,000 items:
+    1 ms instead of 10 ms). Every document holds ``public`` 0 or 1, so both say the same."""
+    out: list[Clause] = []
     if not filters.include_unpublished:
-        out.append(Q.term_query(sch, "public", 1))
+        out.append((NOT, Q.term_query(sch, "public", 0)))
     if filters.body_ids is not None:
         if not filters.body_ids:
             return None
-        out.append(Q.term_set_query(sch, "body", [int(b) for b in filters.body_ids]))
+        out.append((MUST, Q.term_set_query(sch, "body", [int(b) for b in filters.body_ids])))
     for name, value in (
         ("topic", filters.topic_id),
         ("genre", filters.genre_id),
         ("area", filters.key_area_id),
+        ("year", filters.year),
     ):
         if value is not None:
-            out.append(Q.term_query(sch, name, int(value)))
-    if filters.year is not None:
-        out.append(Q.term_query(sch, "year", int(filters.year)))
+            out.append((MUST, Q.term_query(sch, name, int(value))))
     if filters.normative_only:
-        out.append(Q.term_query(sch, "normative", 1))
+        out.append((MUST, Q.term_query(sch, "normative", 1)))
     return out
 
 
@@ -271,6 +311,66 @@ def score_levels(n_terms: int) -> list[tuple[float, list[tuple[bool, tuple[int, 
             if score:
                 levels.setdefault(score, []).append((title_all, flags))
     return sorted(levels.items(), reverse=True)
+
+
+@dataclass(frozen=True)
+class Plan:
+    """An exact-mode query taken apart for the score levels. ``main``: every term in some field, with the
+    filters; ``in_field[f]``: some term in field ``f``; ``title_all``: every term in the title. A part no
+    document can hold (``may_hold``) is None and leaves every query it was in, so a level never evaluates a
+    field's phrases for nothing (the document and index numbers rarely hold a word of text)."""
+
+    main: tantivy.Query
+    title_all: tantivy.Query | None
+    in_field: list[tantivy.Query | None]
+    filters: list[Clause]
+    n_terms: int
+
+
+def plan(
+    sch: tantivy.Schema, searcher: tantivy.Searcher, terms: Sequence[str], filters: list[Clause]
+) -> Plan | None:
+    """The parts of the query; None when some term is in no field of any document (nothing matches)."""
+    has = {f: [term_in(sch, t, f) if may_hold(searcher, t, f) else None for t in terms] for f in FIELDS}
+    per_term = [[q for f in FIELDS if (q := has[f][i]) is not None] for i in range(len(terms))]
+    if not all(per_term):
+        return None
+    main = Q.boolean_query([(MUST, any_of(qs)) for qs in per_term] + filters)
+    titles = [q for q in has["title"] if q is not None]
+    title_all = all_of(titles) if len(titles) == len(terms) else None
+    in_field = [any_of(qs) if (qs := [q for q in has[f] if q is not None]) else None for f in FIELDS]
+    return Plan(main, title_all, in_field, filters, len(terms))
+
+
+def combo_query(p: Plan, combo: tuple[bool, tuple[int, ...]]) -> tantivy.Query | None:
+    """The documents with exactly this combination (title holds every term, fields holding a term); None
+    when no document can have it."""
+    want_all, flags = combo
+    clauses: list[Clause] = []
+    for flag, q in zip(flags, p.in_field, strict=True):
+        if q is None and flag:
+            return None
+        if q is not None:
+            clauses.append((MUST if flag else NOT, q))
+    if flags[0] and p.n_terms > 1:  # one term: "every term in the title" is "a term in the title"
+        if p.title_all is None and want_all:
+            return None
+        if p.title_all is not None:
+            clauses.append((MUST if want_all else NOT, p.title_all))
+    if all(occ == NOT for occ, _q in clauses):
+        clauses.append((MUST, Q.all_query()))
+    return Q.boolean_query(clauses)
+
+
+def level_query(p: Plan, combos: Sequence[tuple[bool, tuple[int, ...]]]) -> tantivy.Query | None:
+    """The hits of one score level; None when it is certainly empty. With one term every combination of a
+    level with a score puts the term in some field, so only the filters are left of ``main``."""
+    parts = [q for combo in combos if (q := combo_query(p, combo)) is not None]
+    if not parts:
+        return None
+    if p.n_terms == 1:
+        return Q.boolean_query([(MUST, any_of(parts)), *p.filters])
+    return all_of([p.main, any_of(parts)])
 
 
 class TantivyBackend(SearchBackend):
@@ -301,45 +401,39 @@ class TantivyBackend(SearchBackend):
         done = self.db.rebuild(progress)
         idx = open_index(create=True)
         assert idx is not None
-        writer = _writer(idx)
-        try:
+        with writing(idx) as writer:
             writer.delete_all_documents()
             for rows in all_rows():
                 for doc in documents(rows):
                     writer.add_document(doc)
-            writer.commit()
-            writer.wait_merging_threads()
-        except BaseException:
-            writer.rollback()
-            raise
-        idx.reload()
         return done
 
     # ----- reads ------------------------------------------------------------------------------------------
     def search_ids(
         self, terms: Sequence[str], filters: Filters, *, limit: int, offset: int
     ) -> tuple[list[tuple[int, float]], int]:
+        """The exact total (one count), then the page level by level, best score first, each level ordered by
+        ``rank`` with its own count (to skip ``offset`` and to stop once every hit has been seen)."""
         idx = open_index()
         if idx is None:
             log.warning(
                 "search index %s missing: searching the database (gongkai search-index rebuild)", index_dir()
             )
             return self.db.search_ids(terms, filters, limit=limit, offset=offset)
-        sch, searcher = idx.schema, idx.searcher()
-        extra = filter_queries(sch, filters)
-        if extra is None:
+        searcher = idx.searcher()
+        clauses = filter_clauses(idx.schema, filters)
+        p = plan(idx.schema, searcher, terms, clauses) if clauses is not None else None
+        if p is None:
             return [], 0
-        has = {f: [term_in(sch, t, f) for t in terms] for f in FIELDS}
-        main = all_of([any_of([has[f][i] for f in FIELDS]) for i in range(len(terms))] + extra)
-        total = _count(searcher.search(main, limit=1, count=True))
+        total = _count(searcher.search(p.main, limit=1, count=True))
         page: list[tuple[int, float]] = []
         skip, need, seen = offset, limit, 0
-        title_all = all_of(has["title"])
-        in_field = [any_of(has[f]) for f in FIELDS]
         for score, combos in score_levels(len(terms)):
             if need <= 0 or seen >= total:  # the page is full, or every hit has been counted in a level
                 break
-            level = all_of([main, any_of([self._combo(title_all, in_field, c) for c in combos])])
+            level = level_query(p, combos)
+            if level is None:
+                continue
             res = searcher.search(level, limit=need, offset=skip, order_by_field="rank", count=True)
             page += [(int(key) & ID_MASK, score) for key, _addr in res.hits]
             need -= len(res.hits)
@@ -357,30 +451,22 @@ class TantivyBackend(SearchBackend):
         if idx is None:
             return self.db.search_relevance(words, phrases, filters, limit=limit, offset=offset)
         sch, searcher = idx.schema, idx.searcher()
-        extra = filter_queries(sch, filters)
-        if extra is None:
+        clauses = filter_clauses(sch, filters)
+        if clauses is None:
             return [], 0
         terms = list(dict.fromkeys([*phrases, *words]))
-        must = [any_of([term_in(sch, t, f) for f in FIELDS]) for t in terms] + extra
+        per_term = [[term_in(sch, t, f) for f in FIELDS if may_hold(searcher, t, f)] for t in terms]
+        if not all(per_term):  # a word no field of any document holds: nothing matches
+            return [], 0
+        must = [any_of(qs) for qs in per_term]
         together = "".join(words)
         should = [Q.boost_query(term_in(sch, t, "title"), 2.0) for t in terms]
         if len(words) > 1:
             should += [Q.boost_query(term_in(sch, together, f), 5.0 if f == "title" else 3.0) for f in FIELDS]
-        query = Q.boolean_query([(MUST, q) for q in must] + [(SHOULD, q) for q in should])
+        query = Q.boolean_query([(MUST, q) for q in must] + clauses + [(SHOULD, q) for q in should])
         res = searcher.search(query, limit=max(limit, 1), offset=offset, count=True)
         hits = res.hits[:limit]
-        return [(int(searcher.doc(addr)["id"][0]), round(float(score), 3)) for score, addr in hits], _count(
-            res
-        )
-
-    @staticmethod
-    def _combo(
-        title_all: tantivy.Query, in_field: Sequence[tantivy.Query], combo: tuple[bool, tuple[int, ...]]
-    ) -> tantivy.Query:
-        want_all, flags = combo
-        clauses = [(MUST if flag else NOT, q) for flag, q in zip(flags, in_field, strict=True)]
-        if flags[0]:
-            clauses.append((MUST if want_all else NOT, title_all))
-        if all(occ == NOT for occ, _q in clauses):
-            clauses.append((MUST, Q.all_query()))
-        return Q.boolean_query(clauses)
+        ranks = _ranks(searcher, [addr for _score, addr in hits])
+        return [
+            (rank & ID_MASK, round(float(score), 3)) for (score, _a), rank in zip(hits, ranks, strict=True)
+        ], _count(res)

@@ -1,14 +1,22 @@
-"""Keeping derived index rows right when what they were derived from changes outside the catalog's write
-functions: an index-number template (statutory-reference §5) re-renders the index numbers of every item of
-its body's subtree, and so does moving a body in the tree (it may inherit another template); a deleted index row takes its FTS5 tokens with it."""
+"""Keeping derived index rows right. The catalog's write functions announce the publications they wrote
+(``gongkai.catalog.actions.publications_changed``, sent after the commit) and the index follows them. What
+the rows were derived from may also change outside those functions: an index-number template
+(statutory-reference §5) re-renders the index numbers of every item of its body's subtree, and so does moving a
+body in the tree (it may inherit another template); a deleted index row takes its FTS5 tokens with it."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from gongkai.catalog.actions import publications_changed
 from gongkai.catalog.models import IndexNumberTemplate, Publication
 from gongkai.organisations.models import Organisation
-from gongkai.search.service import reindex_on_commit
+from gongkai.search.service import reindex, reindex_on_commit
+
+
+def publications_written(sender: type, publication_ids: list[int], **kwargs: Any) -> None:
+    """The catalog committed a write of these publications: re-index them now."""
+    reindex(publication_ids)
 
 
 def template_changed(sender: type, instance: IndexNumberTemplate, **kwargs: Any) -> None:
@@ -26,6 +34,7 @@ def connect() -> None:
     from gongkai.search.backends import forget_deleted_entry
     from gongkai.search.models import SearchEntry
 
+    publications_changed.connect(publications_written, dispatch_uid="search_publications_written")
     post_delete.connect(forget_deleted_entry, sender=SearchEntry, dispatch_uid="search_forget_fts")
     post_save.connect(template_changed, sender=IndexNumberTemplate, dispatch_uid="search_template_saved")
     post_delete.connect(template_changed, sender=IndexNumberTemplate, dispatch_uid="search_template_deleted")

@@ -63,30 +63,36 @@ def submit(
         submission.file.save(f"{digest}.xlsx", ContentFile(data), save=False)
         stored = submission.file.name or ""
         try:
-            submission.save()
-            SubmittedValue.objects.bulk_create(
-                SubmittedValue(submission=submission, statistic_key=k, value=v)
-                for k, v in parsed.values.items()
-            )
-            record(
-                actor,
-                "submission.submit",
-                submission,
-                after={"year": year, "format": fmt, "sha256": digest, "values": len(parsed.values)},
-                summary=_("%(org)s提交%(year)s年度报表（%(fmt)s格式）")
-                % {"org": org.name, "year": year, "fmt": fmt},
-            )
-            if previous:
-                record(
-                    actor,
-                    "submission.supersede",
-                    previous[0],
-                    after={"superseded_by": submission.pk},
-                )
+            _save(actor, submission, parsed.values, previous)
         except Exception:
             submission.file.storage.delete(stored)
             raise
     return submission
+
+
+def _save(
+    actor: User, submission: Submission, values: dict[str, Decimal], previous: list[Submission]
+) -> None:
+    """Write the submission, its figures and the audit entries (inside ``submit``'s transaction)."""
+    submission.save()
+    SubmittedValue.objects.bulk_create(
+        SubmittedValue(submission=submission, statistic_key=k, value=v) for k, v in values.items()
+    )
+    record(
+        actor,
+        "submission.submit",
+        submission,
+        after={
+            "year": submission.year,
+            "format": submission.format,
+            "sha256": submission.sha256,
+            "values": len(values),
+        },
+        summary=_("%(org)s提交%(year)s年度报表（%(fmt)s格式）")
+        % {"org": submission.org.name, "year": submission.year, "fmt": submission.format},
+    )
+    if previous:
+        record(actor, "submission.supersede", previous[0], after={"superseded_by": submission.pk})
 
 
 def _check_values(values: dict[str, Decimal], fmt: str) -> None:

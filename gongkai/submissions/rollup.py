@@ -12,12 +12,12 @@ The rule, applied by ``gongkai.reports.registry.Context``:
   (a rate in percent, Unit.PERCENT) is recomputed from the summed counts, never summed itself.
 
 ``sources`` tells, per body in scope, where its figures came from; ``submission_url`` links a report cell to the
-submission it came from (the staff report's drill-down).
+submission it came from (the staff report's drill-down). Reports do not import this module: it is their
+``gongkai.reports.submitted.SubmittedFigures``, registered by ``SubmissionsConfig.ready``.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -25,6 +25,8 @@ from django.db.models import QuerySet, Sum
 from django.urls import reverse
 
 from gongkai.organisations.models import Organisation
+from gongkai.reports.registry import Context, Scope
+from gongkai.reports.submitted import Source
 from gongkai.submissions.models import Submission, SubmittedValue
 
 
@@ -44,18 +46,19 @@ def submitted_sums(scope_ids: QuerySet[Any], year: int, fmt: str) -> dict[str, D
     return {row["statistic_key"]: row["total"] for row in rows}
 
 
-@dataclass(frozen=True)
-class Source:
-    body: Organisation
-    kind: str  # "records" | "submission"
-    submission_id: int | None = None
+def submitted_values(submission_ids: list[int], key: str) -> dict[int, Decimal]:
+    """{submission id: its value for the statistic ``key``} (the drill-down's 来自填报 rows): one query."""
+    rows = (
+        SubmittedValue.objects.in_range()
+        .filter(submission_id__in=submission_ids, statistic_key=key)
+        .values_list("submission_id", "value")
+    )
+    return dict(rows)
 
 
 def sources(org: Organisation, year: int, fmt: str, scope: str) -> list[Source]:
     """Where each body's figures in the report of ``org`` come from (two queries). Bodies that did not exist
     in the year and have no submission are left out."""
-    from gongkai.reports.registry import Context, Scope
-
     ctx = Context(org=org, year=year, scope=Scope(scope), fmt=fmt)
     bodies = Organisation.objects.filter(pk__in=ctx.scope_ids()).order_by("path")
     current = dict(

@@ -156,7 +156,7 @@ class ApplicantMaker:
 def write_applicants(rows: Sequence[dict[str, Any]], first_id: int) -> list[int]:
     """One batch of applicants (ids from ``first_id``) and one audit entry, in one transaction; returns the ids.
     No identifier enters the audit entry (only the count)."""
-    from gongkai.synth import fast
+    from gongkai import bulkrows as fast
 
     writer = fast.Rows(Applicant)
     ids = list(range(first_id, first_id + len(rows)))

@@ -1,4 +1,5 @@
-"""A progress bar on stderr: redrawn in place on a terminal, plain lines (every 10 %) otherwise."""
+"""A progress bar on stderr: redrawn in place on a terminal, plain lines (every 10 %) otherwise. Each shows the
+mean rate so far and the rate since the previous line (``now``), so a load that slows down shows it."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ class Progress:
         self.tty = self.stream.isatty()
         self.started = time.perf_counter()
         self._last_decile = -1
+        self._mark = (self.started, 0)  # (time, done) of the previous plain line
 
     def advance(self, n: int) -> None:
         self.done = min(self.total, self.done + n)
@@ -28,5 +30,10 @@ class Progress:
                 self.stream.write("\n")
         elif int(share * 10) > self._last_decile:
             self._last_decile = int(share * 10)
-            self.stream.write(f"{self.label}: {self.done}/{self.total} ({share:.0%}, {rate:,.0f}/s)\n")
+            now = time.perf_counter()
+            recent = (self.done - self._mark[1]) / max(now - self._mark[0], 1e-9)
+            self._mark = (now, self.done)
+            self.stream.write(
+                f"{self.label}: {self.done}/{self.total} ({share:.0%}, {rate:,.0f}/s, now {recent:,.0f}/s)\n"
+            )
         self.stream.flush()

@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 from django.db import models, transaction
 from opencc import OpenCC
 
+from gongkai import bulkrows as fast
 from gongkai.audit.log import record
 from gongkai.cases import outcomes
 from gongkai.cases.deadlines import compute_deadline
@@ -53,7 +54,6 @@ from gongkai.engagement.models import (
     YearlyFigures,
 )
 from gongkai.organisations.models import Organisation, OrgKind
-from gongkai.synth import fast
 from gongkai.synth.applicants import ApplicantMaker, write_applicants
 from gongkai.synth.progress import Progress
 from gongkai.workdays.calendar import get_calendar

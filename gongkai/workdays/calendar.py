@@ -39,7 +39,9 @@ class WorkCalendar:
     """Working days from a set of official years and the exception days; immutable once built.
 
     The sorted ordinals of each year's working days are computed on first use (a private cache that never
-    changes what the calendar answers), and ``add_working_days`` bisects over them.
+    changes what the calendar answers), and ``add_working_days`` bisects over them. For the official years (and
+    two years after them) it also keeps, built on first use, every working day in order and, for each day, how
+    many working days fall on or before it, so that adding working days there is two list look-ups.
     """
 
     def __init__(
@@ -54,6 +56,9 @@ class WorkCalendar:
         self._special = {day.date: day for day in special_days}
         self._special_dates = tuple(sorted(self._special))
         self._ordinals: dict[int, list[int]] = {}
+        self._flat: tuple[int, list[int], list[int]] | None = (
+            None  # (first ordinal, rank per day, working days)
+        )
         self.version = version
         self.stamp = stamp
 
@@ -70,7 +75,11 @@ class WorkCalendar:
 
     def provisional_years(self, start: dt.date, end: dt.date) -> tuple[int, ...]:
         """The years from ``start`` to ``end`` (inclusive, either order) without an official schedule."""
-        low, high = sorted((start.year, end.year))
+        low, high = start.year, end.year
+        if low > high:
+            low, high = high, low
+        if high - low < 2 and low in self._official and high in self._official:
+            return ()  # the usual case, without the generator (compute_deadline calls this every time)
         return tuple(year for year in range(low, high + 1) if year not in self._official)
 
     def is_working_day(self, day: dt.date) -> bool:
@@ -89,12 +98,36 @@ class WorkCalendar:
             self._ordinals[year] = ordinals
         return ordinals
 
+    def _flat_index(self) -> tuple[int, list[int], list[int]]:
+        """(first ordinal, rank, working days) over the official years + 2: ``rank[o - first]`` is the number of
+        working days on or before ordinal ``o`` in the window, so the n-th working day after it is
+        ``days[rank + n - 1]``."""
+        if self._flat is None:
+            years = sorted(self._official)
+            if not years:
+                self._flat = (0, [], [])  # no official year: every addition takes the per-year path
+                return self._flat
+            low, high = max(years[0], dt.MINYEAR), min(years[-1] + 2, years[0] + 60, dt.MAXYEAR)
+            days = [o for year in range(low, high + 1) for o in self._year_ordinals(year)]
+            first, last = dt.date(low, 1, 1).toordinal(), dt.date(high, 12, 31).toordinal()
+            rank, count, position = [], 0, 0
+            for ordinal in range(first, last + 1):
+                if position < len(days) and days[position] == ordinal:
+                    count, position = count + 1, position + 1
+                rank.append(count)
+            self._flat = (first, rank, days)
+        return self._flat
+
     def add_working_days(self, day: dt.date, n: int) -> dt.date:
         """The n-th working day after ``day`` (the first working day after ``day`` is day 1); n >= 0."""
         if n < 0:
             raise ValueError("n must be zero or positive")
         if n == 0:
             return day
+        first, rank, days = self._flat or self._flat_index()
+        offset = day.toordinal() - first
+        if 0 <= offset < len(rank) and rank[offset] + n <= len(days):
+            return dt.date.fromordinal(days[rank[offset] + n - 1])
         year, remaining = day.year, n
         ordinals = self._year_ordinals(year)
         index = bisect_right(ordinals, day.toordinal())

@@ -11,7 +11,6 @@ import time_machine
 
 from gongkai.cases import transitions as t
 from gongkai.catalog.models import NormativeKind, Publication
-from gongkai.figures import store
 from gongkai.figures.models import FigureYear
 from gongkai.reports.registry import Context, Scope
 from tests.conftest import Personas, Tree
@@ -24,7 +23,6 @@ CST = dt.timezone(dt.timedelta(hours=8))
 def built() -> int:
     """The year the aggregates were introduced (the migration's build of every year, at the real time): the
     tests write after it, as in production, and read years later."""
-    store._BUILT.clear()  # the process remembers years seen complete, in other tests' rolled-back databases
     at = FigureYear.objects.get(year=0).built_at
     return at.astimezone(CST).year
 

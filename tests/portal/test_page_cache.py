@@ -19,7 +19,7 @@ from django.http import HttpRequest, HttpResponse
 from django.test import Client, RequestFactory
 from django.urls import reverse
 
-from gongkai import pagecache
+from gongkai import dbrouting, pagecache
 from gongkai.catalog import transitions as p
 from gongkai.catalog.figures import save_proactive_figures
 from gongkai.catalog.models import Channel, ChannelKind, Genre, KeyArea, Publication, Topic
@@ -345,3 +345,67 @@ def test_a_view_decorated_for_the_cache_keeps_other_methods_uncached(rf: Request
     view(rf.get("/x/"))
     view(rf.post("/x/"))
     assert calls == ["GET", "POST"]
+
+
+# Read-your-writes on a replica (gongkai.dbrouting) -------------------------------------------------------------
+
+
+@pytest.fixture
+def floor(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
+    """A replica as far as ``raise_floor`` can tell (the primary's WAL position is a fake): the generation of
+    ``CATALOG`` at each moment the floor was raised."""
+    raised: list[str] = []
+
+    def position() -> str:
+        raised.append(pagecache.generation([pagecache.CATALOG]))
+        return "0/3000060"
+
+    monkeypatch.setattr(dbrouting, "replica_configured", lambda: True)
+    monkeypatch.setattr(dbrouting, "primary_wal_position", position)
+    dbrouting._floor_cache().delete(dbrouting.FLOOR_KEY)
+    yield raised
+    dbrouting._floor_cache().delete(dbrouting.FLOOR_KEY)
+
+
+def test_a_publication_raises_the_replica_floor_before_the_last_new_generation(
+    tree: Tree,
+    personas: Personas,
+    site: Channel,
+    floor: list[str],
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        publish(tree, personas, site, "副本测试通知", D(2025, 3, 3))
+    assert floor == [] and dbrouting.read_floor() == ""  # nothing is raised before the commit
+    before_commit = pagecache.generation([pagecache.CATALOG])
+    for callback in callbacks:
+        callback()
+    assert dbrouting.read_floor() == "0/3000060"
+    assert floor[0] == before_commit  # the floor went up before the commit drew a new generation ...
+    # ... and the generation pages are now stored under was drawn after the last raise: a page kept under it was
+    # rendered from a replica that had replayed the publication
+    assert pagecache.generation([pagecache.CATALOG]) != floor[-1]
+
+
+def test_without_a_replica_a_bump_asks_the_primary_nothing(
+    monkeypatch: pytest.MonkeyPatch, django_capture_on_commit_callbacks: Any
+) -> None:
+    def no_query() -> str:
+        raise AssertionError("the WAL position is asked only with a replica")
+
+    monkeypatch.setattr(dbrouting, "primary_wal_position", no_query)
+    assert not dbrouting.replica_configured()
+    with django_capture_on_commit_callbacks(execute=True):
+        pagecache.bump(pagecache.CATALOG)
+    assert dbrouting.read_floor() == ""
+
+
+def test_deleting_a_published_item_drops_its_cached_pages(
+    client: Client, tree: Tree, personas: Personas, site: Channel
+) -> None:
+    pub = publish(tree, personas, site, "将被删除的通知", D(2025, 3, 3))
+    assert "将被删除的通知" in page(client, document_url(pub)) and "将被删除的通知" in page(client, CATALOG)
+    url = document_url(pub)
+    Publication.objects.filter(pk=pub.pk).first().delete()  # type: ignore[union-attr]
+    assert client.get(url).status_code == 404
+    assert "将被删除的通知" not in page(client, CATALOG)

@@ -162,6 +162,8 @@ def test_staff_read_their_write_while_the_replica_lags(
     assert staff.post(reverse("guide:guide_edit", args=[tree.city.org_code]), form).status_code == 302
     assert staff.session[dbrouting.SESSION_KEY]  # the primary's WAL position after the write
     assert not dbrouting.replica_has_replayed(staff.session[dbrouting.SESSION_KEY])
+    assert dbrouting.read_floor()  # the guide's public pages were bumped: the shared floor rose (next test)
+    dbrouting._floor_cache().delete(dbrouting.FLOOR_KEY)  # below: the session's own position alone
 
     with CaptureQueriesContext(connections[dbrouting.REPLICA]) as on_replica:
         assert "复制延迟路9号" in staff.get(guide).content.decode()  # served by the primary
@@ -179,16 +181,17 @@ def test_staff_read_their_write_while_the_replica_lags(
 
 
 def test_after_a_publication_no_page_is_built_from_a_replica_that_lags(replica: Replica, tree: Tree) -> None:
-    """A write that invalidates the shared page cache raises the floor: until the replica has replayed it, even
-    anonymous pages read the primary (else a stale page would be cached under the new generation)."""
+    """A write that invalidates the shared page cache raises the floor (``pagecache.bump`` calls
+    ``dbrouting.raise_floor``): until the replica has replayed it, even anonymous pages read the primary (else a
+    stale page would be cached under the new generation)."""
     wait_replayed()
     replay("pause")
-    make_org("楼层测试局", OrgKind.DEPARTMENT, tree.city)
+    Organisation.objects.filter(pk=tree.county.pk).update(name="悄悄改名的县")  # no signal: no bump, no floor
     with CaptureQueriesContext(connections[dbrouting.REPLICA]) as on_replica:
-        assert "楼层测试局" not in Client().get(reverse("portal:bodies")).content.decode()
+        assert "悄悄改名的县" not in Client().get(reverse("portal:bodies")).content.decode()
     assert "organisations_organisation" in tables_read(on_replica)  # no floor yet: the lagging replica serves
 
-    dbrouting.raise_floor()  # what the page cache's invalidation does when the write commits
+    make_org("楼层测试局", OrgKind.DEPARTMENT, tree.city)  # bumps the bodies' pages: the floor rises
     with CaptureQueriesContext(connections[dbrouting.REPLICA]) as on_replica:
         assert "楼层测试局" in Client().get(reverse("portal:bodies")).content.decode()
     assert "organisations_organisation" not in tables_read(on_replica)  # the primary served

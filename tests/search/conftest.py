@@ -16,6 +16,7 @@ import pytest
 
 from gongkai.catalog.actions import index_number
 from gongkai.catalog.models import Genre, IndexNumberTemplate, Publication, PublicationStatus, Topic
+from gongkai.organisations.models import Organisation
 from gongkai.search import Filters, rebuild, search
 from gongkai.search.normalise import normalise
 from tests.conftest import Tree
@@ -63,6 +64,31 @@ GLUE = (
 PREFIXES = ("许政办", "许政", "许教", "许财预", "长政文")
 
 
+def make_publication(
+    body: Organisation,
+    serial: int,
+    title: str,
+    text: str = "",
+    *,
+    day: dt.date,
+    status: str = PublicationStatus.PUBLISHED,
+    **extra: Any,
+) -> Publication:
+    """One publication of ``body``, made the day before ``day`` and published on it (a draft: unpublished)."""
+    return Publication.objects.create(
+        body=body,
+        index_code=body.org_code,
+        index_year=extra.pop("index_year", day.year),
+        index_serial=serial,
+        title=title,
+        text=text,
+        made_on=day - dt.timedelta(days=1),
+        published_on=None if status == PublicationStatus.DRAFT else day,
+        status=status,
+        **extra,
+    )
+
+
 @dataclass
 class Corpus:
     pubs: list[Publication]
@@ -79,9 +105,9 @@ def _script(rng: random.Random, text: str) -> str:
     if choice == 0:
         return text
     if choice == 1:
-        return S2T.convert(text)
+        return str(S2T.convert(text))
     half = len(text) // 2
-    return S2T.convert(text[:half]) + text[half:]
+    return str(S2T.convert(text[:half])) + text[half:]
 
 
 def build_corpus(tree: Tree, n: int = 300, seed: int = 4) -> list[Publication]:

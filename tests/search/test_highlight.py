@@ -4,29 +4,20 @@ first match, Traditional text highlighted for a Simplified query."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 
-from gongkai.catalog.models import Publication, PublicationStatus
+from gongkai.catalog.models import Publication
 from gongkai.search import Filters, reindex, search
 from tests.conftest import Tree
+from tests.search.conftest import make_publication
 
 pytestmark = pytest.mark.django_db
 
 
-def _pub(tree: Tree, serial: int, title: str, text: str = "", **extra: object) -> Publication:
-    pub = Publication.objects.create(
-        body=tree.education,
-        index_code=tree.education.org_code,
-        index_year=2025,
-        index_serial=serial,
-        title=title,
-        text=text,
-        made_on=dt.date(2025, 3, 1),
-        published_on=dt.date(2025, 3, 2),
-        status=PublicationStatus.PUBLISHED,
-        **extra,
-    )
+def _pub(tree: Tree, serial: int, title: str, text: str = "", **extra: Any) -> Publication:
+    pub = make_publication(tree.education, serial, title, text, day=dt.date(2025, 3, 2), **extra)
     reindex([pub.pk])
     return pub
 

@@ -17,7 +17,7 @@ from gongkai.catalog.models import Publication
 from gongkai.search import Filters, reindex, search
 from gongkai.search.inverted import TantivyBackend, _writer, forget_open_indexes, index_dir, open_index
 from tests.conftest import Tree
-from tests.search.conftest import Corpus, Oracle, ids
+from tests.search.conftest import Corpus, Oracle, ids, make_publication
 
 pytestmark = pytest.mark.django_db
 ALL = Filters(include_unpublished=True)
@@ -30,17 +30,7 @@ def only_tantivy(search_backend: str) -> None:
 
 
 def _item(tree: Tree, title: str, text: str = "", serial: int = 1) -> Publication:
-    return Publication.objects.create(
-        body=tree.city,
-        index_code=tree.city.org_code,
-        index_year=2030,
-        index_serial=serial,
-        title=title,
-        text=text,
-        made_on=dt.date(2025, 1, 1),
-        published_on=dt.date(2025, 1, 2),
-        status="published",
-    )
+    return make_publication(tree.city, serial, title, text, day=dt.date(2025, 1, 2), index_year=2030)
 
 
 def test_no_match_across_a_space_a_line_or_two_fields(tree: Tree) -> None:

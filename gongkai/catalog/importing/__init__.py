@@ -13,7 +13,10 @@ every rule are documented in docs/import-export.md."""
 
 from __future__ import annotations
 
+import contextlib
+import gc
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
@@ -23,6 +26,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gongkai.audit.log import Actor
+from gongkai.catalog.actions import changed_on_commit
 from gongkai.catalog.importing.files import (
     COLUMNS,
     ImportFailed,
@@ -35,7 +39,6 @@ from gongkai.catalog.importing.lookups import Lookups
 from gongkai.catalog.importing.plan import plan
 from gongkai.catalog.importing.rows import Planned, RowParser
 from gongkai.catalog.importing.write import write_all
-from gongkai.search import reindex_on_commit
 
 __all__ = ["COLUMNS", "ImportFailed", "ImportReport", "Problem", "Progress", "import_publications"]
 
@@ -102,6 +105,32 @@ def import_publications(
 ) -> ImportReport:
     """Validate ``path`` and write it (unless ``dry_run``); raises ``ImportFailed`` when any row is bad and
     ``skip_bad`` is not set, having written nothing."""
+    with _no_cyclic_gc():
+        return _import(actor, path, encoding, skip_bad, dry_run, progress_stream)
+
+
+@contextlib.contextmanager
+def _no_cyclic_gc() -> Iterator[None]:
+    """The cyclic garbage collector paused while a file's rows are held: its full passes over the growing heap
+    cost about a fifth of an import's time and find nothing (rows are not cyclic); reference counting still
+    frees everything."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _import(
+    actor: Actor,
+    path: Path,
+    encoding: str | None,
+    skip_bad: bool,
+    dry_run: bool,
+    progress_stream: TextIO | None,
+) -> ImportReport:
     rows, good, problems, warnings = _check_rows(path, encoding, progress_stream)
     if problems and not skip_bad:
         raise ImportFailed(problems, warnings)
@@ -114,6 +143,6 @@ def import_publications(
     progress = Progress(_("写入"), to_write, progress_stream)
     with transaction.atomic():
         report.written_ids = write_all(actor, good, path.name, progress.advance)
-        reindex_on_commit(report.written_ids)
+        changed_on_commit(report.written_ids)
     progress.close()
     return report

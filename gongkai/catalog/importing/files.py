@@ -189,10 +189,17 @@ def read_csv(text: str) -> Table:
         for values in reader:
             where, last = line % {"n": last + 1}, reader.line_num
             if any(v.strip() for v in values):
-                table.rows.append(_row(where, table.headers, values))
+                table.rows.append(_csv_row(where, table.headers, values))
     except csv.Error as exc:
         raise ImportFailed([Problem(_("第%(n)d行") % {"n": reader.line_num}, "", str(exc))]) from exc
     return table
+
+
+def _csv_row(where: str, headers: list[str], values: list[str]) -> SourceRow:
+    """``_row`` for CSV, whose cells are all text."""
+    if len(values) > len(headers):
+        return _row(where, headers, values)
+    return SourceRow(where, {h: v.strip() for h, v in zip(headers, values, strict=False) if h})
 
 
 def _row(where: str, headers: list[str], values: Sequence[object]) -> SourceRow:

@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
@@ -31,6 +32,7 @@ from gongkai.organisations.actions import require_valid_on
 from gongkai.organisations.models import Organisation
 
 S = PublicationStatus
+T = TypeVar("T")
 # Fields whose change makes a new version (and needs a new review before the item is published again).
 VERSIONED = (
     "title",
@@ -99,24 +101,51 @@ class Planned:
     action: str = ""
 
 
+Normalised = tuple[str, str]  # (the text, the reason it was refused or "")
+_CACHED = 64  # values up to this length are normalised once per file (codes, dates, names repeat)
+
+
+@dataclass
+class Seen:
+    """What a file repeats, worked out once per distinct value: normalised texts and parsed dates."""
+
+    texts: dict[tuple[bool, str], Normalised] = field(default_factory=dict)
+    dates: dict[str, dt.date | None] = field(default_factory=dict)  # None: not a valid date
+
+
 class _Row:
-    def __init__(self, source: SourceRow, mapping: Mapping) -> None:
-        self.where, self.mapping = source.where, mapping
+    def __init__(self, source: SourceRow, mapping: Mapping, seen: Seen) -> None:
+        self.where, self.mapping, self.seen = source.where, mapping, seen
         self.values = {key: source.cells.get(header, "") for key, header in mapping.headers.items()}
         self.problems: list[Problem] = []
         if "" in source.cells:
             self.problems.append(Problem(self.where, "", str(source.cells[""])))
+
+    def scratch(self) -> _Row:
+        """The same values with no problems yet (``RowParser._once``)."""
+        other = object.__new__(_Row)
+        other.where, other.mapping, other.seen, other.values = (
+            self.where,
+            self.mapping,
+            self.seen,
+            self.values,
+        )
+        other.problems = []
+        return other
 
     def error(self, key: str, message: str) -> None:
         self.problems.append(Problem(self.where, self.mapping.label(key), message))
 
     def text(self, key: str, required: bool = False) -> str:
         value: Value = self.values.get(key, "")
-        if isinstance(value, list):
-            value = "；".join(value)
+        if not value:
+            value = ""
+        elif isinstance(value, list):
+            value = self.normal(key, "；".join(value))
         elif isinstance(value, dt.date):
             value = value.isoformat()
-        value = self.normal(key, value)
+        else:
+            value = self.normal(key, value)
         if required and not value:
             self.error(key, _("必须填写"))
         return value
@@ -124,14 +153,16 @@ class _Row:
     def normal(self, key: str, value: str) -> str:
         """``value`` normalised (``gongkai.inputs.normalise_text``); a refused character is an error of this
         row and column. The apostrophe the CSV export puts before formula-like text
-        (``gongkai.exportsafe.csv_value``) is removed again."""
-        if value[:1] == "'" and is_formula_like(value[1:]):
-            value = value[1:]
-        try:
-            return normalise_text(value, multiline=key in MULTILINE)
-        except InputError as exc:
-            self.error(key, str(exc))
-            return strip_illegal(value)
+        (``gongkai.exportsafe.csv_value``) is removed again. Short values are normalised once per file."""
+        if len(value) > _CACHED:
+            found = _normalise(key, value)
+        else:
+            cache = (key in MULTILINE, value)
+            found = self.seen.texts.get(cache) or self.seen.texts.setdefault(cache, _normalise(key, value))
+        text, refused = found
+        if refused:
+            self.error(key, refused)
+        return text
 
     def date(self, key: str, required: bool = False) -> dt.date | None:
         value = self.values.get(key, "")
@@ -140,14 +171,12 @@ class _Row:
         text = self.text(key, required)
         if not text:
             return None
-        match = _DATE.match(text) or _COMPACT_DATE.match(text)
-        try:
-            if match is None:
-                raise ValueError(text)
-            return dt.date(*(int(g) for g in match.groups()))
-        except ValueError:
+        if text not in self.seen.dates:
+            self.seen.dates[text] = _parse_date(text)
+        day = self.seen.dates[text]
+        if day is None:
             self.error(key, _("“%(v)s”不是有效日期（应为YYYY-MM-DD）") % {"v": text})
-            return None
+        return day
 
     def items(self, key: str) -> list[str]:
         value = self.values.get(key, "")
@@ -168,6 +197,30 @@ class _Row:
         return choices[text.lower()]
 
 
+_REVIEW_KEYS = ("reviewer", "reviewed_on", "review_conclusion", "review_note")
+
+
+def _hashable(value: Value) -> object:
+    return tuple(value) if isinstance(value, list) else value
+
+
+def _parse_date(text: str) -> dt.date | None:
+    match = _DATE.match(text) or _COMPACT_DATE.match(text)
+    try:
+        return None if match is None else dt.date(*(int(g) for g in match.groups()))
+    except ValueError:
+        return None
+
+
+def _normalise(key: str, value: str) -> Normalised:
+    if value[:1] == "'" and is_formula_like(value[1:]):
+        value = value[1:]
+    try:
+        return normalise_text(value, multiline=key in MULTILINE), ""
+    except InputError as exc:
+        return strip_illegal(value), str(exc)
+
+
 class RowParser:
     """Parses rows against the look-ups; ``today`` bounds publication and review dates."""
 
@@ -175,13 +228,16 @@ class RowParser:
         self.lookups, self.mapping, self.today = lookups, mapping, today
         self.labels = {"topic": _("主题分类"), "genre": _("体裁"), "key_area": _("重点领域")}
         self.limits: dict[str, int] = {}
+        self.seen = Seen()
+        self.may_review: dict[tuple[int, int], bool] = {}
+        self.memo: dict[tuple[object, ...], tuple[Any, list[tuple[str, str]]]] = {}
         for name in TEXT_FIELDS:
             limit = getattr(Publication._meta.get_field(name), "max_length", None)
             if isinstance(limit, int):
                 self.limits[name] = limit
 
     def parse(self, source: SourceRow) -> tuple[Planned | None, list[Problem]]:
-        row = _Row(source, self.mapping)
+        row = _Row(source, self.mapping, self.seen)
         made_on = row.date("made_on", required=True)
         body = self._body(row, made_on)
         index_text = row.text("index_number", required=True)
@@ -190,8 +246,9 @@ class RowParser:
         repealed_on = self._normative(row, fields)
         status = row.choice("status", STATUSES)
         published_on = row.date("published")
-        channels = self._channels(row, body)
-        review = self._review(row, body)
+        body_pk = body.pk if body is not None else None
+        channels = self._once(row, ("channels",), body_pk, lambda r: self._channels(r, body))
+        review = self._once(row, _REVIEW_KEYS, body_pk, lambda r: self._review(r, body))
         self._dates(row, body, made_on, published_on)
         if review is not None and made_on is not None and review.on < made_on:
             row.error("reviewed_on", _("审查日期不能早于成文日期"))
@@ -277,6 +334,18 @@ class RowParser:
         fields["normative_kind"], fields["issued_on"] = kind, issued_on
         return repealed_on
 
+    def _once(self, row: _Row, keys: tuple[str, ...], extra: object, check: Callable[[_Row], T]) -> T:
+        """``check(row)``, worked out once per distinct (raw values of ``keys``, ``extra``): the result is shared
+        and its problems are replayed as this row's (a review or a channel list repeats across a file)."""
+        raw = (keys, extra, *(_hashable(row.values.get(k, "")) for k in keys))
+        if raw not in self.memo:
+            scratch = row.scratch()
+            result = check(scratch)
+            self.memo[raw] = (result, [(p.field, p.message) for p in scratch.problems])
+        result, problems = self.memo[raw]
+        row.problems += [Problem(row.where, label, message) for label, message in problems]
+        return result
+
     def _channels(self, row: _Row, body: Organisation | None) -> list[Channel]:
         if body is None:
             return []
@@ -304,11 +373,7 @@ class RowParser:
         reviewer = self.lookups.reviewers.get(username)
         if username and reviewer is None:
             row.error("reviewer", not_found(_("用户"), username))
-        elif (
-            reviewer is not None
-            and body is not None
-            and not permissions.can_review_publication(reviewer, body)
-        ):
+        elif reviewer is not None and body is not None and not self._may_review(reviewer, body):
             row.error("reviewer", _("%(u)s不是%(body)s的审核人或负责人") % {"u": username, "body": body.name})
         if on is not None and on > self.today:
             row.error("reviewed_on", _("日期不能晚于今天"))
@@ -317,6 +382,12 @@ class RowParser:
         if reviewer is None or on is None or conclusion is None:
             return None
         return Review(reviewer, on, conclusion, note)
+
+    def _may_review(self, reviewer: User, body: Organisation) -> bool:
+        key = (int(reviewer.pk), int(body.pk))
+        if key not in self.may_review:
+            self.may_review[key] = permissions.can_review_publication(reviewer, body)
+        return self.may_review[key]
 
     def _dates(
         self, row: _Row, body: Organisation | None, made_on: dt.date | None, published_on: dt.date | None

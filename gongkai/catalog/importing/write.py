@@ -1,15 +1,19 @@
-"""Writing a planned import in batches: bulk_create / bulk_update, one audit entry per batch (the caller holds
-the transaction, so the whole file or nothing is written)."""
+"""Writing a planned import in batches, one audit entry per batch (the caller holds the transaction, so the whole
+file or nothing is written): new items, postings and reviews as raw rows with reserved ids
+(``gongkai.bulkrows.Rows``), changes of existing items with bulk_update / bulk_create; the figures' dirty
+marks and the portal counts kept as the ORM write paths keep them (bulk writes send no signals)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from django.db import connection, models
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gongkai.audit.log import Actor, record
+from gongkai.bulkrows import Rows, next_id
 from gongkai.catalog import revisions
 from gongkai.catalog.importing.lookups import IndexKey
 from gongkai.catalog.importing.plan import PENDING
@@ -24,6 +28,8 @@ from gongkai.catalog.models import (
 from gongkai.catalog.transitions import EDITABLE_FIELDS
 from gongkai.catalogstats.counts import rebuild_counts
 from gongkai.figures.bulk import mark_records, marks_of
+from gongkai.figures.signals import marks
+from gongkai.figures.store import mark_pairs
 
 BATCH = 2000
 
@@ -59,32 +65,137 @@ def _postings(p: Planned, pub: Publication, known: set[int]) -> list[Publication
     ]
 
 
-def create(actor: Actor, batch: Sequence[Planned], source: str) -> dict[IndexKey, int]:
-    """New publications with their channels and reviews; returns their ids by index number."""
-    pubs = []
-    for p in batch:
-        fields = {k: v for k, v in p.fields.items() if not (k == "interprets_id" and v == PENDING)}
-        pubs.append(
-            Publication(
-                body=p.body,
-                index_code=p.key.code,
-                index_year=p.key.year,
-                index_serial=p.key.serial,
-                repealed_on=p.repealed_on,
-                status=p.status or "",
-                published_on=p.published_on,
-                **fields,
-            )
+def reserve_ids(model: type[models.Model], n: int) -> list[int]:
+    """``n`` fresh primary keys for ``model``: drawn from its sequence on PostgreSQL (safe beside other
+    writers, no sequence reset needed); after the table's maximum on SQLite, whose single writer lock makes a
+    concurrent import fail and roll back rather than collide."""
+    if n <= 0:
+        return []
+    if connection.vendor != "postgresql":
+        start = next_id(model)
+        return list(range(start, start + n))
+    table = str(model._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)", [table, n]
         )
-    Publication.objects.bulk_create(pubs)
-    postings = PublicationChannel.objects.bulk_create(
-        [x for p, pub in zip(batch, pubs, strict=True) for x in _postings(p, pub, set())]
-    )
-    mark_records([*pubs, *postings])  # bulk writes send no signals (gongkai.figures)
-    ConfidentialityReview.objects.bulk_create(
-        [x for p, pub in zip(batch, pubs, strict=True) for x in _review(p, pub)]
-    )
-    ids = [pub.pk for pub in pubs]
+        return [int(r[0]) for r in cursor.fetchall()]
+
+
+class Marks:
+    """The figures' dirty marks of new rows, without model instances: ``gongkai.figures.signals.marks`` (the
+    one rule) is asked once per distinct shape of a row — its bodies, the year of each date, its postings'
+    years — which is all the marks depend on."""
+
+    def __init__(self) -> None:
+        self.pairs: set[tuple[int, int]] = set()
+        self._seen: set[tuple[object, ...]] = set()
+        self._dates: dict[type[models.Model], list[str]] = {
+            m: _date_names(m) for m in (Publication, PublicationChannel)
+        }
+
+    def _shape(self, model: type[models.Model], values: dict[str, Any]) -> tuple[object, ...]:
+        return tuple(d.year if (d := values.get(name)) is not None else None for name in self._dates[model])
+
+    def publication(self, values: dict[str, Any], posted: list[dict[str, Any]]) -> None:
+        years = sorted({v["published_on"].year for v in posted})
+        shape = (values["body_id"], self._shape(Publication, values), tuple(years))
+        if shape in self._seen:
+            return
+        self._seen.add(shape)
+        fields = {k: v for k, v in values.items() if k != "id"}
+        pub = Publication(**fields)
+        self._add(marks(pub, years))
+        for v in posted:
+            self._add(marks(PublicationChannel(publication=pub, published_on=v["published_on"])))
+
+    def _add(self, found: tuple[set[int], set[int]]) -> None:
+        bodies, years = found
+        self.pairs.update((b, y) for b in bodies for y in years)
+
+
+def _date_names(model: type[models.Model]) -> list[str]:
+    return [f.attname for f in model._meta.concrete_fields if isinstance(f, models.DateField)]
+
+
+_VERSION = Publication._meta.get_field("version").get_default()  # a new publication's version
+
+
+def _create_rows(
+    batch: Sequence[Planned], ids: list[int]
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]]]:
+    """The new publications, their postings and reviews as column values (attribute names)."""
+    pubs, posts, reviews = [], [], []
+    for p, pk in zip(batch, ids, strict=True):
+        values = dict(p.fields)
+        if values.get("interprets_id") == PENDING:  # linked once the item it interprets has an id
+            values["interprets_id"] = None
+        values.update(
+            id=pk,
+            body_id=p.body.pk,
+            index_code=p.key.code,
+            index_year=p.key.year,
+            index_serial=p.key.serial,
+            repealed_on=p.repealed_on,
+            status=p.status or "",
+            published_on=p.published_on,
+        )
+        pubs.append(values)
+        if p.published_on is not None:
+            posts += [
+                {"publication_id": pk, "channel_id": c.pk, "published_on": p.published_on} for c in p.channels
+            ]
+        if p.review is not None:
+            r = p.review
+            reviews.append(
+                {
+                    "publication_id": pk,
+                    "version": _VERSION,
+                    "reviewer_id": r.reviewer.pk,
+                    "reviewed_on": r.on,
+                    "conclusion": r.conclusion,
+                    "note": r.note,
+                }
+            )
+    return pubs, posts, reviews
+
+
+def _insert(model: type[models.Model], rows: list[dict[str, Any]]) -> None:
+    """Prepared-INSERT ``executemany`` / ``COPY`` (``gongkai.bulkrows.Rows``) with reserved ids."""
+    if not rows:
+        return
+    for row, pk in zip(rows, reserve_ids(model, len(rows)), strict=True):
+        row.setdefault("id", pk)
+    table = Rows(model)
+    table.insert(_tuples(table, rows))
+
+
+def _tuples(table: Rows, rows: list[dict[str, Any]]) -> list[tuple[Any, ...]]:
+    """``table.row`` for many rows with the same keys: the columns they leave to their default are converted
+    once (``pending``'s JSON, the version), the others per row."""
+    given = rows[0].keys()
+    fixed = {
+        a: (c(table.defaults[a]) if c else table.defaults[a]) for a, c in table.convert if a not in given
+    }
+    if any(r.keys() != given for r in rows):
+        return [table.row(r) for r in rows]
+    columns = [(a, c, a in fixed) for a, c in table.convert]
+    return [tuple(fixed[a] if f else (c(r[a]) if c else r[a]) for a, c, f in columns) for r in rows]
+
+
+def create(actor: Actor, batch: Sequence[Planned], source: str, figures: Marks) -> dict[IndexKey, int]:
+    """New publications with their channels and reviews, written as raw rows (no model instances; the
+    values were validated by ``rows``/``plan``); returns their ids by index number."""
+    ids = reserve_ids(Publication, len(batch))
+    pubs, posts, reviews = _create_rows(batch, ids)
+    _insert(Publication, pubs)
+    _insert(PublicationChannel, posts)
+    _insert(ConfidentialityReview, reviews)
+    by_pub: dict[int, list[dict[str, Any]]] = {}
+    for v in posts:
+        by_pub.setdefault(v["publication_id"], []).append(v)
+    for values in pubs:  # bulk writes send no signals (gongkai.figures)
+        figures.publication(values, by_pub.get(values["id"], []))
     record(
         actor,
         "publication.import",
@@ -93,7 +204,7 @@ def create(actor: Actor, batch: Sequence[Planned], source: str) -> dict[IndexKey
         after={"file": source, "created": ids},
         batch_size=len(pubs),
     )
-    return {p.key: pub.pk for p, pub in zip(batch, pubs, strict=True)}
+    return {p.key: pk for p, pk in zip(batch, ids, strict=True)}
 
 
 def update(actor: Actor, batch: Sequence[Planned], source: str) -> list[int]:
@@ -178,9 +289,11 @@ def write_all(
     updates = [p for p in rows if p.action in {"revise", "update"}]
     ids: dict[IndexKey, int] = {}
     touched: list[int] = []
+    figures = Marks()
     for batch in _chunks(creates):
-        ids |= create(actor, batch, source)
+        ids |= create(actor, batch, source, figures)
         advance(len(batch))
+    mark_pairs(figures.pairs)
     # An existing row that now interprets a new item is written with its link in place.
     for p in updates:
         if p.fields.get("interprets_id") == PENDING and p.interprets_key in ids:
@@ -190,8 +303,9 @@ def write_all(
         advance(len(batch))
     link_interpretations(actor, creates, ids, source)
     written = [*ids.values(), *touched]
-    # Bulk writes send no signals: the portal's counts of the bodies written are recomputed here.
-    rebuild_counts(set(Publication.objects.filter(pk__in=written).values_list("body_id", flat=True)))
+    # Bulk writes send no signals: the portal's counts of the bodies written are recomputed here (an import
+    # never moves an item to another body, so the bodies are those of the rows).
+    rebuild_counts({p.body.pk for p in [*creates, *updates]})
     return written
 
 

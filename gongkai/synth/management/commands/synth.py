@@ -6,8 +6,9 @@ import argparse
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
-from gongkai.synth.build import Spec, SynthError, check, synthesise
+from gongkai.synth.build import Spec, SynthError, check, repair, synthesise
 
 
 def years(text: str) -> tuple[int, int]:
@@ -34,8 +35,24 @@ class Command(BaseCommand):
         )
         parser.add_argument("--append", action="store_true", help="add to a database that already has data")
         parser.add_argument("--force", action="store_true", help="allow GONGKAI_ENV=production")
+        parser.add_argument(
+            "--keep-indexes",
+            action="store_true",
+            help="keep the big tables' secondary indexes during a fresh load (dropped and rebuilt by default)",
+        )
+        parser.add_argument(
+            "--repair",
+            action="store_true",
+            help="only recreate the indexes an interrupted load left dropped, then stop",
+        )
 
     def handle(self, *args: Any, **opts: Any) -> None:
+        say = self.stdout.write
+        restored = repair(say)  # an interrupted earlier load: its indexes first, whatever is asked
+        if restored or opts["repair"]:
+            say(_("索引：已按记录的定义重建 %(n)d 个被中断的加载删除的索引") % {"n": restored})
+        if opts["repair"]:
+            return
         prefix = str(opts["code_prefix"]).upper()
         if len(prefix) != 1 or not prefix.isalpha():
             raise CommandError("--code-prefix is one letter")
@@ -53,5 +70,8 @@ class Command(BaseCommand):
             check(spec, append=opts["append"], force=opts["force"])
         except SynthError as exc:
             raise CommandError(str(exc)) from exc
-        timings = synthesise(spec, say=lambda line: self.stdout.write(line))
+        # a fresh load drops the secondary indexes and rebuilds them after; an append (into a database that
+        # may be in use, with tables much larger than the addition) keeps them
+        drop = not opts["append"] and not opts["keep_indexes"]
+        timings = synthesise(spec, say=say, drop_indexes=drop)
         self.stdout.write(f"done in {timings['total_s']:.1f}s (records {timings['records_s']:.1f}s)")
