@@ -2,8 +2,10 @@
 
 Starts ``gongkai serve`` (gunicorn) on a loopback port against an existing data directory (the demo city:
 ``GONGKAI_DATA_DIR=DIR GONGKAI_DEMO_NO_SERVER=1 scripts/demo.sh``, or ``gongkai synth``), then drives each page
-with ``wrk`` (Debian: ``apt-get install -y wrk``) and prints req/s, p50 and p99 per page beside ``/healthz``, a
-view that touches no database, in the same server and run. Also prints one cold (first) request per page.
+with ``wrk`` (Debian: ``apt-get install -y wrk``) twice — as fast as the server answers (saturation: req/s) and
+paced at ``--rate`` requests per second (default 500, the budget: p99 at that load, where a saturated run's p99
+is mostly queueing) — and prints req/s, p50 and p99 per page beside ``/healthz``, a view that touches no
+database, in the same server and run. Also prints one cold (first) request per page.
 The pages are found in the database the server runs against (``discover``: the newest published document, the
 busiest body's catalog, search words that find items), so the same run works on the demo city and on a
 synthesised province; a page that does not answer 200 stops the run, naming it. The server inherits the
@@ -29,6 +31,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -172,14 +175,18 @@ def _ms(found: re.Match[str] | None) -> float:
     return float(match[1]) * {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}[match[2]]
 
 
-def drive(url: str, seconds: int, connections: int) -> tuple[float, float, float, int]:
-    """wrk's req/s, p50 and p99 (ms), and the number of non-2xx/3xx answers."""
-    out = subprocess.run(
-        ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", "--timeout", "30s", url],
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout
+def drive(url: str, seconds: int, connections: int, rate: int = 0) -> tuple[float, float, float, int]:
+    """wrk's req/s, p50 and p99 (ms), and the number of non-2xx/3xx answers. ``rate``: paced to about this
+    many requests per second in all (each connection waits ``connections / rate`` between its requests, a wrk
+    script's ``delay``) instead of as fast as the server answers (saturation, where p99 is mostly queueing)."""
+    cmd = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", "--timeout", "30s"]
+    with tempfile.NamedTemporaryFile("w", suffix=".lua") as script:
+        if rate:
+            # each connection's cycle is its delay plus the answer's latency: aim 10% above to offer ``rate``
+            script.write(f"function delay()\n  return {round(connections * 1000 / (rate * 1.1))}\nend\n")
+            script.flush()
+            cmd += ["-s", script.name]
+        out = subprocess.run([*cmd, url], check=True, capture_output=True, text=True).stdout
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
     # the latency distribution's own lines ("     50%   12.48ms"), not a "+/- Stdev" column ending in 50%
     p50 = _ms(re.search(r"^\s*50%\s+(\S+)", out, re.MULTILINE))
@@ -235,6 +242,9 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=20)
     parser.add_argument("--no-cache", action="store_true")
     parser.add_argument(
+        "--rate", type=int, default=500, help="the paced run's requests per second (issue 11's budget: 500)"
+    )
+    parser.add_argument(
         "--max-requests",
         type=int,
         default=None,
@@ -282,7 +292,11 @@ def main() -> None:
             f"{env.get('GONGKAI_WEB_MAX_REQUESTS', 'default')}, wrk {args.connections} connections, "
             f"page cache {'Redis' if env.get('REDIS_URL') else 'files'}"
         )
-        print(f"{'page':<22}{'cold s':>8}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'errors':>8}{'÷trivial':>10}")
+        paced = f"p99@{args.rate}"
+        print(
+            f"{'page':<22}{'cold s':>8}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'errors':>8}{'÷trivial':>10}"
+            f"{'req/s':>9}{paced:>9}"
+        )
         baseline = 0.0
         for label, path in chosen:
             first = cold(base, label, path)
@@ -291,7 +305,13 @@ def main() -> None:
             )  # every worker and thread has served it once
             rps, p50, p99, bad = drive(base + path, args.seconds, args.connections)
             baseline = baseline or rps
-            print(f"{label:<22}{first:>8.3f}{rps:>9.0f}{p50:>9.1f}{p99:>9.1f}{bad:>8}{rps / baseline:>10.2f}")
+            at_rate, _p50, p99_at_rate, bad_at_rate = drive(
+                base + path, args.seconds, args.connections, args.rate
+            )
+            print(
+                f"{label:<22}{first:>8.3f}{rps:>9.0f}{p50:>9.1f}{p99:>9.1f}{bad + bad_at_rate:>8}"
+                f"{rps / baseline:>10.2f}{at_rate:>9.0f}{p99_at_rate:>9.1f}"
+            )
             sys.stdout.flush()
     finally:
         server.send_signal(signal.SIGTERM)

@@ -672,30 +672,32 @@ def bench_pages(args: argparse.Namespace) -> list[Row]:
 
 
 def parse_pages(out: str) -> list[Row]:
-    """Rows from portal_pages.py's table (``label  cold  req/s  p50  p99  errors  ÷trivial``); the trivial view
-    (its first line) is the baseline."""
-    found: list[tuple[str, float, float, float, int]] = []
+    """Rows from portal_pages.py's table (``label  cold  req/s  p50  p99  errors  ÷trivial  req/s  p99@500``:
+    first as fast as the server answers, then paced at 500 req/s); the trivial view (its first line) is the
+    baseline. The budget: at least 500 req/s at saturation, and p99 ≤ 100 ms when 500 req/s are offered."""
+    found: list[tuple[str, float, float, float, int, float, float]] = []
     for line in out.splitlines():
         parts = line.split()
         try:
-            cold, rps, p99, bad = float(parts[-6]), float(parts[-5]), float(parts[-3]), int(parts[-2])
+            cold, rps, p99, bad = float(parts[-8]), float(parts[-7]), float(parts[-5]), int(parts[-4])
+            paced, p99_paced = float(parts[-2]), float(parts[-1])
         except (ValueError, IndexError):
             continue
-        found.append((" ".join(parts[:-6]), cold, rps, p99, bad))
+        found.append((" ".join(parts[:-8]), cold, rps, p99, bad, paced, p99_paced))
     if not found:
         return [row("portal pages", "see output", "", "", "≥ 500 req/s, p99 ≤ 100 ms", None, out[-200:])]
     trivial = found[0]
     return [
         row(
             f"page: {label}",
-            f"{rps:,.0f} req/s, p99 {p99:.0f} ms",
-            f"{trivial[2]:,.0f} req/s, p99 {trivial[3]:.0f} ms",
+            f"{rps:,.0f} req/s (p99 {p99:.0f} ms); at {paced:,.0f} req/s p99 {p99_paced:.0f} ms",
+            f"{trivial[2]:,.0f} req/s (p99 {trivial[3]:.0f} ms); at {trivial[5]:,.0f} req/s p99 {trivial[6]:.0f} ms",
             f"{rps / trivial[2]:.2f}×",
             "≥ 500 req/s, p99 ≤ 100 ms",
-            rps >= 500 and p99 <= 100 and not bad,
+            rps >= 500 and p99_paced <= 100 and not bad,
             f"first request {cold:.2f} s" + (f"; {bad} errors" if bad else ""),
         )
-        for label, cold, rps, p99, bad in found[1:]
+        for label, cold, rps, p99, bad, paced, p99_paced in found[1:]
     ]
 
 

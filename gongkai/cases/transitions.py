@@ -508,10 +508,11 @@ def refresh_open_cases(actor: Actor = "system") -> int:
     """Recompute the stored dates of every open case (after a calendar change; running pauses move daily).
     One audit entry for the batch."""
     changed = 0
+    calendar = get_calendar()  # once, not a version query per case
     with transaction.atomic():
         for req in InformationRequest.objects.select_for_update().filter(state__in=OPEN_STATES):
             old = (req.due_date, req.extended_due_date, req.provisional)
-            apply_deadline(req, deadline_for(req))
+            apply_deadline(req, deadline_for(req, calendar))
             if (req.due_date, req.extended_due_date, req.provisional) != old:
                 req.save(update_fields=["due_date", "extended_due_date", "provisional", "extension_days"])
                 record(
