@@ -146,3 +146,28 @@ def own_throttle_counters(settings: Any, tmp_path_factory: pytest.TempPathFactor
     on the first hit), so that no test is slowed by another's requests."""
     settings.GONGKAI_THROTTLE_CACHE = ""
     settings.GONGKAI_THROTTLE_DB = tmp_path_factory.getbasetemp() / "throttle" / f"{uuid.uuid4().hex}.sqlite3"
+
+
+def publish_normative(tree: Tree, year: int) -> None:
+    """The education bureau publishes a normative document on its website in ``year`` (one committed write:
+    what moves the publication statistics of the aggregates and of the reports)."""
+    from django.db import transaction
+
+    from gongkai.catalog.actions import record_publication
+    from gongkai.catalog.models import Channel, ChannelKind, NormativeKind
+
+    site = Channel.objects.filter(owner=tree.education).first() or Channel.objects.create(
+        name="门户", kind=ChannelKind.objects.get(code="website"), owner=tree.education
+    )
+    with transaction.atomic():
+        record_publication(
+            "test",
+            tree.education,
+            title="规范性文件",
+            made_on=dt.date(year, 5, 5),
+            issued_on=dt.date(year, 5, 5),
+            published_on=dt.date(year, 5, 6),
+            channels=[site],
+            normative_kind=NormativeKind.NORMATIVE,
+            document_number=f"教〔{year}〕1号",
+        )

@@ -13,13 +13,11 @@ from django.db import transaction
 from django.db.models import Q
 
 from gongkai.cases import transitions as t
-from gongkai.catalog.actions import record_publication
-from gongkai.catalog.models import Channel, ChannelKind, NormativeKind
 from gongkai.figures import store
 from gongkai.figures.compute import compute_year
 from gongkai.figures.models import BodyFigure, FigureState
 from gongkai.reports.registry import Context, Scope
-from tests.conftest import Personas, Tree
+from tests.conftest import Personas, Tree, publish_normative
 
 pytestmark = pytest.mark.django_db
 YEAR = 2024
@@ -117,21 +115,7 @@ def test_a_publication_recomputes_the_publication_statistics_only(
 ) -> None:
     _register(personas, tree)
     store.refresh_dirty(YEAR)
-    site = Channel.objects.create(
-        name="门户", kind=ChannelKind.objects.get(code="website"), owner=tree.education
-    )
-    with transaction.atomic():
-        record_publication(
-            "test",
-            tree.education,
-            title="规范性文件",
-            made_on=dt.date(YEAR, 5, 5),
-            issued_on=dt.date(YEAR, 5, 5),
-            published_on=dt.date(YEAR, 5, 6),
-            channels=[site],
-            normative_kind=NormativeKind.NORMATIVE,
-            document_number="教〔2024〕1号",
-        )
+    publish_normative(tree, YEAR)
     assert set(_state(tree).tables.split(",")) == {"catalog_publication", "catalog_publicationchannel"}
     asked: list[Collection[str] | None] = []
     real: Compute = compute_year

@@ -5,21 +5,17 @@ aggregates' freshness stamp and the same figures as a live count."""
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 import pytest
-from django.db import transaction
 from django.test import Client
 
-from gongkai.catalog.actions import record_publication
-from gongkai.catalog.models import Channel, ChannelKind, NormativeKind
 from gongkai.figures import read
 from gongkai.reports import charts
 from gongkai.reports.actions import save_narrative
 from gongkai.reports.exports import draw, html
 from gongkai.reports.registry import Context, Scope, statistics_for_format
-from tests.conftest import PASSWORD, Personas, Tree
+from tests.conftest import PASSWORD, Personas, Tree, publish_normative
 
 pytestmark = pytest.mark.django_db
 YEAR, FMT = 2024, "2021"
@@ -63,24 +59,6 @@ def _page(client: Client, tree: Tree) -> Any:
     return response
 
 
-def _publish_normative(tree: Tree) -> None:
-    site = Channel.objects.filter(owner=tree.education).first() or Channel.objects.create(
-        name="门户", kind=ChannelKind.objects.get(code="website"), owner=tree.education
-    )
-    with transaction.atomic():
-        record_publication(
-            "test",
-            tree.education,
-            title="规范性文件",
-            made_on=dt.date(YEAR, 5, 5),
-            issued_on=dt.date(YEAR, 5, 5),
-            published_on=dt.date(YEAR, 5, 6),
-            channels=[site],
-            normative_kind=NormativeKind.NORMATIVE,
-            document_number="教〔2024〕1号",
-        )
-
-
 def _live(tree: Tree) -> dict[str, Any]:
     ctx = Context(org=tree.city, year=YEAR, scope=Scope.SUBTREE, fmt=FMT, live=True)
     return {s.key: ctx.value(s.key) for s in statistics_for_format(FMT)}
@@ -97,13 +75,13 @@ def office_client(personas: Personas) -> Client:
 def test_a_new_record_recomputes_its_years_only(
     tree: Tree, office_client: Client, summed: list[tuple[int, int]]
 ) -> None:
-    _publish_normative(tree)
+    publish_normative(tree, YEAR)
     first = _page(office_client, tree)
     years = {year for _org, year in summed}
     assert {YEAR - 1, YEAR} <= years and min(years) <= YEAR - 4  # last year and the trend were read
     assert 'id="figures-fresh"' in first.content.decode()
     summed.clear()
-    _publish_normative(tree)
+    publish_normative(tree, YEAR)
     after = _page(office_client, tree)
     assert summed and {year for _org, year in summed} == {YEAR}
     assert after.context["report"].values() == _live(tree)
@@ -116,7 +94,7 @@ def test_a_new_record_recomputes_its_years_only(
 def test_a_text_change_reads_no_sums_and_draws_no_chart(
     tree: Tree, office_client: Client, summed: list[tuple[int, int]], drawn: list[int]
 ) -> None:
-    _publish_normative(tree)
+    publish_normative(tree, YEAR)
     _page(office_client, tree)
     assert drawn and summed
     summed.clear()
@@ -134,10 +112,10 @@ def test_a_text_change_reads_no_sums_and_draws_no_chart(
 def test_a_new_record_redraws_only_the_charts_it_moved(
     tree: Tree, office_client: Client, drawn: list[int]
 ) -> None:
-    _publish_normative(tree)
+    publish_normative(tree, YEAR)
     _page(office_client, tree)
     assert len(drawn) == 3
     drawn.clear()
-    _publish_normative(tree)  # a document: no request, review or lawsuit figure moves
+    publish_normative(tree, YEAR)  # a document: no request, review or lawsuit figure moves
     _page(office_client, tree)
     assert drawn == []
