@@ -279,7 +279,9 @@ def main() -> None:
     base = f"http://127.0.0.1:{port}"
     cmd = [GONGKAI, "serve", "--bind", f"127.0.0.1:{port}", "--workers", str(args.workers)]
     cmd += ["--threads", str(args.threads), "--timeout", "300"]
-    server = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    # gunicorn's error log ("Booting worker" per worker started), closed with the server below
+    log = tempfile.NamedTemporaryFile("w+", suffix=".log")  # noqa: SIM115
+    server = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=log)
     try:
         wait_up(base, server)
         chosen = pages(env)
@@ -295,10 +297,11 @@ def main() -> None:
         paced = f"p99@{args.rate}"
         print(
             f"{'page':<22}{'cold s':>8}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'errors':>8}{'÷trivial':>10}"
-            f"{'req/s':>9}{paced:>9}"
+            f"{'req/s':>9}{paced:>9}{'boots':>7}"
         )
         baseline = 0.0
         for label, path in chosen:
+            booted = worker_boots(log.name)
             first = cold(base, label, path)
             drive(
                 base + path, WARM_UP_SECONDS, args.connections
@@ -310,12 +313,18 @@ def main() -> None:
             )
             print(
                 f"{label:<22}{first:>8.3f}{rps:>9.0f}{p50:>9.1f}{p99:>9.1f}{bad + bad_at_rate:>8}"
-                f"{rps / baseline:>10.2f}{at_rate:>9.0f}{p99_at_rate:>9.1f}"
+                f"{rps / baseline:>10.2f}{at_rate:>9.0f}{p99_at_rate:>9.1f}{worker_boots(log.name) - booted:>7}"
             )
             sys.stdout.flush()
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=60)
+        log.close()
+
+
+def worker_boots(log: str) -> int:
+    """How many workers gunicorn has started so far (a replaced worker's successor counts one)."""
+    return Path(log).read_text(errors="replace").count("Booting worker")
 
 
 if __name__ == "__main__":

@@ -9,7 +9,14 @@ request renders the page from the committed rows and the old copies are never re
 
 Only anonymous GET/HEAD requests without a session or messages cookie are served from or stored in the cache,
 and only answers 200/410 that set no cookie, asked for no CSRF token and are not ``private``/``no-store``: a
-signed-in user's page, a form with a CSRF token (the application form) or a receipt is never shared."""
+signed-in user's page, a form with a CSRF token (the application form) or a receipt is never shared.
+
+A page is built by one request at a time (single flight): the request that misses claims the page's build
+lock; others asking for the same page meanwhile wait for its copy (``GONGKAI_PAGE_BUILD_WAIT`` seconds at
+most, then build it themselves). A copy whose lifetime has passed is kept ``GONGKAI_PAGE_STALE_GRACE``
+seconds longer and served while one request rebuilds it: under load, an expiry costs one build, not one per
+worker thread, and no reader waits for it. A change never serves a stale copy: its new generation is a new
+key, which has no copy to serve."""
 
 from __future__ import annotations
 
@@ -18,7 +25,7 @@ import secrets
 import time
 from collections.abc import Callable, Iterable
 from functools import wraps
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from django.conf import settings
 from django.core.cache import BaseCache, caches
@@ -153,9 +160,54 @@ def _http_caching(request: HttpRequest, response: HttpResponse) -> HttpResponseB
     return response
 
 
+def _claim(key: str) -> bool:
+    """Claim the build of the page stored under ``key``; False when another request holds the claim."""
+    return bool(cache().add(f"building:{key}", 1, timeout=settings.GONGKAI_PAGE_BUILD_LOCK))
+
+
+def _release(key: str) -> None:
+    cache().delete(f"building:{key}")
+
+
+def _await_copy(key: str) -> dict[str, Any] | None:
+    """The copy another request is building under ``key``, once stored; None when its builder stopped
+    without storing one (a page that may not be shared) or the wait is over."""
+    deadline = time.monotonic() + settings.GONGKAI_PAGE_BUILD_WAIT
+    while time.monotonic() < deadline:
+        time.sleep(0.02)
+        found = cache().get_many([key, f"building:{key}"])
+        if key in found:
+            return cast(dict[str, Any], found[key])
+        if f"building:{key}" not in found:
+            return None
+    return None
+
+
+def _now() -> float:
+    return time.time()
+
+
+def _fresh(stored: dict[str, Any]) -> bool:
+    return float(stored.get("fresh_until", "inf")) > _now()
+
+
+def _build(
+    request: HttpRequest, key: str, view: Callable[[], HttpResponseBase], lifetime: int
+) -> HttpResponseBase:
+    """Render the page and store it: fresh for ``lifetime`` seconds, kept for the stale grace after that."""
+    response = view()
+    if not storable(request, response):
+        return response
+    assert isinstance(response, HttpResponse)
+    frozen = _freeze(response) | {"fresh_until": _now() + lifetime}
+    cache().set(key, frozen, lifetime + settings.GONGKAI_PAGE_STALE_GRACE)
+    response["ETag"] = frozen["headers"]["ETag"]
+    return _http_caching(request, response)
+
+
 def cached_page(*namespaces: str, timeout: int | None = None) -> Callable[[View], View]:
-    """Serve the view's anonymous answers from the shared cache, keyed by ``page_key`` (``timeout`` seconds at
-    most; default ``GONGKAI_PAGE_CACHE_TIMEOUT``)."""
+    """Serve the view's anonymous answers from the shared cache, keyed by ``page_key`` (fresh ``timeout``
+    seconds at most, default ``GONGKAI_PAGE_CACHE_TIMEOUT``; built by one request at a time)."""
 
     def decorate(view: View) -> View:
         @wraps(view)
@@ -164,17 +216,21 @@ def cached_page(*namespaces: str, timeout: int | None = None) -> Callable[[View]
                 return view(request, *args, **kwargs)
             key = page_key(request, namespaces)
             stored = cache().get(key)
-            if stored is not None:
+            if stored is not None and _fresh(stored):
                 return _http_caching(request, _thaw(stored))
-            response = view(request, *args, **kwargs)
-            if not storable(request, response):
-                return response
-            assert isinstance(response, HttpResponse)
+            claimed = _claim(key)
+            if (
+                not claimed
+            ):  # another request is building this page: its stale copy, else wait for the new one
+                stored = stored if stored is not None else _await_copy(key)
+                if stored is not None:
+                    return _http_caching(request, _thaw(stored))
             lifetime = timeout if timeout is not None else settings.GONGKAI_PAGE_CACHE_TIMEOUT
-            frozen = _freeze(response)
-            cache().set(key, frozen, lifetime)
-            response["ETag"] = frozen["headers"]["ETag"]
-            return _http_caching(request, response)
+            try:
+                return _build(request, key, lambda: view(request, *args, **kwargs), lifetime)
+            finally:
+                if claimed:
+                    _release(key)
 
         return wrapper  # type: ignore[return-value]
 

@@ -225,8 +225,9 @@ GONGKAI_WEB_THREADS = env_int("GONGKAI_WEB_THREADS", 4)
 GONGKAI_WEB_TIMEOUT = env_int("GONGKAI_WEB_TIMEOUT", 120)
 GONGKAI_WEB_GRACEFUL_TIMEOUT = env_int("GONGKAI_WEB_GRACEFUL_TIMEOUT", 30)
 # Worker replacement guards against slow leaks; at 1000 the workers of a busy portal restarted every few seconds
-# (together: ±10 %), which cut throughput by two thirds (docs/scaling.md, "Web processes").
-GONGKAI_WEB_MAX_REQUESTS = env_int("GONGKAI_WEB_MAX_REQUESTS", 20000)
+# (together: ±10 %), which cut throughput by two thirds, and at 20,000 a worker was still replaced every
+# 40 s at full load, each replacement a stall of up to a second (docs/scaling.md, "Web processes").
+GONGKAI_WEB_MAX_REQUESTS = env_int("GONGKAI_WEB_MAX_REQUESTS", 500000)
 # Addresses whose X-Forwarded-* headers gunicorn believes (the proxy in front).
 GONGKAI_FORWARDED_ALLOW_IPS = env_str("GONGKAI_FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
 
@@ -280,6 +281,13 @@ else:
 GONGKAI_PAGE_CACHE = env_bool("GONGKAI_PAGE_CACHE", True)
 GONGKAI_PAGE_CACHE_ALIAS = "shared"
 GONGKAI_PAGE_CACHE_TIMEOUT = env_int("GONGKAI_PAGE_CACHE_TIMEOUT", 600)  # seconds a page is kept at most
+# A page past its lifetime is kept this much longer and served while one request rebuilds it; a request that
+# finds another building a page it lacks waits for that copy at most GONGKAI_PAGE_BUILD_WAIT seconds.
+GONGKAI_PAGE_STALE_GRACE = env_int("GONGKAI_PAGE_STALE_GRACE", 300)
+GONGKAI_PAGE_BUILD_WAIT = env_int("GONGKAI_PAGE_BUILD_WAIT", 5)
+GONGKAI_PAGE_BUILD_LOCK = env_int(
+    "GONGKAI_PAGE_BUILD_LOCK", 30
+)  # seconds a build claim lasts if its holder dies
 GONGKAI_SEARCH_CACHE_TIMEOUT = env_int(
     "GONGKAI_SEARCH_CACHE_TIMEOUT", 60
 )  # seconds a search result page is kept

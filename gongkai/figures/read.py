@@ -3,13 +3,10 @@ the stamp that changes whenever a figure of a scope changes."""
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import hashlib
-from collections.abc import Callable, Iterator
-from contextvars import ContextVar
 from decimal import Decimal
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.db import router
@@ -19,6 +16,8 @@ from gongkai import pagecache
 from gongkai.figures.compute import stored_statistics
 from gongkai.figures.models import BodyFigure, FigureState
 from gongkai.figures.store import refresh_dirty
+from gongkai.reading import memo as reading_memo
+from gongkai.reading import once
 from gongkai.reports.registry import Context, Number, Statistic, Unit
 
 T = TypeVar("T")
@@ -26,31 +25,6 @@ T = TypeVar("T")
 
 def typed(stat: Statistic, value: Decimal) -> Number:
     return int(value) if stat.unit is Unit.COUNT else value
-
-
-_READING: ContextVar[dict[Any, Any] | None] = ContextVar("gongkai_figures_reading", default=None)
-
-
-@contextlib.contextmanager
-def one_reading() -> Iterator[None]:
-    """Within the block (one page being built: its report, last year's, the trend, the findings), each scope's
-    sums and stamps are read once, however many ``Context`` objects ask for them. Nothing may be written in
-    the block that should be seen in it."""
-    outer = _READING.get()
-    token = _READING.set({} if outer is None else outer)
-    try:
-        yield
-    finally:
-        _READING.reset(token)
-
-
-def _once(key: Any, compute: Callable[[], T]) -> T:
-    memo = _READING.get()
-    if memo is None:
-        return compute()
-    if key not in memo:
-        memo[key] = compute()
-    return cast(T, memo[key])
 
 
 def scope_values(ctx: Context) -> dict[str, Number]:
@@ -66,16 +40,16 @@ def scope_values(ctx: Context) -> dict[str, Number]:
     where = ("sums", ctx.org.pk, ctx.org.path, ctx.year, ctx.scope, ctx.report_format())
 
     def extras() -> dict[Any, list[int]]:
-        return _once(
+        return once(
             ("extras", *where),
             lambda: {f: sorted(set(f(ctx))) for f in {s.extra_bodies for s in stats} if f is not None},
         )
 
     if not settings.GONGKAI_REPORT_CACHE:
-        return dict(_once(where, lambda: _sums(ctx, stats, extras())))
+        return dict(once(where, lambda: _sums(ctx, stats, extras())))
     key = "figures:" + hashlib.sha256(repr((router.db_for_read(BodyFigure), where)).encode()).hexdigest()[:24]
-    key += ":" + _once(("stamp", ctx.year), lambda: year_stamp(ctx.year))
-    memo = _READING.get()
+    key += ":" + once(("stamp", ctx.year), lambda: year_stamp(ctx.year))
+    memo = reading_memo()
     found = memo.get(key) if memo is not None else None
     if found is None:
         found = pagecache.cache().get(key)
@@ -127,8 +101,8 @@ def scope_stamp(ctx: Context, extras: dict[Any, list[int]] | None = None) -> str
         (
             ctx.org.path,
             sorted(state.items()),
-            _once(("tree",), _tree),
-            _once(("sub", ctx.year), lambda: _submissions(ctx.year)),
+            once(("tree",), _tree),
+            once(("sub", ctx.year), lambda: _submissions(ctx.year)),
         )
     )
     return hashlib.sha256(text.encode()).hexdigest()[:16]
@@ -141,7 +115,7 @@ def year_stamp(year: int) -> str:
     state = FigureState.objects.filter(year=year).aggregate(
         n=Count("pk"), changed=Max("changed_at"), versions=Sum("version")
     )
-    text = repr((year, sorted(state.items()), _once(("tree",), _tree), _submissions(year)))
+    text = repr((year, sorted(state.items()), once(("tree",), _tree), _submissions(year)))
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 

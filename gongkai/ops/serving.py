@@ -62,3 +62,16 @@ def gunicorn_argv(options: ServerOptions) -> list[str]:
         "-",
         "--no-control-socket",  # no socket in the service account's home; stop with SIGTERM, reload with SIGHUP
     ]
+
+
+def warm_up() -> None:
+    """Pay at a worker's start what its first requests would otherwise pay while others queue behind them: the
+    URLconf with every view module it imports, and each language's translation catalogs. A replaced worker
+    then serves at full speed from its first request (docs/scaling.md, "Web processes")."""
+    from django.urls import get_resolver
+    from django.utils import translation
+
+    get_resolver().url_patterns  # noqa: B018 — imports every view module
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            translation.gettext("政府信息公开")

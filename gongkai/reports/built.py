@@ -19,8 +19,8 @@ from django.utils.translation import get_language
 
 from gongkai import pagecache
 from gongkai.audit.models import AuditEntry
-from gongkai.figures.read import one_reading
 from gongkai.organisations.models import Organisation
+from gongkai.reading import one_reading
 from gongkai.reports import actions
 from gongkai.reports.build import Report, ReportCell, build_report
 from gongkai.reports.charts import chart_data, drawn_charts

@@ -18,6 +18,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from gongkai.organisations.models import Organisation, OrgKind
+from gongkai.reading import once
 from gongkai.reports.models import NarrativeTemplate
 from gongkai.reports.registry import REGISTRY, Context, Scope, Statistic, format_value, statistics_for_format
 
@@ -47,7 +48,13 @@ def default_text(fmt: str, section: int, org: Organisation) -> str:
 
 def template_for(org: Organisation, year: int, fmt: str, section: int) -> str:
     """The body's text for this year, else its latest earlier text marked to carry forward, else the
-    built-in default."""
+    built-in default (read once per page being built: ``gongkai.reading``)."""
+    return once(
+        ("narrative-text", org.pk, year, fmt, section), lambda: _template_for(org, year, fmt, section)
+    )
+
+
+def _template_for(org: Organisation, year: int, fmt: str, section: int) -> str:
     own = NarrativeTemplate.objects.filter(org=org, format=fmt, section=section)
     exact = own.filter(year=year).values_list("text", flat=True).first()
     if exact is not None:

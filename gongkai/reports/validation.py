@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 
 from gongkai.cases.models import CaseEvent, CaseEventKind
 from gongkai.organisations.models import Organisation, OrgKind
+from gongkai.reading import once
 from gongkai.reports.build import Report, build_report
 from gongkai.reports.document import narrative_sections
 from gongkai.reports.formats import CellRef, all_cells, default_format_for_year, sections, tables
@@ -618,7 +619,12 @@ def rendered_narrative(report: Report) -> str:
 
 
 def previous_narrative(org: Organisation, year: int, scope: Scope) -> str:
-    """Year ``year``'s narrative as published, else rendered now from its texts with that year's format."""
+    """Year ``year``'s narrative as published, else rendered now from its texts with that year's format (once
+    per page being built: the findings and the similarity shown both ask for it)."""
+    return once(("previous-narrative", org.pk, year, scope), lambda: _previous_narrative(org, year, scope))
+
+
+def _previous_narrative(org: Organisation, year: int, scope: Scope) -> str:
     snapshot = published_snapshot(org, year, scope)
     if snapshot is not None:
         return "\n".join(p for s in snapshot.get("sections", []) for p in s.get("paragraphs", []))

@@ -8,7 +8,10 @@ from __future__ import annotations
 import datetime as dt
 import io
 import random
+import threading
+import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -409,3 +412,61 @@ def test_deleting_a_published_item_drops_its_cached_pages(
     Publication.objects.filter(pk=pub.pk).first().delete()  # type: ignore[union-attr]
     assert client.get(url).status_code == 404
     assert "将被删除的通知" not in page(client, CATALOG)
+
+
+# One build at a time (single flight), stale copies while rebuilding ---------------------------------------------
+
+
+@pytest.fixture
+def counted(settings: Any) -> tuple[list[str], Any]:
+    """A cached view that counts its renders and answers with the render's number."""
+    settings.GONGKAI_PAGE_BUILD_WAIT = 30
+    rendered: list[str] = []
+
+    @pagecache.cached_page(pagecache.CATALOG, timeout=60)
+    def view(request: HttpRequest) -> HttpResponse:
+        rendered.append(f"render {len(rendered) + 1}")
+        time.sleep(0.2 if len(rendered) == 1 else 0)
+        return HttpResponse(rendered[-1])
+
+    return rendered, view
+
+
+def test_an_expired_page_is_served_stale_while_another_request_rebuilds_it(
+    rf: RequestFactory, counted: tuple[list[str], Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rendered, view = counted
+    assert view(rf.get("/x/")).content == b"render 1"
+    clock = time.time() + 61  # past the page's 60 seconds, within the stale grace
+    monkeypatch.setattr(pagecache, "_now", lambda: clock)
+    key = pagecache.page_key(rf.get("/x/"), [pagecache.CATALOG])
+    assert pagecache._claim(key)  # another worker is rebuilding it
+    assert view(rf.get("/x/")).content == b"render 1"
+    assert rendered == ["render 1"]
+    pagecache._release(key)
+    assert view(rf.get("/x/")).content == b"render 2"  # the first request after the claim rebuilds it
+    assert view(rf.get("/x/")).content == b"render 2"
+    assert rendered == ["render 1", "render 2"]
+
+
+def test_requests_that_miss_together_wait_for_one_build(
+    rf: RequestFactory, counted: tuple[list[str], Any]
+) -> None:
+    rendered, view = counted
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        answers = list(pool.map(lambda _n: view(rf.get("/x/")).content, range(6)))
+    assert rendered == ["render 1"]
+    assert answers == [b"render 1"] * 6
+
+
+def test_a_waiting_request_builds_itself_when_the_builder_stores_nothing(
+    rf: RequestFactory, counted: tuple[list[str], Any]
+) -> None:
+    rendered, view = counted
+    key = pagecache.page_key(rf.get("/x/"), [pagecache.CATALOG])
+    assert pagecache._claim(key)  # a builder whose answer could not be shared (it set a cookie, say)
+    threading.Timer(0.1, pagecache._release, args=(key,)).start()
+    started = time.monotonic()
+    assert view(rf.get("/x/")).content == b"render 1"
+    assert time.monotonic() - started < 10  # not the whole 30 s wait
+    assert rendered == ["render 1"]
