@@ -399,13 +399,27 @@ class TantivyBackend(SearchBackend):
         """The database rows (one transaction, audited by the SQL backend) and then the index, from one pass
         over the catalog's rows each."""
         done = self.db.rebuild(progress)
+        self.rebuild_index()
+        return done
+
+    def rebuild_index(self, progress: Callable[[int, int], None] | None = None) -> int:
+        """Only the inverted index, from one pass over the catalog's rows; the database's search rows are left
+        as they are (current after ``gongkai synth`` or a database rebuild; a lost or damaged index directory
+        then costs one pass, not two). Returns the publications indexed."""
+        from gongkai.catalog.models import Publication
+
+        total = Publication.objects.count()
         idx = open_index(create=True)
         assert idx is not None
+        done = 0
         with writing(idx) as writer:
             writer.delete_all_documents()
             for rows in all_rows():
                 for doc in documents(rows):
                     writer.add_document(doc)
+                done += len(rows)
+                if progress is not None:
+                    progress(done, total)
         return done
 
     # ----- reads ------------------------------------------------------------------------------------------

@@ -126,3 +126,35 @@ def test_a_deleted_publication_leaves_the_index_on_commit(
         gone.delete()
     assert ids(gone.title, ALL) == Oracle()(gone.title, ALL)
     assert search(gone.title, ALL).total == len(Oracle()(gone.title, ALL))
+
+
+def test_rebuilding_only_the_index_leaves_the_database_rows_and_finds_the_same(
+    corpus: Corpus, oracle: Oracle, only_tantivy: None
+) -> None:
+    """``gongkai search-index rebuild --index-only``: a lost index directory comes back from one pass over the
+    catalog, and the database's search rows are not rewritten."""
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from gongkai.search.models import SearchEntry
+
+    before = SearchEntry.objects.order_by("pk").values_list("pk", flat=True)[:5]
+    first = list(before)
+    shutil.rmtree(index_dir())
+    forget_open_indexes()
+    out, err = StringIO(), StringIO()
+    call_command("search-index", "rebuild", "--index-only", stdout=out, stderr=err)
+    assert f"indexed {len(corpus.pubs)}/{len(corpus.pubs)}" in err.getvalue()
+    assert open_index() is not None
+    assert list(SearchEntry.objects.order_by("pk").values_list("pk", flat=True)[:5]) == first  # not rewritten
+    assert ids("行政") == oracle("行政") and ids("許", ALL) == oracle("許", ALL)
+
+
+def test_index_only_is_refused_where_there_is_no_separate_index(search_backend: str) -> None:
+    from django.core.management import CommandError, call_command
+
+    if search_backend == "tantivy":
+        pytest.skip("the database's own search")
+    with pytest.raises(CommandError, match="--index-only"):
+        call_command("search-index", "rebuild", "--index-only")

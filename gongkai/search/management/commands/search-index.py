@@ -1,4 +1,4 @@
-"""gongkai search-index rebuild
+"""gongkai search-index rebuild [--index-only]
 
 Rebuilds the full-text search index from the whole catalog (docs/search.md), printing progress."""
 
@@ -7,7 +7,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from gongkai.search import get_backend, rebuild
 
@@ -17,6 +17,11 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("action", choices=["rebuild"], help="rebuild: re-index every publication")
+        parser.add_argument(
+            "--index-only",
+            action="store_true",
+            help="tantivy: rebuild only the inverted index, leaving the database's search rows as they are",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         started = time.monotonic()
@@ -30,7 +35,12 @@ class Command(BaseCommand):
             else:
                 self.stderr.write(line)
 
-        n = rebuild(progress)
+        if options["index_only"]:
+            if not hasattr(backend, "rebuild_index"):
+                raise CommandError(f"--index-only: the {backend.name} search backend has no separate index")
+            n = backend.rebuild_index(progress)
+        else:
+            n = rebuild(progress)
         if tty:
             self.stderr.write("")
         self.stdout.write(
