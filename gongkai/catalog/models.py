@@ -293,6 +293,10 @@ class Publication(models.Model):
         indexes = [
             models.Index(fields=["body", "published_on"], name="pub_body_published"),
             models.Index(fields=["normative_kind", "issued_on"], name="pub_normative_issued"),
+            # one body's normative documents (Table 2 of the 2021 format, per body): without it, SQLite's sampled
+            # statistics (``analysis_limit``) made the kind look selective and a body's count scanned every
+            # body's documents of that kind (1.5 s at 5M items; 50 ms with it)
+            models.Index(fields=["body", "normative_kind", "issued_on"], name="pub_body_normative"),
         ]
 
     def __str__(self) -> str:

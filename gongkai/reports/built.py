@@ -25,8 +25,8 @@ from gongkai.reports import actions
 from gongkai.reports.build import Report, ReportCell, build_report
 from gongkai.reports.charts import chart_data, drawn_charts
 from gongkai.reports.formats import all_cells
-from gongkai.reports.registry import Scope, statistics_for_format
-from gongkai.reports.submitted import sources, submission_url
+from gongkai.reports.registry import Context, Scope, statistics_for_format
+from gongkai.reports.submitted import submission_url, submitting_org_ids
 
 
 def stamp(org: Organisation, year: int, scope: Scope) -> str:
@@ -55,12 +55,19 @@ def _build(org: Organisation, year: int, fmt: str, scope: Scope) -> dict[str, An
         "findings": findings,
         "live_similarity": similarity,
         "chart_figures": drawn_charts(charts),
-        "submitted": [
-            (src.body, submission_url(src.body, year, fmt))
-            for src in sources(org, year, fmt, scope.value)
-            if src.kind == "submission"
-        ],
+        "submitted": [(body, submission_url(body, year, fmt)) for body in _submitting(org, year, fmt, scope)],
     }
+
+
+def _submitting(org: Organisation, year: int, fmt: str, scope: Scope) -> list[Organisation]:
+    """The bodies of the report whose figures come from a current submission, in tree order (one query; the
+    same bodies as the ``submission`` sources of ``submitted.sources``, without loading every body in scope)."""
+    in_scope = Context(org=org, year=year, scope=scope, fmt=fmt).scope_ids()
+    return list(
+        Organisation.objects.filter(pk__in=in_scope)
+        .filter(pk__in=submitting_org_ids(year, fmt))
+        .order_by("path")
+    )
 
 
 def from_values(org: Organisation, year: int, fmt: str, scope: Scope, values: dict[str, Any]) -> Report:
