@@ -4,15 +4,17 @@ atomic and audited. Table 4 counts them by filing year and their state on 31 Dec
 from __future__ import annotations
 
 import datetime as dt
+from typing import TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from gongkai.audit.log import Actor, record, snapshot
-from gongkai.cases.models import AdministrativeReview, InformationRequest, Lawsuit, RemedyOutcome
+from gongkai.cases.models import AdministrativeReview, InformationRequest, Lawsuit, Remedy, RemedyOutcome
 
-Remedy = AdministrativeReview | Lawsuit
+# A review or a lawsuit (the abstract model they share): ``decide`` returns the kind it was given.
+R = TypeVar("R", bound=Remedy)
 
 
 def _check_filed(req: InformationRequest, filed_on: dt.date) -> None:
@@ -39,8 +41,8 @@ def file_lawsuit(actor: Actor, req: InformationRequest, *, filed_on: dt.date, af
 
 
 @transaction.atomic
-def decide(actor: Actor, remedy: Remedy, *, outcome: str, decided_on: dt.date) -> Remedy:
-    remedy = type(remedy).objects.select_for_update().get(pk=remedy.pk)
+def decide(actor: Actor, remedy: R, *, outcome: str, decided_on: dt.date) -> R:
+    remedy = type(remedy)._default_manager.select_for_update().get(pk=remedy.pk)
     if remedy.outcome:
         raise ValidationError({"outcome": _("已有结果，不能重复登记")})
     if outcome not in {RemedyOutcome.UPHELD, RemedyOutcome.CORRECTED, RemedyOutcome.OTHER}:

@@ -476,7 +476,9 @@ def check_narrative(report: Report) -> list[Finding]:
     findings: list[Finding] = []
     labels = _bound_labels(report)
     shown = report.displays()
-    ctx: Context | None = None
+    ctx = Context(
+        org=report.org, year=report.year, scope=report.scope, fmt=report.format
+    )  # values read lazily
     for number, heading in enumerate(sections(report.format), start=1):
         where = _section_label(number, heading)
         text = template_for(report.org, report.year, report.format, number)
@@ -490,42 +492,8 @@ def check_narrative(report: Report) -> list[Finding]:
                     % {"where": where, "names": "、".join("{" + n + "}" for n in unknown)},
                 )
             )
-        masked = PLACEHOLDER.sub(lambda m: "\x00" * len(m.group(0)), text)
-        loose: list[str] = []
-        for match in NUMBER.finditer(masked):
-            typed = match.group(0)
-            bound = _label_at(masked, match.start(), labels)
-            if bound is None:
-                loose.append(typed)
-                continue
-            label, key = bound
-            if key not in shown:
-                ctx = ctx or Context(org=report.org, year=report.year, scope=report.scope, fmt=report.format)
-                shown[key] = format_value(REGISTRY[key], ctx.value(key))
-            if _same_number(typed, shown[key]):
-                loose.append(typed)
-                continue
-            cell = REGISTRY[key].cells.get(report.format)
-            findings.append(
-                Finding(
-                    "7",
-                    SEVERITY_ERROR,
-                    _("%(where)s：文字“%(label)s%(typed)s”与%(cell)s的数值%(value)s不一致")
-                    % {
-                        "where": where,
-                        "label": label,
-                        "typed": typed,
-                        "cell": (
-                            _("%(table)s“%(row)s/%(col)s”")
-                            % {"table": cell.table, "row": cell.row, "col": cell.column}
-                            if cell
-                            else _("统计项“%(label)s”") % {"label": REGISTRY[key].label}
-                        ),
-                        "value": shown[key],
-                    },
-                    (cell,) if cell else (),
-                )
-            )
+        mismatches, loose = _typed_numbers(report, where, text, labels, shown, ctx)
+        findings += mismatches
         if loose:
             findings.append(
                 Finding(
@@ -538,6 +506,57 @@ def check_narrative(report: Report) -> list[Finding]:
                 )
             )
     return findings
+
+
+def _typed_numbers(
+    report: Report,
+    where: str,
+    text: str,
+    labels: dict[str, str],
+    shown: dict[str, str],
+    ctx: Context,
+) -> tuple[list[Finding], list[str]]:
+    """The hand-typed numbers of one section: an error for each that follows a bound label and differs from
+    its cell, and the others (``loose``: equal to their cell, or after no bound label)."""
+    findings: list[Finding] = []
+    loose: list[str] = []
+    masked = PLACEHOLDER.sub(lambda m: "\x00" * len(m.group(0)), text)
+    for match in NUMBER.finditer(masked):
+        typed = match.group(0)
+        bound = _label_at(masked, match.start(), labels)
+        if bound is None:
+            loose.append(typed)
+            continue
+        label, key = bound
+        if key not in shown:
+            shown[key] = format_value(REGISTRY[key], ctx.value(key))
+        if _same_number(typed, shown[key]):
+            loose.append(typed)
+            continue
+        findings.append(_mismatch(report, where, label, typed, key, shown[key]))
+    return findings, loose
+
+
+def _mismatch(report: Report, where: str, label: str, typed: str, key: str, value: str) -> Finding:
+    """Rule 7: the number typed after ``label`` is not the table's ``value`` of the statistic ``key``."""
+    cell = REGISTRY[key].cells.get(report.format)
+    return Finding(
+        "7",
+        SEVERITY_ERROR,
+        _("%(where)s：文字“%(label)s%(typed)s”与%(cell)s的数值%(value)s不一致")
+        % {
+            "where": where,
+            "label": label,
+            "typed": typed,
+            "cell": (
+                _("%(table)s“%(row)s/%(col)s”") % {"table": cell.table, "row": cell.row, "col": cell.column}
+                if cell
+                else _("统计项“%(label)s”") % {"label": REGISTRY[key].label}
+            ),
+            "value": value,
+        },
+        (cell,) if cell else (),
+    )
 
 
 # Words that only an unfinished text contains: an instruction to fill in ("由本机关填写", "请填写", "待填写"),

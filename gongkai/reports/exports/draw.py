@@ -13,6 +13,7 @@ from typing import Any
 
 import matplotlib
 from django.utils.translation import gettext as _
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
@@ -33,26 +34,42 @@ def _figure(chart: dict[str, Any]) -> Figure:
     ax = fig.subplots()
     peak = max((v for s in series for v in s.get("values", [])), default=0)
     if chart.get("kind") == "line":
-        for i, s in enumerate(series):
-            ax.plot(
-                range(len(labels)),
-                s["values"],
-                marker="o",
-                color=PALETTE[i % len(PALETTE)],
-                label=_esc(s["name"]),
-            )
-            for x, v in enumerate(s["values"]):
-                ax.annotate(
-                    str(v), (x, v), textcoords="offset points", xytext=(0, 4), ha="center", fontsize=7
-                )
+        _lines(ax, series, len(labels))
     else:
-        width = 0.8 / max(len(series), 1)
-        for i, s in enumerate(series):
-            xs = [x - 0.4 + width * (i + 0.5) for x in range(len(labels))]
-            bars = ax.bar(
-                xs, s["values"], width=width, color=PALETTE[i % len(PALETTE)], label=_esc(s["name"])
-            )
-            ax.bar_label(bars, labels=[str(v) for v in s["values"]], fontsize=7, padding=2)
+        _bars(ax, series, len(labels))
+    _axes(ax, chart, labels, family)
+    if not peak:
+        _all_zero(ax, chart, family)
+    else:
+        ax.margins(y=0.15)
+        ax.set_ylim(bottom=0)
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.spines[["top", "right"]].set_visible(False)
+    fig.tight_layout()
+    return fig
+
+
+def _lines(ax: Axes, series: list[dict[str, Any]], n_labels: int) -> None:
+    """One line per series over the labels, each point annotated with its value."""
+    for i, s in enumerate(series):
+        ax.plot(
+            range(n_labels), s["values"], marker="o", color=PALETTE[i % len(PALETTE)], label=_esc(s["name"])
+        )
+        for x, v in enumerate(s["values"]):
+            ax.annotate(str(v), (x, v), textcoords="offset points", xytext=(0, 4), ha="center", fontsize=7)
+
+
+def _bars(ax: Axes, series: list[dict[str, Any]], n_labels: int) -> None:
+    """Grouped bars, one group per label, each bar labelled with its value."""
+    width = 0.8 / max(len(series), 1)
+    for i, s in enumerate(series):
+        xs = [x - 0.4 + width * (i + 0.5) for x in range(n_labels)]
+        bars = ax.bar(xs, s["values"], width=width, color=PALETTE[i % len(PALETTE)], label=_esc(s["name"]))
+        ax.bar_label(bars, labels=[str(v) for v in s["values"]], fontsize=7, padding=2)
+
+
+def _axes(ax: Axes, chart: dict[str, Any], labels: list[str], family: list[str]) -> None:
+    """Tick labels (slanted when a bar chart's labels are long), title, and a legend for several series."""
     rotate = chart.get("kind") != "line" and sum(len(x) for x in labels) > 40
     ax.set_xticks(
         range(len(labels)),
@@ -64,7 +81,7 @@ def _figure(chart: dict[str, Any]) -> Figure:
     )
     for tick in ax.get_yticklabels():
         tick.set_fontfamily(family)
-    legend = len(series) > 1
+    legend = len(chart.get("series", [])) > 1
     # with a legend: the title at the left and the legend at the right, both above the plot (a fixed place:
     # matplotlib's "best" place tries every corner against every point, two fifths of a drawing's time)
     ax.set_title(
@@ -76,29 +93,25 @@ def _figure(chart: dict[str, Any]) -> Figure:
             frameon=False,
             loc="lower right",
             bbox_to_anchor=(1.0, 1.0),
-            ncols=len(series),
+            ncols=len(chart["series"]),
             borderaxespad=0.2,
         )
-    if not peak:
-        ax.set_ylim(0, 1)
-        ax.text(
-            0.5,
-            0.5,
-            _esc(_("本年度各项数值均为0")) if chart.get("kind") != "line" else _esc(_("各年度数值均为0")),
-            transform=ax.transAxes,
-            ha="center",
-            va="center",
-            fontfamily=family,
-            fontsize=10,
-            color="#666666",
-        )
-    else:
-        ax.margins(y=0.15)
-        ax.set_ylim(bottom=0)
-    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
-    ax.spines[["top", "right"]].set_visible(False)
-    fig.tight_layout()
-    return fig
+
+
+def _all_zero(ax: Axes, chart: dict[str, Any], family: list[str]) -> None:
+    """A chart whose values are all 0 still draws (axis 0–1) and says so."""
+    ax.set_ylim(0, 1)
+    ax.text(
+        0.5,
+        0.5,
+        _esc(_("本年度各项数值均为0")) if chart.get("kind") != "line" else _esc(_("各年度数值均为0")),
+        transform=ax.transAxes,
+        ha="center",
+        va="center",
+        fontfamily=family,
+        fontsize=10,
+        color="#666666",
+    )
 
 
 def _key(chart: dict[str, Any]) -> str:
