@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from decimal import Decimal
-from typing import Any, TypeVar
+from typing import Any
 
 from django.conf import settings
 from django.db import router
@@ -19,8 +19,6 @@ from gongkai.figures.store import refresh_dirty
 from gongkai.reading import memo as reading_memo
 from gongkai.reading import once
 from gongkai.reports.registry import Context, Number, Statistic, Unit
-
-T = TypeVar("T")
 
 
 def typed(stat: Statistic, value: Decimal) -> Number:
