@@ -8,10 +8,15 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 
 from gongkai.accounts.models import Role, StaffProfile
 from gongkai.organisations.models import Organisation, OrganisationQuerySet, OrgKind
+
+if TYPE_CHECKING:
+    from gongkai.api.models import ApiToken
 
 User = AbstractBaseUser | AnonymousUser
 
@@ -182,3 +187,16 @@ def can_submit_figures(user: User, org: Organisation) -> bool:
 def can_download_submission_template(user: User, org: Organisation) -> bool:
     """Whoever may see a body may download its blank submission template and see its submissions."""
     return can_view_org(user, org)
+
+
+def token_orgs(token: ApiToken) -> OrganisationQuerySet:
+    """The bodies another system's API token acts for: its own body, or the body's subtree when the token says
+    so (only a people's government or its general office gets one: ``gongkai.api.actions.create_token``)."""
+    if token.include_subtree:
+        return Organisation.objects.subtree_of(token.body)
+    return Organisation.objects.filter(pk=token.body_id)
+
+
+def token_may(token: ApiToken, scope: str, org: Organisation | None = None) -> bool:
+    """Whether an API token holds ``scope`` (and, with ``org``, acts for that body)."""
+    return scope in token.scopes and (org is None or token_orgs(token).filter(pk=org.pk).exists())

@@ -1,36 +1,49 @@
-"""The REST API (django-ninja, OpenAPI at /api/v1/docs): cases for signed-in staff through the same
-transitions as the web pages, the public status lookup, and the deadline calculator."""
+"""The REST API (django-ninja, OpenAPI at /api/v1/docs; docs/api.md): cases for signed-in staff and for other
+systems' tokens (scoped per body, ``gongkai.api.auth``), through the same transitions as the web pages; catalog
+items, search, reports and submissions (``gongkai.api.catalog``, ``gongkai.api.records``); the public status
+lookup and the deadline calculator. Every error answer is documented with its body (``schemas.errors``)."""
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import NinjaAPI, Query, Status, Swagger
+from ninja import Field, Header, NinjaAPI, Path, Query, Status, Swagger
+from ninja.errors import AuthenticationError
+from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import django_auth
 
-from gongkai import permissions
+from gongkai import permissions, throttle
+from gongkai.api import actions, catalog, records, validation
+from gongkai.api.auth import TOKEN_OR_SESSION, Throttled, actor, require, token_of
+from gongkai.api.auth import visible_orgs as api_visible_orgs
+from gongkai.api.models import Scope
 from gongkai.api.schemas import (
+    MAX_ID,
+    MAX_OFFSET,
     ActionIn,
     CaseDetailOut,
+    CaseIn,
     CaseOut,
     DeadlineOut,
-    ErrorOut,
     EventOut,
     StatusIn,
     StatusOut,
+    errors,
 )
 from gongkai.cases import transitions
+from gongkai.cases.applicants import APPLICANT_FIELDS
 from gongkai.cases.clock import deadline_for
 from gongkai.cases.deadlines import DeadlineInputError, compute_deadline
 from gongkai.cases.models import OPEN_STATES, CaseEvent, InformationRequest
 from gongkai.cases.tracking import lookup
-from gongkai.cases.views import ACTIONS, action_data, action_form, filtered_cases, may_run, visible_cases
+from gongkai.cases.views import ACTIONS, action_data, action_form, filtered_cases, may_run
+from gongkai.organisations.models import Organisation
 from gongkai.portal.views import PUBLIC_EVENTS
 
 _PAUSES: Any = Query([])  # type: ignore[type-arg]  # repeatable ?pause=START:END
@@ -79,9 +92,22 @@ def _case(req: InformationRequest) -> dict[str, Any]:
     }
 
 
+def _cases(request: HttpRequest) -> Any:
+    """The cases of the bodies the caller may see: a token's body (or subtree), a user's bodies."""
+    return (
+        InformationRequest.objects.filter(body__in=api_visible_orgs(request, Scope.CASES_READ))
+        .select_related("body", "applicant")
+        .with_applicable_due()
+    )
+
+
 def _visible_case(request: HttpRequest, pk: int) -> InformationRequest:
     req = get_object_or_404(InformationRequest.objects.select_related("body", "applicant"), pk=pk)
-    if not permissions.can_view_org(request.user, req.body):
+    token = token_of(request)
+    if token is not None:
+        if not permissions.token_may(token, Scope.CASES_READ, req.body):
+            raise PermissionDenied(_("令牌无权读取该机关的案件"))
+    elif not permissions.can_view_org(request.user, req.body):
         raise PermissionDenied
     return req
 
@@ -91,26 +117,69 @@ def _forbidden(request: HttpRequest, exc: PermissionDenied) -> Any:
     return api.create_response(request, {"detail": str(exc) or "forbidden"}, status=403)
 
 
-@api.get("/cases", response=list[CaseOut], auth=django_auth, tags=["cases"])
-def list_cases(
-    request: HttpRequest, view: str = "open", outcome: str = "", limit: int = 100
-) -> list[dict[str, Any]]:
-    """Cases of the bodies the user may see; ``view``: open, due_soon, overdue, paused, answered, all."""
-    if not permissions.is_staff_member(request.user):
-        raise PermissionDenied
-    qs = filtered_cases(visible_cases(request), view, outcome, timezone.localdate()).order_by(
-        "applicable_due", "id"
+@api.exception_handler(AuthenticationError)
+def _unauthorised(request: HttpRequest, exc: AuthenticationError) -> Any:
+    response = api.create_response(
+        request, {"detail": _("需要有效的接口令牌（Authorization: Bearer …）或登录")}, status=401
     )
-    return [_case(r) for r in qs[: max(1, min(limit, 500))]]
+    response["WWW-Authenticate"] = "Bearer"
+    return response
 
 
-@api.get("/cases/{pk}", response=CaseDetailOut, auth=django_auth, tags=["cases"])
-def get_case(request: HttpRequest, pk: int) -> dict[str, Any]:
-    req = _visible_case(request, pk)
+@api.exception_handler(Throttled)
+def _throttled(request: HttpRequest, exc: Throttled) -> Any:
+    return throttle.too_many(request, exc.retry_after)
+
+
+@api.exception_handler(NinjaValidationError)
+def _invalid(request: HttpRequest, exc: NinjaValidationError) -> Any:
+    return api.create_response(request, validation.body(list(exc.errors)), status=422)
+
+
+api.add_router("/catalog", catalog.router)
+api.add_router("", records.router)
+
+Pk = Annotated[int, Path(ge=1, le=MAX_ID)]
+
+
+@api.get(
+    "/cases",
+    response={200: list[CaseOut], **errors(401, 403, 422, 429)},
+    auth=TOKEN_OR_SESSION,
+    tags=["cases"],
+)
+def list_cases(
+    request: HttpRequest,
+    response: HttpResponse,
+    view: Annotated[str, Field(max_length=20)] = "open",
+    outcome: Annotated[str, Field(max_length=40)] = "",
+    limit: Annotated[int, Field(ge=1, le=500)] = 100,
+    offset: Annotated[int, Field(ge=0, le=MAX_OFFSET)] = 0,
+) -> Any:
+    """Cases of the bodies the caller may see (a token: ``cases:read``, its body or subtree), by due date then
+    id; ``view``: open, due_soon, overdue, paused, answered, all. The total is in ``X-Total-Count``."""
+    qs = filtered_cases(_cases(request), view, outcome, timezone.localdate()).order_by("applicable_due", "id")
+    response["X-Total-Count"] = str(qs.count())
+    return [_case(r) for r in qs[offset : offset + limit]]
+
+
+@api.get(
+    "/cases/{pk}",
+    response={200: CaseDetailOut, **errors(401, 403, 404, 422, 429)},
+    auth=TOKEN_OR_SESSION,
+    tags=["cases"],
+)
+def get_case(request: HttpRequest, pk: Pk) -> Any:
+    return _detail(request, _visible_case(request, pk))
+
+
+def _detail(request: HttpRequest, req: InformationRequest) -> dict[str, Any]:
+    """A case with its deadline explanation, events and the steps the caller may run (none for a token)."""
+    token = token_of(request)
     allowed = [
         n
         for n, a in ACTIONS.items()
-        if req.state in a.states and a.applies(req) and may_run(request.user, a, req)
+        if token is None and req.state in a.states and a.applies(req) and may_run(request.user, a, req)
     ]
     return _case(req) | {
         "explanation": list(deadline_for(req).explanation),
@@ -119,15 +188,78 @@ def get_case(request: HttpRequest, pk: int) -> dict[str, Any]:
     }
 
 
+def _case_body(request: HttpRequest, code: str) -> Organisation:
+    """The body a pushed request is for (a token's own by default), or PermissionDenied / ValidationError."""
+    require(request, Scope.CASES_WRITE)
+    token = token_of(request)
+    body = (
+        token.body
+        if token is not None and not code
+        else Organisation.objects.filter(org_code=code).order_by("-id").first()
+        if code
+        else None
+    )
+    if body is None:
+        raise ValidationError(
+            {"body": _("没有代码为“%(c)s”的机关") % {"c": code} if code else _("请填写机关代码")}
+        )
+    allowed = (
+        permissions.token_may(token, Scope.CASES_WRITE, body)
+        if token is not None
+        else permissions.can_handle_case(request.user, body)
+    )
+    if not allowed:
+        raise PermissionDenied(_("无权为%(b)s登记申请") % {"b": body.name})
+    return body
+
+
+@api.post(
+    "/cases",
+    response={200: CaseDetailOut, 201: CaseDetailOut, **errors(400, 401, 403, 409, 422, 429)},
+    auth=TOKEN_OR_SESSION,
+    tags=["cases"],
+)
+def push_case(
+    request: HttpRequest,
+    response: HttpResponse,
+    payload: CaseIn,
+    idempotency_key: Annotated[str, Header(alias="Idempotency-Key", max_length=200)] = "",
+) -> Any:
+    """Register a request another system received (a 12345 ticket): 201 with the case and its statutory
+    deadline. A retry with the same ``external_id`` or ``Idempotency-Key`` and the same content answers with the
+    case registered the first time (200, ``Idempotent-Replay: true``); the same key with other content is a 409."""
+    try:
+        body = _case_body(request, payload.body)
+        if not EARLIEST_DAY <= payload.received <= timezone.localdate():
+            raise ValidationError({"received": _("收到日期应在2008-05-01至今天之间")})
+        fields = payload.dict(exclude={"body", "external_id", "applicant"})
+        req, created = actions.push_request(
+            actor(request),
+            body,
+            payload.applicant.dict(),
+            fields,
+            external_id=payload.external_id,
+            idempotency_key=idempotency_key.strip(),
+        )
+    except ValidationError as exc:
+        return validation.invalid(exc, nested=set(APPLICANT_FIELDS))
+    except actions.KeyReused as exc:
+        return Status(409, {"detail": str(exc)})
+    if not created:
+        response["Idempotent-Replay"] = "true"
+    fresh = InformationRequest.objects.select_related("body", "applicant").get(pk=req.pk)
+    return Status(201 if created else 200, _detail(request, fresh))
+
+
 @api.post(
     "/cases/{pk}/actions/{name}",
-    response={200: CaseDetailOut, 400: ErrorOut, 404: ErrorOut, 409: ErrorOut},
+    response={200: CaseDetailOut, **errors(400, 401, 403, 404, 409, 422, 429)},
     auth=django_auth,
     tags=["cases"],
 )
-def run_action(request: HttpRequest, pk: int, name: str, payload: ActionIn) -> Any:
+def run_action(request: HttpRequest, name: str, payload: ActionIn, pk: Pk) -> Any:
     """Run one step (the names of ``allowed_actions``) with its fields in ``data``, e.g.
-    ``{"data": {"on": "2026-03-16", "outcome": "2019.disclosed"}}``."""
+    ``{"data": {"on": "2026-03-16", "outcome": "2019.disclosed"}}``. Signed-in staff only (a session)."""
     req = _visible_case(request, pk)
     if name not in ACTIONS:
         return Status(404, {"detail": f"no such action: {name}"})
@@ -148,7 +280,7 @@ def run_action(request: HttpRequest, pk: int, name: str, payload: ActionIn) -> A
     return Status(200, get_case(request, pk))
 
 
-@api.post("/public/status", response={200: StatusOut, 404: ErrorOut}, tags=["public"])
+@api.post("/public/status", response={200: StatusOut, **errors(400, 404, 422, 429)}, tags=["public"])
 def public_status(request: HttpRequest, payload: StatusIn) -> Any:
     """An applicant's case by tracking code and secret (a wrong pair says nothing about the code)."""
     req = lookup(payload.code, payload.secret)
@@ -217,7 +349,7 @@ def _deadline_inputs(
     return [_pause(p) for p in pause]
 
 
-@api.get("/deadline", response={200: DeadlineOut, 400: ErrorOut}, tags=["public"])
+@api.get("/deadline", response={200: DeadlineOut, **errors(400, 422)}, tags=["public"])
 def deadline(
     request: HttpRequest,
     received: dt.date,

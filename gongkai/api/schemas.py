@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from django.utils.translation import gettext as _
 from ninja import Schema
@@ -103,13 +103,70 @@ class CaseDetailOut(CaseOut):
     allowed_actions: list[str]
 
 
+class ApplicantIn(InputSchema):
+    """The applicant as on the public form (2019 Regulations art 29 (1)): a person's name and identity document,
+    an organisation's name, 统一社会信用代码 and contact person. Identifiers are stored encrypted."""
+
+    kind: Literal["natural", "business", "research", "public_interest", "legal_service", "other"]
+    name: Annotated[str, Text(100)]
+    id_document: Literal["", "resident_id", "passport", "hk_macao", "taiwan", "other"] = ""
+    id_number: Annotated[str, Text(30)] = ""
+    credit_code: Annotated[str, Text(18)] = ""
+    contact_name: Annotated[str, Text(50)] = ""
+    phone: Annotated[str, Text(30)] = ""
+    email: Annotated[str, Text(254)] = ""
+    address: Annotated[str, Text(200)] = ""
+    postcode: Annotated[str, Text(6)] = ""
+
+
+class CaseIn(InputSchema):
+    """A request another system received (a 12345 ticket): registered for ``body`` (org code; default: the
+    token's body) on ``received``. ``external_id``: the system's own ticket number (a retry creates nothing)."""
+
+    body: Annotated[str, Text(18)] = ""
+    external_id: Annotated[str, Text(200)] = ""
+    received: dt.date
+    channel: Literal["in_person", "fax", "online", "letter", "email"]
+    subject: Annotated[str, Text(500, multiline=True)]
+    applicant: ApplicantIn
+    provision_form: Literal["", "paper", "electronic", "other"] = ""
+    delivery_method: Literal["", "post", "collect", "email", "online"] = ""
+
+
 class ActionIn(InputSchema):
     data: dict[str, Any]
 
 
 class ErrorOut(Schema):
+    """Every error but 422: what went wrong, and for a refused input the fields with their messages
+    (``retry_after``: seconds to wait, with HTTP 429)."""
+
     detail: str
     errors: dict[str, list[str]] | None = None
+    retry_after: int | None = None
+
+
+class ValidationItemOut(Schema):
+    loc: list[str | int]
+    msg: str
+    type: str
+
+
+class ValidationErrorOut(Schema):
+    """HTTP 422: each refused input with its location (``["body", "payload", "title"]``) and message, and the
+    same messages by field name in ``errors``."""
+
+    detail: list[ValidationItemOut]
+    errors: dict[str, list[str]] | None = None
+
+
+def errors(*codes: int) -> dict[int, Any]:
+    """The documented error answers of an operation (``response={200: X, **errors(401, 403)}``)."""
+    return {code: ValidationErrorOut if code == 422 else ErrorOut for code in codes}
+
+
+MAX_ID = 2**63 - 1  # the largest primary key the databases hold: a larger id in a path is a 422, not a 500
+MAX_OFFSET = 1_000_000
 
 
 class StatusIn(InputSchema):

@@ -144,5 +144,12 @@ def test_every_request_body_is_an_input_schema() -> None:
             for operation in path_view.operations:
                 hints = typing.get_type_hints(operation.view_func)
                 bodies |= {h for h in hints.values() if isinstance(h, type) and issubclass(h, Schema)}
-    assert {cls.__name__ for cls in bodies} == {"ActionIn", "StatusIn"}
+    assert {cls.__name__ for cls in bodies} == {
+        "ActionIn",
+        "StatusIn",
+        "CaseIn",
+        "CatalogItemIn",
+        "CatalogItemPatch",
+        "SubmissionIn",
+    }
     assert all(issubclass(cls, schemas.InputSchema) for cls in bodies)
