@@ -76,9 +76,27 @@ def inputs_from_events(events: Iterable[CaseEvent], today: dt.date, regime: str 
     return ClockInputs(tuple(pauses), supplemented, extension)
 
 
+def submitted_at(events: Iterable[CaseEvent]) -> dt.date | dt.datetime | None:
+    """When the request really arrived, as registered (the registration step keeps it): the receipt date is
+    explained from it — a Saturday or 01:50 submission is not "received in office hours" (art 31 practice)."""
+    for event in events:
+        if event.kind != CaseEventKind.REGISTERED or "reopens" in event.data:
+            continue
+        raw = str(event.data.get("received", ""))
+        try:
+            when = dt.datetime.fromisoformat(raw) if len(raw) > 10 else dt.date.fromisoformat(raw)
+        except ValueError:
+            return None
+        if isinstance(when, dt.datetime) and when.utcoffset() is None:
+            return None  # a time without its zone cannot be placed on the calendar
+        return when
+    return None
+
+
 def deadline_for(req: InformationRequest, calendar: WorkCalendar | None = None) -> Deadline:
     """The case's deadline now, with its plain-language explanation ("why this date")."""
-    inputs = inputs_from_events(req.events.order_by("at", "id"), timezone.localdate(), req.regime)
+    events = list(req.events.order_by("at", "id"))
+    inputs = inputs_from_events(events, timezone.localdate(), req.regime)
     return compute_deadline(
         req.receipt_date,
         regime=req.regime,
@@ -86,6 +104,7 @@ def deadline_for(req: InformationRequest, calendar: WorkCalendar | None = None) 
         supplemented=inputs.supplemented,
         extend=inputs.extension_days,
         calendar=calendar,
+        submitted=submitted_at(events),
     )
 
 

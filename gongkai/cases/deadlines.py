@@ -84,6 +84,7 @@ class _Inputs(NamedTuple):
     calendar: WorkCalendar
     next_day_receipt: bool
     cutoff: str
+    submitted: Received | None = None  # when the request itself arrived, if ``received`` is its receipt date
 
 
 @dataclass(frozen=True)
@@ -126,35 +127,74 @@ def _cutoff(raw: str) -> dt.time:
         raise ImproperlyConfigured(f"GONGKAI_RECEIPT_CUTOFF={raw!r} is not a time like 17:30") from exc
 
 
-def _local_day(received: Received, cutoff: str, field: str = "received") -> tuple[dt.date, bool]:
-    """The calendar day in Asia/Shanghai and whether it was after the cut-off time."""
+def _local_time(received: Received, field: str = "received") -> dt.datetime | None:
+    """``received`` in Asia/Shanghai time, or None for a date."""
     if not isinstance(received, dt.datetime):
-        return received, False
+        return None
     if received.tzinfo is None or received.utcoffset() is None:
         raise DeadlineInputError(field, _("%(field)s：时间必须带时区（例如 +08:00）") % {"field": field})
-    local = received.astimezone(SHANGHAI)
+    return received.astimezone(SHANGHAI)
+
+
+def _local_day(received: Received, cutoff: str, field: str = "received") -> tuple[dt.date, bool]:
+    """The calendar day in Asia/Shanghai and whether it was after the cut-off time."""
+    local = _local_time(received, field)
+    if local is None:
+        assert not isinstance(received, dt.datetime)
+        return received, False
     return local.date(), local.time() > _cutoff(cutoff)
 
 
 def _receipt(
-    day: dt.date, late: bool, calendar: WorkCalendar, inputs: _Inputs, explain: bool
+    day: dt.date,
+    late: bool,
+    calendar: WorkCalendar,
+    inputs: _Inputs,
+    explain: bool,
+    at: dt.datetime | None = None,
 ) -> tuple[dt.date, str]:
     """The legal receipt date of something that arrived on ``day`` (after the cut-off if ``late``: see
-    ``_local_day``) and, when ``explain``, a one-line reason (art 31 and local practice)."""
+    ``_local_day``; ``at``, its local time if known) and, when ``explain``, a one-line reason (art 31 and local
+    practice: a non-working day or after the cut-off moves it to the next working day; statutory-reference §1).
+    """
     if not inputs.next_day_receipt:
         return day, _("以收到当日为收到之日（第三十一条）") if explain else ""
+    when = f"{_fmt(day)}{at:%H:%M}" if at is not None else _fmt(day)
     if not calendar.is_working_day(day):
         moved = calendar.next_working_day(day)
-        return moved, _("%(day)s不是工作日，顺延至下一个工作日") % {"day": _fmt(day)} if explain else ""
+        return moved, _("%(when)s收到，当日不是工作日，顺延至下一个工作日") % {
+            "when": when
+        } if explain else ""
     if late:
         moved = calendar.add_working_days(day, 1)
         if not explain:
             return moved, ""
-        return moved, _("%(day)s下班时间（%(cutoff)s）后收到，顺延至下一个工作日") % {
-            "day": _fmt(day),
+        return moved, _("%(when)s收到，已过当日截止时间（%(cutoff)s），顺延至下一个工作日") % {
+            "when": when,
             "cutoff": inputs.cutoff,
         }
-    return day, _("工作日办公时间内收到，以当日为收到之日") if explain else ""
+    if not explain:
+        return day, ""
+    if at is None:
+        return day, _("收到当日是工作日，以当日为收到之日")
+    # Before the cut-off of a working day — also at night before office hours (e.g. 01:50): it is there when
+    # the office opens that day, so that day is the receipt date (never "received in office hours").
+    return day, _("%(when)s收到，早于当日截止时间（%(cutoff)s），以当日为收到之日") % {
+        "when": when,
+        "cutoff": inputs.cutoff,
+    }
+
+
+def _explain_receipt(inputs: _Inputs, received: Received, receipt: dt.date) -> str:
+    """Why ``receipt`` is the receipt date, from when the request really arrived (``inputs.submitted``) if
+    known, else from ``received``."""
+    arrived = inputs.submitted if inputs.submitted is not None else received
+    local = _local_time(arrived)
+    day, late = _local_day(arrived, inputs.cutoff)
+    moved, why = _receipt(day, late, inputs.calendar, inputs, True, local)
+    if moved == receipt:
+        return why
+    return _("按登记的收到申请之日（提交于%(day)s）") % {"day": _fmt(day)}
 
 
 @cache
@@ -269,6 +309,7 @@ def _supplement_start(
             _("%(name)s没有补正后重新计算期限的规定（2019年条例第三十条）") % {"name": regime.name},
         )
     day, late = _local_day(supplemented, inputs.cutoff, "supplemented")
+    at = _local_time(supplemented, "supplemented")
     if day < receipt:
         raise DeadlineInputError(
             "supplemented",
@@ -276,7 +317,7 @@ def _supplement_start(
             % {"day": day.isoformat(), "receipt": receipt.isoformat()},
         )
     calendar = inputs.calendar
-    start, why = _receipt(day, late, calendar, inputs, lines is not None)
+    start, why = _receipt(day, late, calendar, inputs, lines is not None, at)
     if lines is not None:
         notice_by = calendar.add_working_days(receipt, regime.supplement_notice_days)
         lines += [
@@ -388,24 +429,30 @@ def compute_deadline(
     supplemented: Received | None = None,
     extend: int | None = None,
     calendar: WorkCalendar | None = None,
+    submitted: Received | None = None,
 ) -> Deadline:
     """The reply deadline of a request received at ``received``; the module docstring has the conventions.
+    ``submitted`` (when ``received`` is a stored receipt date): when the request really arrived, used only to
+    explain the receipt date.
 
     The dates are computed now; ``explanation`` when it is first read (the same text, see the module docstring).
     """
     if not isinstance(pauses, tuple):
         pauses = tuple(pauses)
     cal = calendar or get_calendar()
-    return _compute(_Inputs(received, regime, pauses, supplemented, extend, cal, *_receipt_settings()), None)
+    receipt_settings = _receipt_settings()
+    inputs = _Inputs(received, regime, pauses, supplemented, extend, cal, *receipt_settings, submitted)
+    return _compute(inputs, None)
 
 
 def _compute(inputs: _Inputs, lines: Lines) -> Deadline:
     """The deadline for ``inputs``; the explanation's lines are appended to ``lines`` unless it is None."""
     cal, received = inputs.calendar, inputs.received
     day, late = _local_day(received, inputs.cutoff)
-    receipt, why = _receipt(day, late, cal, inputs, lines is not None)
+    receipt = _receipt(day, late, cal, inputs, False)[0]
     chosen = _choose_regime(inputs.regime, receipt, lines)
     if lines is not None:
+        why = _explain_receipt(inputs, received, receipt)
         lines.append(_("收到申请之日：%(day)s（%(why)s）") % {"day": _fmt(receipt), "why": why})
     merged = merge_pauses(inputs.pauses) if inputs.pauses else []
     if merged:

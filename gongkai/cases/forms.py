@@ -7,9 +7,10 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from gongkai.cases import outcomes
+from gongkai.cases import bases, outcomes
 from gongkai.cases.applicants import APPLICANT_FIELDS, check_applicant
 from gongkai.cases.models import ApplicantKind, IdDocument, RequestChannel
+from gongkai.catalog.forms import MultipleFileField
 from gongkai.forms import Form
 from gongkai.organisations.models import Organisation
 
@@ -78,11 +79,62 @@ class ExtendForm(DateForm):
 
 
 class AnswerForm(DateForm):
+    """The answer: its outcome, its text, the basis cited (from the citations that fit the outcome), for a
+    partial disclosure the part withheld and why, and the documents provided."""
+
     outcome = forms.ChoiceField(label=_("办理结果"), choices=())
+    text = forms.CharField(
+        label=_("答复内容"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=5000,
+        required=False,
+        help_text=_(
+            "写入答复书正文，例如提供的信息、获取方式或不予公开的理由；不填则答复书只写明办理结果和依据"
+        ),
+    )
+    basis = forms.ChoiceField(
+        label=_("法律依据"),
+        required=False,
+        choices=(),
+        help_text=_("须与办理结果相符；不选则按办理结果引用默认条款"),
+    )
+    withheld_part = forms.CharField(
+        label=_("不予公开的部分（部分公开时填写）"), max_length=300, required=False
+    )
+    withheld_ground = forms.ChoiceField(
+        label=_("不予公开部分的理由（部分公开时选择）"),
+        required=False,
+        choices=[("", "—"), *[(g.code, f"{g.label}（{g.article}）") for g in bases.WITHHELD_GROUNDS]],
+    )
+    documents = MultipleFileField(
+        label=_("提供的文件"),
+        help_text=_("可多选；答复书将逐一列出文件名称；允许 pdf、doc、docx、xls、xlsx、ofd、jpg、png、zip"),
+    )
 
     def __init__(self, *args: Any, regime: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        codes = [o.code for o in outcomes.OUTCOMES if o.regime == regime]
         self.fields["outcome"].choices = [(o.code, o.label) for o in outcomes.OUTCOMES if o.regime == regime]  # type: ignore[attr-defined]
+        citations = list(dict.fromkeys(c for code in codes for c in bases.choices(code)))
+        self.fields["basis"].choices = [("", _("按办理结果默认")), *[(c, c) for c in citations]]  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        outcome, basis = data.get("outcome", ""), data.get("basis", "")
+        if outcome and basis and basis not in bases.choices(outcome):
+            self.add_error(
+                "basis",
+                _("“%(basis)s”不是该办理结果的依据；可选：%(ok)s")
+                % {"basis": basis, "ok": "、".join(bases.choices(outcome))},
+            )
+        # As ``transitions.answer``: a partial disclosure that says anything names the part withheld and why
+        # (2019 art 37); a bare outcome (as other systems record one through the API) stays possible.
+        if outcome in bases.PARTLY and (str(data.get("text", "")).strip() or data.get("withheld_ground")):
+            if not data.get("withheld_ground"):
+                self.add_error("withheld_ground", _("部分公开须选择不予公开部分的理由"))
+            if not str(data.get("withheld_part", "")).strip():
+                self.add_error("withheld_part", _("部分公开须写明不予公开的部分"))
+        return data
 
 
 class ReasonForm(DateForm):
@@ -164,3 +216,16 @@ class ItemAnswerForm(DateForm):
 
 class FeeForm(DateForm):
     amount_yuan = forms.DecimalField(label=_("金额（元）"), min_value=0, max_digits=10, decimal_places=2)
+
+
+class NumberingForm(Form):
+    """A body's 文号 template for a year (``numbering.check_template`` says what is allowed)."""
+
+    year = forms.IntegerField(label=_("年度"), min_value=2008, max_value=2100)
+    template = forms.CharField(
+        label=_("文号模板"),
+        max_length=100,
+        help_text=_(
+            "可用占位符：{机关代字}、{year}（年度）、{seq}（顺序号），例如 {机关代字}依申〔{year}〕{seq}号"
+        ),
+    )

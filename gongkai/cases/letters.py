@@ -3,8 +3,11 @@ each stating its legal basis; answers and terminations also state the remedies (
 days, litigation within 6 months) and every letter ends with the body's seal line.
 
 Rendered from the case when opened (DOCX with python-docx, PDF with WeasyPrint and Noto CJK fonts); when sent,
-both files are stored with their checksum, so what was sent never changes. The wording is a template the body
-should review; per-body editable templates are not built yet."""
+both files are stored with their checksum and the 文号 allocated then (``gongkai.cases.numbering``), so what was
+sent never changes. An answer states the clerk's text, the part withheld and why (2019 art 37), the documents
+provided by name and the legal basis chosen (``gongkai.cases.bases``). Text typed by staff or applicants is
+embedded without its own closing punctuation (``clause``), so no letter reads "。”。" or "。，". The wording is a
+template the body should review; per-body editable templates are not built yet."""
 
 from __future__ import annotations
 
@@ -22,7 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gongkai.audit.log import Actor, record
-from gongkai.cases import outcomes
+from gongkai.cases import bases, numbering, outcomes
 from gongkai.cases.models import CaseEvent, CaseEventKind, InformationRequest, Letter
 from gongkai.cases.regimes import get_regime
 from gongkai.exportsafe import xml_text
@@ -41,32 +44,13 @@ LETTER_EVENTS = frozenset(
     }
 )
 
-# Articles of the 2019 Regulations by outcome (statutory-reference §2); 2008-regime answers cite art 21.
-ARTICLES_2019 = {
-    "2019.already_public": "第三十六条",
-    "2019.disclosed": "第三十六条",
-    "2019.partly_disclosed": "第三十七条",
-    "2019.refused.state_secret": "第十四条、第三十六条",
-    "2019.refused.other_law": "第十四条、第三十六条",
-    "2019.refused.three_security": "第十四条、第三十六条",
-    "2019.refused.third_party": "第十五条、第三十六条",
-    "2019.refused.internal": "第十六条、第三十六条",
-    "2019.refused.process": "第十六条、第三十六条",
-    "2019.refused.enforcement_file": "第十六条、第三十六条",
-    "2019.refused.inquiry": "第三十六条",
-    "2019.unable.not_held": "第三十六条",
-    "2019.unable.needs_creation": "第三十八条",
-    "2019.unable.unclear": "第三十条、第三十六条",
-    "2019.not_processed.petition": "第三十九条",
-    "2019.not_processed.repeat": "第三十六条",
-    "2019.not_processed.publication": "第三十九条",
-    "2019.not_processed.excessive": "第三十五条",
-    "2019.not_processed.confirm": "第三十九条",
-    "2019.other.no_supplement": "第三十条",
-    "2019.other.unpaid_fee": "第四十二条",
-    "2019.other.other": "第三十六条",
-}
+# The article each 2019-regime outcome cites by default (statutory-reference §2; the choices are data in
+# ``gongkai.cases.bases``); 2008-regime answers cite art 21.
+ARTICLES_2019 = {code: citations[0].removeprefix("《条例》") for code, citations in bases.BASES_2019.items()}
 SUPPLEMENT_DAYS = 15  # the "set time" for a supplement most bodies use; stated in the letter
+# Punctuation a text typed by someone else may end with: dropped before the letter adds its own, so a letter
+# never reads "。”。" or "。，" (issue 12).
+TRAILING = "。．.，,；;：:！!？?、 \t\r\n"
 
 
 @dataclass
@@ -81,8 +65,26 @@ class LetterContent:
     extra: list[str] = field(default_factory=list)
 
 
+def clause(text: object) -> str:
+    """Text to be embedded in a sentence of the letter, without its own closing punctuation."""
+    return str(text).strip().rstrip(TRAILING)
+
+
+def sentence(text: object) -> str:
+    """Text that stands as a sentence: ends with exactly one full stop (or its own ！/？)."""
+    stripped = str(text).strip()
+    if stripped.endswith(("！", "？", "。”", "。）")):
+        return stripped
+    return clause(stripped) + "。" if clause(stripped) else ""
+
+
 def _law(req: InformationRequest) -> str:
     return "《中华人民共和国政府信息公开条例》" + ("" if req.regime == "2019" else "（2008年）")
+
+
+def _cite(req: InformationRequest, citation: str) -> str:
+    """A stored citation ("《条例》第三十六条第（二）项") with the Regulations' full name."""
+    return citation.replace("《条例》（2008年）", _law(req)).replace("《条例》", _law(req))
 
 
 def _remedies(req: InformationRequest) -> str:
@@ -93,10 +95,14 @@ def _remedies(req: InformationRequest) -> str:
     ) % {"parent": parent}
 
 
+def _subject(req: InformationRequest) -> str:
+    return clause(req.subject.removeprefix("申请公开"))
+
+
 def _opening(req: InformationRequest) -> str:
     return _("本机关于%(day)s收到您提出的政府信息公开申请，申请获取“%(subject)s”。") % {
         "day": _cn(req.receipt_date),
-        "subject": req.subject.removeprefix("申请公开"),
+        "subject": _subject(req),
     }
 
 
@@ -125,23 +131,32 @@ class _Draft:
             title,
             self.number,
             recipient or self.recipient,
-            paragraphs,
+            [p for p in paragraphs if p],
             self.req.body.name,
             self.event.effective_on,
             remedies,
         )
 
 
-def compose(event: CaseEvent) -> LetterContent:
-    """The letter of one step, from the case as it stands."""
+def letter_year(event: CaseEvent) -> int:
+    """The year of the letter's 文号: the year of its date."""
+    return event.effective_on.year
+
+
+def draft_number(event: CaseEvent) -> str:
+    """The number of a sent letter; before sending, the number it would get, marked as a draft."""
+    sent = Letter.objects.filter(event=event).only("number").first()
+    if sent is not None:
+        return sent.number
+    upcoming = numbering.preview(event.request.body, letter_year(event))
+    return _("%(number)s（草稿，发出时编号）") % {"number": upcoming}
+
+
+def compose(event: CaseEvent, *, number: str | None = None) -> LetterContent:
+    """The letter of one step, from the case as it stands (``number``: the one allocated when sending)."""
     req = event.request
-    number = _("%(code)s〔%(year)s〕第%(pk)s号") % {
-        "code": req.body.display_name,
-        "year": req.receipt_date.year,
-        "pk": f"{req.pk}-{event.pk}",
-    }
     recipient = req.applicant.name if req.applicant else _("申请人")
-    draft = _Draft(event, req, _law(req), number, recipient)
+    draft = _Draft(event, req, _law(req), draft_number(event) if number is None else number, recipient)
     return _COMPOSERS.get(event.kind, _answer)(draft)
 
 
@@ -168,8 +183,8 @@ def _supplement(d: _Draft) -> LetterContent:
         _("补正申请告知书"),
         [
             _opening(d.req),
-            _("经审查，您的申请内容不明确。根据%(law)s第三十条的规定，请您作出补正：%(note)s")
-            % {"law": d.law, "note": d.event.data.get("note", "")},
+            _("经审查，您的申请内容不明确。根据%(law)s第三十条的规定，请您作出补正：%(note)s。")
+            % {"law": d.law, "note": clause(d.event.data.get("note", ""))},
             _(
                 "请于收到本告知书之日起%(days)d个工作日内补正。答复期限自本机关收到补正的申请之日起计算；无正当理由逾期不补正的，"
                 "视为放弃申请，本机关不再处理。"
@@ -189,7 +204,7 @@ def _consultation(d: _Draft) -> LetterContent:
         _("政府信息公开征求意见函"),
         [
             _("本机关收到一件政府信息公开申请，申请获取“%(subject)s”，%(why)s。")
-            % {"subject": d.req.subject.removeprefix("申请公开"), "why": why},
+            % {"subject": _subject(d.req), "why": why},
             _(
                 "根据%(law)s%(article)s的规定，现征求贵方意见。请于收到本函之日起%(days)s内书面提出意见；逾期未提出意见的，"
                 "由本机关依照该条例的规定决定是否公开。"
@@ -200,7 +215,7 @@ def _consultation(d: _Draft) -> LetterContent:
                 "days": f"{days}个工作日" if days and not other_body else _("合理期限"),
             },
         ],
-        recipient=str(d.event.data.get("name", _("第三方"))),
+        recipient=clause(d.event.data.get("name", _("第三方"))),
     )
 
 
@@ -216,7 +231,7 @@ def _extended(d: _Draft) -> LetterContent:
                 "%(days)s个工作日，至%(due)s。"
             )
             % {
-                "reason": data.get("reason", ""),
+                "reason": clause(data.get("reason", "")),
                 "law": d.law,
                 "article": "第三十三条" if d.is_2019 else "第二十四条",
                 "days": data.get("days"),
@@ -260,28 +275,69 @@ def _abandoned(d: _Draft) -> LetterContent:
 
 
 def _answer(d: _Draft) -> LetterContent:
-    """The answer, with its article (``ARTICLES_2019``; 2008 art 21) and the remedies."""
-    req = d.req
-    code = str(d.event.data.get("outcome") or req.outcome)
-    outcome = outcomes.BY_CODE[code]
-    article = ARTICLES_2019.get(code, "第二十一条")
-    decision = _("经审查，本机关答复如下：%(label)s。") % {"label": outcome.label}
-    items = [
-        _("第%(n)s项“%(what)s”：%(label)s。")
-        % {"n": item.position, "what": item.description, "label": outcomes.BY_CODE[item.outcome].label}
-        for item in req.items.order_by("position")
-        if item.outcome
-    ]
+    """The answer (2019 arts 36-39; 2008 art 21): the decision, the clerk's text, each item, the withheld part
+    and why (art 37), the documents provided, the legal basis, and the remedies."""
+    code = str(d.event.data.get("outcome") or d.req.outcome)
     return d.make(
         _("政府信息公开申请答复书"),
         [
-            _opening(req),
-            decision,
-            *items,
-            _("依据：%(law)s%(article)s。") % {"law": d.law, "article": article},
+            _opening(d.req),
+            _("经审查，本机关答复如下：%(label)s。") % {"label": clause(outcomes.BY_CODE[code].label)},
+            *_answer_text(d.event),
+            *_item_lines(d.req),
+            _withheld_line(d),
+            _documents_line(d.event),
+            _basis_line(d, code),
         ],
-        remedies=_remedies(req),
+        remedies=_remedies(d.req),
     )
+
+
+def _answer_text(event: CaseEvent) -> list[str]:
+    """The clerk's answer, one paragraph per line typed."""
+    return [sentence(line) for line in str(event.data.get("text", "")).splitlines() if clause(line)]
+
+
+def _item_lines(req: InformationRequest) -> list[str]:
+    return [
+        _("第%(n)s项“%(what)s”：%(label)s。")
+        % {
+            "n": item.position,
+            "what": clause(item.description),
+            "label": outcomes.BY_CODE[item.outcome].label,
+        }
+        for item in req.items.order_by("position")
+        if item.outcome
+    ]
+
+
+def _withheld_line(d: _Draft) -> str:
+    """A partial disclosure names the part withheld, why, and the article (2019 art 37)."""
+    withheld = d.event.data.get("withheld") or {}
+    ground = bases.GROUND_BY_CODE.get(str(withheld.get("ground", "")))
+    if ground is None:
+        return ""
+    return _("其中，%(part)s不予公开，理由是该部分信息%(why)s，依据为%(article)s。") % {
+        "part": clause(withheld.get("part", "")) or _("部分内容"),
+        "why": clause(ground.label),
+        "article": _cite(d.req, ground.article),
+    }
+
+
+def _documents_line(event: CaseEvent) -> str:
+    """The documents provided with the answer, by name (2019 art 36 (二))."""
+    names = [doc.name for doc in event.documents.order_by("id")] if event.pk else []
+    if not names:
+        return ""
+    listed = "；".join(f"{n}. {name}" for n, name in enumerate(names, start=1))
+    return _("随本答复书向您提供以下政府信息：%(list)s。") % {"list": listed}
+
+
+def _basis_line(d: _Draft, code: str) -> str:
+    chosen = str(d.event.data.get("basis") or "")
+    if not chosen:
+        chosen = bases.default(code) if d.is_2019 else "《条例》（2008年）第二十一条"
+    return _("依据：%(basis)s。") % {"basis": _cite(d.req, chosen)}
 
 
 _COMPOSERS: dict[str, Callable[[_Draft], LetterContent]] = {
@@ -359,9 +415,12 @@ def send(actor: Actor, event: CaseEvent, *, dispatched_on: dt.date) -> Letter:
     """Store the letter as sent (both files and their checksum); it is never re-rendered afterwards."""
     if event.kind not in LETTER_EVENTS:
         raise ValueError(f"no letter for {event.kind}")
-    if hasattr(event, "letter"):
+    # The body's numbering row is locked first: two sends of one body's letters run one after the other, so
+    # the check below sees a letter sent a moment ago, and no number is taken twice.
+    row, seq, number = numbering.allocate(event.request.body, letter_year(event))
+    if Letter.objects.filter(event=event).exists():
         raise ValueError("this letter was already sent")
-    content = compose(event)
+    content = compose(event, number=number)
     docx, pdf = render_docx(content), render_pdf(content)
     name = f"{event.request_id}-{event.pk}-{event.kind}"
     letter = Letter(
@@ -370,6 +429,9 @@ def send(actor: Actor, event: CaseEvent, *, dispatched_on: dt.date) -> Letter:
         sent_at=timezone.now(),
         dispatched_on=dispatched_on,
         checksum=digest(docx, pdf),
+        number=number,
+        numbering=row,
+        sequence=seq,
     )
     letter.docx.save(f"{name}.docx", ContentFile(docx), save=False)
     letter.pdf.save(f"{name}.pdf", ContentFile(pdf), save=False)
@@ -384,7 +446,9 @@ def send(actor: Actor, event: CaseEvent, *, dispatched_on: dt.date) -> Letter:
             "kind": event.kind,
             "dispatched_on": dispatched_on.isoformat(),
             "checksum": letter.checksum,
+            "number": number,
         },
+        summary=number,
     )
     return letter
 

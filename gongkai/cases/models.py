@@ -408,6 +408,16 @@ class Letter(models.Model):
     docx = models.FileField(_("DOCX"), upload_to="letters/%Y/")
     pdf = models.FileField(_("PDF"), upload_to="letters/%Y/")
     checksum = models.CharField(_("校验值（SHA-256）"), max_length=64)
+    number = models.CharField(_("文号"), max_length=100, blank=True)
+    numbering = models.ForeignKey(
+        "LetterNumbering",
+        verbose_name=_("编号规则"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="letters",
+    )
+    sequence = models.PositiveIntegerField(_("顺序号"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("告知书")
@@ -417,10 +427,71 @@ class Letter(models.Model):
                 condition=Q(delivered_on__isnull=True) | Q(delivered_on__gte=F("dispatched_on")),
                 name="letter_delivered_after_dispatch",
             ),
+            # A sequence number is used once: never two letters with one number of one body's year.
+            models.UniqueConstraint(fields=["numbering", "sequence"], name="letter_sequence_once"),
         ]
 
     def __str__(self) -> str:
         return f"{self.request_id} {self.event.get_kind_display()}"
+
+
+class LetterNumbering(models.Model):
+    """A body's 文号 sequence for one year: the template the letters' numbers follow (placeholders
+    ``{机关代字}``, ``{year}``, ``{seq}``) and the next sequence number. Numbers are allocated when a letter is
+    sent (``gongkai.cases.numbering.allocate``), under a row lock, and never reused."""
+
+    body = models.ForeignKey(
+        "organisations.Organisation",
+        verbose_name=_("机关"),
+        on_delete=models.PROTECT,
+        related_name="letter_numberings",
+    )
+    year = models.PositiveSmallIntegerField(_("年度"))
+    template = models.CharField(_("文号模板"), max_length=100)
+    next_sequence = models.PositiveIntegerField(_("下一个顺序号"), default=1)
+
+    class Meta:
+        verbose_name = _("告知书文号")
+        verbose_name_plural = _("告知书文号")
+        ordering = ["body", "-year"]
+        constraints = [
+            models.UniqueConstraint(fields=["body", "year"], name="letter_numbering_body_year"),
+            models.CheckConstraint(
+                condition=Q(next_sequence__gte=1), name="letter_numbering_sequence_positive"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.body} {self.year} {self.template}"
+
+
+def answer_document_path(instance: AnswerDocument, filename: str) -> str:
+    """Outside any served folder (MEDIA_ROOT is never served directly); named by content checksum."""
+    return f"answers/{instance.request_id}/{instance.sha256[:2]}/{instance.sha256}/{filename}"
+
+
+class AnswerDocument(models.Model):
+    """A document provided with an answer (2019 Regulations art 36 (二), art 37): stored with its checksum,
+    listed by name in the 答复书, downloadable only by the handling body's staff."""
+
+    request = models.ForeignKey(InformationRequest, on_delete=models.CASCADE, related_name="answer_documents")
+    event = models.ForeignKey(
+        CaseEvent, verbose_name=_("所属答复"), on_delete=models.PROTECT, related_name="documents"
+    )
+    name = models.CharField(_("文件名称"), max_length=200)
+    file = models.FileField(_("文件"), upload_to=answer_document_path, max_length=300)
+    size = models.PositiveBigIntegerField(_("大小（字节）"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    content_type = models.CharField(_("类型"), max_length=100, blank=True)
+    uploaded_at = models.DateTimeField(_("上传时间"))
+
+    class Meta:
+        verbose_name = _("答复提供的文件")
+        verbose_name_plural = _("答复提供的文件")
+        ordering = ["event", "id"]
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class OutcomeMapping(models.Model):

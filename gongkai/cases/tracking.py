@@ -13,17 +13,21 @@ The online form does not draw the secret at random: it derives it from the form'
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import hmac
 import secrets
+from dataclasses import dataclass
 
 from django.contrib.auth.hashers import check_password, make_password
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from gongkai import crypto
 from gongkai.acknowledgement.models import TrackingSecret
 from gongkai.audit.log import SYSTEM, Actor, record
-from gongkai.cases.models import InformationRequest
+from gongkai.cases import outcomes
+from gongkai.cases.models import CaseEvent, CaseEventKind, InformationRequest
 
 ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud over the phone
 SECRET_LENGTH = 10  # 50 bits
@@ -113,3 +117,68 @@ def lookup(code: str, secret: str) -> InformationRequest | None:
         if ok and req is not None:
             _rehash(req, secret)
     return req if ok else None
+
+
+# --- what the applicant sees ----------------------------------------------------------------------------------
+
+# The steps of a case the applicant is told of (2019 Regulations arts 30-37: the receipt, a request to supplement,
+# an extension, a fee notice, the answer), each with its date. Consultations (art 32), assignment between the
+# government's offices' queues (签收, 退回) and supervision are internal, and so are the staff's notes, reasons
+# and names: an entry shows only what the letters to the applicant say.
+PUBLIC_EVENTS = frozenset(
+    {
+        CaseEventKind.REGISTERED,
+        CaseEventKind.ASSIGNED,
+        CaseEventKind.TRANSFERRED,
+        CaseEventKind.SUPPLEMENT_REQUESTED,
+        CaseEventKind.SUPPLEMENT_RECEIVED,
+        CaseEventKind.EXTENDED,
+        CaseEventKind.FEE_NOTIFIED,
+        CaseEventKind.FEE_PAID,
+        CaseEventKind.ANSWERED,
+        CaseEventKind.ABANDONED,
+        CaseEventKind.CLOSED,
+        CaseEventKind.REOPENED,
+    }
+)
+
+
+@dataclass(frozen=True)
+class PublicStep:
+    on: dt.date
+    kind: str
+    label: str
+    detail: str = ""
+
+
+def _detail(event: CaseEvent) -> str:
+    data = event.data or {}
+    kind = event.kind
+    if kind in {CaseEventKind.ASSIGNED, CaseEventKind.TRANSFERRED} and data.get("to_name"):
+        return _("由%(body)s办理") % {"body": data["to_name"]}
+    if kind == CaseEventKind.SUPPLEMENT_REQUESTED:
+        return str(data.get("note", ""))  # what the applicant is asked to supplement (the notice says it)
+    if kind == CaseEventKind.EXTENDED and data.get("days"):
+        return _("延长%(days)s个工作日") % {"days": data["days"]}
+    if kind == CaseEventKind.FEE_NOTIFIED and data.get("amount_yuan"):
+        return _("信息处理费%(amount)s元，请于%(date)s前缴纳") % {
+            "amount": data["amount_yuan"],
+            "date": data.get("pay_by", ""),
+        }
+    if kind == CaseEventKind.ANSWERED and (known := outcomes.BY_CODE.get(str(data.get("outcome", "")))):
+        return str(known.label)
+    return ""
+
+
+def public_timeline(req: InformationRequest) -> list[PublicStep]:
+    """The case's public steps in order, each with its date of effect and what the applicant was told."""
+    events = req.events.filter(kind__in=PUBLIC_EVENTS).order_by("at", "id")
+    return [
+        PublicStep(
+            on=e.effective_on,
+            kind=e.kind,
+            label=_("收到申请") if e.kind == CaseEventKind.REGISTERED else e.get_kind_display(),
+            detail=_detail(e),
+        )
+        for e in events
+    ]

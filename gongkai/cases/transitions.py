@@ -8,12 +8,15 @@ writes the audit entry — all in one transaction, so a refused or failed step l
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+import hashlib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, User
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files import File
 from django.db import transaction
 from django.utils import timezone
 from django.utils.functional import Promise
@@ -21,12 +24,13 @@ from django.utils.translation import gettext as _
 
 from gongkai import permissions
 from gongkai.audit.log import Actor, record, snapshot
-from gongkai.cases import outcomes
+from gongkai.cases import bases, outcomes
 from gongkai.cases.actions import record_request
 from gongkai.cases.clock import apply_deadline, deadline_for
 from gongkai.cases.deadlines import DeadlineInputError
 from gongkai.cases.models import (
     OPEN_STATES,
+    AnswerDocument,
     Applicant,
     CaseEvent,
     CaseEventKind,
@@ -36,6 +40,7 @@ from gongkai.cases.models import (
     RequestItem,
 )
 from gongkai.cases.regimes import get_regime
+from gongkai.catalog.transitions import check_upload
 from gongkai.organisations.models import Organisation
 from gongkai.workdays.calendar import get_calendar
 
@@ -396,13 +401,46 @@ def receive_fee(actor: Actor, req: InformationRequest, *, on: dt.date) -> Inform
     return req
 
 
+@dataclass(frozen=True)
+class AnswerContent:
+    """What an answer says besides its outcome: the text, the basis cited (one of ``bases.choices``), for a
+    partial disclosure the part withheld and its ground (``bases.WITHHELD_GROUNDS``), and the documents
+    provided (uploaded files, checked as ``gongkai.catalog.transitions.check_upload``)."""
+
+    text: str = ""
+    basis: str = ""
+    withheld_part: str = ""
+    withheld_ground: str = ""
+    documents: Sequence[File[Any]] = ()
+
+
 @transaction.atomic
-def answer(actor: Actor, req: InformationRequest, *, on: dt.date, outcome: str) -> InformationRequest:
-    """The written answer (2019 arts 36-39; 2008 art 21): the outcome must belong to the case's regime."""
+def answer(
+    actor: Actor,
+    req: InformationRequest,
+    *,
+    on: dt.date,
+    outcome: str,
+    content: AnswerContent | None = None,
+) -> InformationRequest:
+    """The written answer (2019 arts 36-39; 2008 art 21): the outcome must belong to the case's regime; the
+    basis must be one that fits the outcome; a partial disclosure with a text states why the rest is withheld
+    (2019 art 37)."""
     req = _locked(req)
     _require_state(req, ANSWERABLE, _("作出答复"))
     if req.items.exists():
         raise IllegalTransition(_("该申请已拆分为多个事项，请逐项答复"))
+    _check_outcome(req, outcome)
+    _require_not_before(on, req.received_on, _("答复"))
+    content = content or AnswerContent()
+    extra = _answer_data(outcome, content)
+    documents = _check_documents(content.documents)
+    req = _record_answer(actor, req, on, outcome, extra)
+    _store_documents(actor, req, documents)
+    return req
+
+
+def _check_outcome(req: InformationRequest, outcome: str) -> None:
     known = outcomes.BY_CODE.get(outcome)
     if outcome in ABANDONMENT_OUTCOMES:
         raise ValidationError({"outcome": _("逾期不补正或不缴费的，请使用“视为放弃”")})
@@ -418,8 +456,86 @@ def answer(actor: Actor, req: InformationRequest, *, on: dt.date, outcome: str) 
                 % {"regime": req.regime}
             }
         )
-    _require_not_before(on, req.received_on, _("答复"))
-    return _record_answer(actor, req, on, outcome, {})
+
+
+def _answer_data(outcome: str, content: AnswerContent) -> dict[str, Any]:
+    """The answer's own data on its event: text, basis and, for a partial disclosure, the withheld part."""
+    basis = content.basis or bases.default(outcome)
+    if basis not in bases.choices(outcome):
+        raise ValidationError({"basis": _("所选法律依据与办理结果不符")})
+    data: dict[str, Any] = {"basis": basis}
+    if content.text.strip():
+        data["text"] = content.text.strip()
+    partly = outcome in bases.PARTLY
+    if not partly and (content.withheld_ground or content.withheld_part.strip()):
+        raise ValidationError({"withheld_ground": _("只有部分公开才填写不予公开部分的理由")})
+    if partly and (content.text.strip() or content.withheld_ground):
+        if content.withheld_ground not in bases.GROUND_BY_CODE:
+            raise ValidationError({"withheld_ground": _("部分公开须选择不予公开部分的理由")})
+        if not content.withheld_part.strip():
+            raise ValidationError({"withheld_part": _("部分公开须写明不予公开的部分")})
+        data["withheld"] = {"part": content.withheld_part.strip(), "ground": content.withheld_ground}
+    return data
+
+
+def _sha256(upload: File[Any]) -> str:
+    digest = hashlib.sha256()
+    upload.seek(0)
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    return digest.hexdigest()
+
+
+@dataclass(frozen=True)
+class _Checked:
+    upload: File[Any]
+    name: str
+    content_type: str
+    sha256: str
+
+
+def _check_documents(documents: Sequence[File[Any]]) -> list[_Checked]:
+    """Every document checked (type, size, name as catalog attachments; no two alike) before anything is
+    stored, so a refused file leaves no other file behind."""
+    checked: list[_Checked] = []
+    for upload in documents:
+        upload.seek(0)
+        try:
+            safe, content_type = check_upload(str(upload.name or ""), int(upload.size or 0), upload.read(16))
+        except ValidationError as exc:
+            raise ValidationError({"documents": exc.messages}) from exc
+        sha = _sha256(upload)
+        if any(c.sha256 == sha for c in checked):
+            raise ValidationError({"documents": _("“%(n)s”与已上传的文件内容相同") % {"n": safe}})
+        checked.append(_Checked(upload, safe, content_type, sha))
+    return checked
+
+
+def _store_documents(actor: Actor, req: InformationRequest, documents: list[_Checked]) -> None:
+    """Keep the documents provided with the answer, on its event, each audited."""
+    if not documents:
+        return
+    event = req.events.filter(kind=CaseEventKind.ANSWERED).latest("at", "id")
+    for checked in documents:
+        doc = AnswerDocument(
+            request=req,
+            event=event,
+            name=checked.name,
+            size=int(checked.upload.size or 0),
+            sha256=checked.sha256,
+            content_type=checked.content_type,
+            uploaded_at=timezone.now(),
+        )
+        doc.file.save(checked.name, checked.upload, save=False)
+        doc.save()
+        record(
+            actor,
+            "case.answer_document",
+            req,
+            after={"name": doc.name, "sha256": doc.sha256, "size": doc.size},
+            summary=doc.name,
+        )
 
 
 def _record_answer(
@@ -439,7 +555,7 @@ def _record_answer(
         S.ANSWERED,
         mutate=settle,
         data=data,
-        legal_basis=_regime_article(req, "36" if req.regime == "2019" else "21"),
+        legal_basis=str(extra.get("basis") or _regime_article(req, "36" if req.regime == "2019" else "21")),
     )
 
 
@@ -573,6 +689,17 @@ def assign(
     return _step(
         actor, req, CaseEventKind.ASSIGNED, on, S.AWAITING_SIGNATURE, data=data, mutate=_move_to(to_body)
     )
+
+
+@transaction.atomic
+def handle_itself(actor: Actor, req: InformationRequest, *, on: dt.date) -> InformationRequest:
+    """自行办理: the government that received the application holds the information itself and its own office
+    handles and answers it (2019 Regulations art 4: each people's government's OGI office does its own
+    disclosure work), instead of distributing it to a department."""
+    req = _locked(req)
+    _require_state(req, {S.ASSIGNING}, _("自行办理"))
+    _require_not_before(on, req.received_on, _("自行办理"))
+    return _step(actor, req, CaseEventKind.SIGNED_FOR, on, S.RECEIVED, data={"handled_by": req.body.name})
 
 
 @transaction.atomic

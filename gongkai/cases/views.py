@@ -14,18 +14,18 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from gongkai import permissions
 from gongkai.acknowledgement import keys
 from gongkai.acknowledgement.keys import idempotent
 from gongkai.acknowledgement.models import IdempotencyKey
-from gongkai.cases import forms, letters, remedies, transitions
+from gongkai.cases import forms, letters, numbering, people, remedies, transitions
 from gongkai.cases.applicants import create_applicant_from, reveal
 from gongkai.cases.clock import deadline_for
 from gongkai.cases.fees import FEES_FROM, fee_by_count, nth_request_in_month
@@ -33,6 +33,7 @@ from gongkai.cases.models import (
     OPEN_STATES,
     TERMINAL_STATES,
     AdministrativeReview,
+    AnswerDocument,
     CaseEvent,
     CaseState,
     InformationRequest,
@@ -66,6 +67,16 @@ def _has_no_items(req: InformationRequest) -> bool:
 def _split(user: Any, req: InformationRequest, text: str) -> InformationRequest:
     transitions.add_items(user, req, text.splitlines())
     return req
+
+
+def _answer_content(data: dict[str, Any]) -> transitions.AnswerContent:
+    return transitions.AnswerContent(
+        text=data.get("text", ""),
+        basis=data.get("basis", ""),
+        withheld_part=data.get("withheld_part", ""),
+        withheld_ground=data.get("withheld_ground", ""),
+        documents=data.get("documents") or (),
+    )
 
 
 def action_data(form: djforms.Form) -> dict[str, Any]:
@@ -119,7 +130,9 @@ ACTIONS: dict[str, Action] = {
         gettext_lazy("作出答复"),
         forms.AnswerForm,
         frozenset({S.RECEIVED}),
-        lambda u, r, d: transitions.answer(u, r, on=d["on"], outcome=d["outcome"]),
+        lambda u, r, d: transitions.answer(
+            u, r, on=d["on"], outcome=d["outcome"], content=_answer_content(d)
+        ),
         applies=_has_no_items,
     ),
     "add_items": Action(
@@ -159,6 +172,12 @@ ACTIONS: dict[str, Action] = {
         forms.BodyForm,
         frozenset({S.ASSIGNING}),
         lambda u, r, d: transitions.assign(u, r, on=d["on"], to_body=d["to_body"]),
+    ),
+    "handle_itself": Action(
+        gettext_lazy("自行办理"),
+        forms.DateForm,
+        frozenset({S.ASSIGNING}),
+        lambda u, r, d: transitions.handle_itself(u, r, on=d["on"]),
     ),
     "sign_for": Action(
         gettext_lazy("签收"),
@@ -200,9 +219,9 @@ ACTIONS: dict[str, Action] = {
 }
 
 
-def action_form(name: str, req: InformationRequest, data: Any = None) -> djforms.Form:
+def action_form(name: str, req: InformationRequest, data: Any = None, files: Any = None) -> djforms.Form:
     action = ACTIONS[name]
-    kwargs: dict[str, Any] = {"prefix": name, "initial": {"on": timezone.localdate()}}
+    kwargs: dict[str, Any] = {"prefix": name, "initial": {"on": timezone.localdate()}, "files": files}
     if action.form is forms.AnswerForm:
         kwargs["regime"] = req.regime
     if action.form is forms.ItemAnswerForm:
@@ -253,6 +272,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
         "view": view,
         "today": today,
         "open_states": sorted(OPEN_STATES),
+        "can_number": hasattr(request.user, "staff_profile") and permissions.can_register_cases(request.user),
     }
     return render(request, "cases/inbox.html", context)
 
@@ -346,7 +366,8 @@ def case(request: HttpRequest, pk: int) -> HttpResponse:
         "case": req,
         "fee_hint": _fee_hint(req),
         "deadline": deadline_for(req),
-        "events": req.events.order_by("at", "id"),
+        "events": people.timeline(req.events.order_by("at", "id")),
+        "documents": _documents(request, req),
         "letters": _letters(req),
         "reviews": req.reviews.order_by("filed_on"),
         "lawsuits": req.lawsuits.order_by("filed_on"),
@@ -378,6 +399,35 @@ def _letters(req: InformationRequest) -> list[dict[str, Any]]:
     return rows
 
 
+def _documents(request: HttpRequest, req: InformationRequest) -> list[AnswerDocument]:
+    """The documents provided with the case's answers: listed only to the body's own staff."""
+    if not permissions.can_handle_case(request.user, req.body):
+        return []
+    return list(req.answer_documents.order_by("event_id", "id"))
+
+
+@login_required
+def document_file(request: HttpRequest, pk: int, document_pk: int) -> FileResponse:
+    """A document provided with an answer: served through the app, only to the handling body's staff (the
+    media folder is never served directly)."""
+    req = _case_for(request, pk)
+    if not permissions.can_handle_case(request.user, req.body):
+        raise PermissionDenied
+    doc = get_object_or_404(AnswerDocument, pk=document_pk, request=req)
+    try:
+        handle = doc.file.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404(_("文件缺失")) from exc
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=doc.name,
+        content_type=doc.content_type or "application/octet-stream",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
 def _fee_hint(req: InformationRequest) -> dict[str, Any] | None:
     """Which request of the applicant's month this is, and the fee by count (国办函〔2020〕109号)."""
     if req.applicant is None or req.regime != "2019" or req.receipt_date < FEES_FROM:
@@ -387,7 +437,7 @@ def _fee_hint(req: InformationRequest) -> dict[str, Any] | None:
 
 
 def _run(request: HttpRequest, req: InformationRequest, name: str) -> HttpResponse | djforms.Form:
-    form = action_form(name, req, request.POST)
+    form = action_form(name, req, request.POST, request.FILES)
     if not form.is_valid():
         return form
     try:
@@ -443,21 +493,80 @@ def letter_file(request: HttpRequest, pk: int, event_pk: int, fmt: str) -> HttpR
     return response
 
 
+def _letter_confirm(request: HttpRequest, pk: int, event: CaseEvent) -> HttpResponse:
+    """Before a letter is sent (GET on its send address): its preview, the 文号 it will get and the dispatch
+    date; the form POSTs to the same address. Works without JavaScript."""
+    if Letter.objects.filter(event=event).exists():
+        messages.info(request, _("该告知书已发出。"))
+        return redirect("cases:case", pk=pk)
+    number = numbering.preview(event.request.body, letters.letter_year(event))
+    context = {
+        "case": event.request,
+        "event": event,
+        "letter": letters.compose(event, number=number),
+        "number": number,
+        "form": forms.DateForm(initial={"on": timezone.localdate()}),
+    }
+    return render(request, "cases/letter_confirm.html", context)
+
+
 @login_required
-@require_POST
+def numbering_page(request: HttpRequest) -> HttpResponse:
+    """The 文号 template of the user's body, by year: editable by the body's staff (audited)."""
+    body = _own_body(request)
+    year = timezone.localdate().year
+    form = forms.NumberingForm(
+        request.POST or None, initial={"year": year, "template": numbering.template_for(body, year)}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            numbering.set_template(
+                request.user, body, form.cleaned_data["year"], form.cleaned_data["template"]
+            )
+        except ValidationError as exc:
+            for problem in exc.message_dict.get("template", exc.messages):
+                form.add_error("template", problem)
+        else:
+            messages.success(request, _("文号模板已保存。"))
+            return redirect(request.get_full_path())
+    rows = body.letter_numberings.order_by("-year")
+    context = {"body": body, "form": form, "rows": rows, "next": numbering.preview(body, year), "year": year}
+    return render(request, "cases/numbering.html", context)
+
+
+def _own_body(request: HttpRequest) -> Any:
+    """The body whose staff the user is and whose cases they handle (PermissionDenied otherwise); a superuser
+    names the body with ``?body=<id>``."""
+    profile = getattr(request.user, "staff_profile", None)
+    body = profile.body if profile is not None else None
+    chosen = request.GET.get("body", "")
+    if profile is None and chosen.isdigit():
+        body = permissions.visible_orgs(request.user).filter(pk=int(chosen)).first()
+    if body is None or not permissions.can_handle_case(request.user, body):
+        raise PermissionDenied
+    return body
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
 def letter_action(request: HttpRequest, pk: int, event_pk: int, what: str) -> HttpResponse:
+    """``send`` (GET: the confirmation page; POST: send and store) or ``delivered`` (POST only)."""
+    if request.method != "POST" and what != "send":
+        return HttpResponseNotAllowed(["POST"])
     event = _letter_event(request, pk, event_pk)
     if not permissions.can_handle_case(request.user, event.request.body):
         raise PermissionDenied
+    if request.method != "POST":
+        return _letter_confirm(request, pk, event)
     form = forms.DateForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("请填写正确的日期"))
     elif what == "send":
         try:
-            letters.send(request.user, event, dispatched_on=form.cleaned_data["on"])
-            messages.success(request, _("告知书已发出并存档。"))
-        except ValueError as exc:
-            messages.error(request, str(exc))
+            sent = letters.send(request.user, event, dispatched_on=form.cleaned_data["on"])
+            messages.success(request, _("告知书已发出并存档。文号：%(number)s。") % {"number": sent.number})
+        except ValueError:
+            messages.error(request, _("该告知书已发出，不能再次发出。"))
     elif what == "delivered":
         sent = get_object_or_404(Letter, event=event)
         try:

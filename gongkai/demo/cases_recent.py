@@ -77,6 +77,30 @@ def _applicant(rng: random.Random, n: int) -> Applicant:
     )
 
 
+# What a demo answer says, by the outcome's kind (the first part of its code after the regime).
+ANSWER_TEXTS = {
+    "already_public": "您申请的信息已在本机关门户网站“政府信息公开”专栏主动公开，可登录查阅或下载。",
+    "disclosed": "现将您申请的信息提供给您，请查收。",
+    "partly_disclosed": "现将可以公开的部分提供给您，请查收；其余部分不予公开，理由见下。",
+    "refused": "经审查，您申请的信息依法不予公开。",
+    "unable": "经检索，本机关未制作或获取您申请的信息。",
+    "not_processed": "您的申请不作为政府信息公开申请处理。",
+    "other": "本机关依法对您的申请作出上述处理。",
+}
+
+
+def _answer_content(outcome: str, subject: str) -> t.AnswerContent:
+    """The demo answer's text (and, for a partial disclosure, the part withheld and why); the basis is the
+    outcome's default citation (``gongkai.cases.bases``)."""
+    kind = outcome.split(".")[1]
+    withheld = outcome.endswith("partly_disclosed")
+    return t.AnswerContent(
+        text=ANSWER_TEXTS.get(kind, ANSWER_TEXTS["other"]),
+        withheld_part=f"{subject.removeprefix('申请公开')}中涉及个人身份信息的内容" if withheld else "",
+        withheld_ground="third_party" if withheld else "",
+    )
+
+
 def _outcome_plan() -> list[str]:
     every = [o.code for o in outcomes.OUTCOMES if o.regime == "2019"]
     return every + list(COMMON) * 20
@@ -111,7 +135,13 @@ def build_recent_cases(rng: random.Random, bodies: list[Organisation], calendar:
 def _answer_carried_over(year: int, calendar: WorkCalendar) -> None:
     """Cases carried over from ``year`` are answered early the next year (the carried-in path of Table 3)."""
     for req in InformationRequest.objects.filter(receipt_date__year=year, state="received").order_by("pk"):
-        t.answer(ACTOR, req, on=calendar.add_working_days(req.receipt_date, 10), outcome="2019.disclosed")
+        t.answer(
+            ACTOR,
+            req,
+            on=calendar.add_working_days(req.receipt_date, 10),
+            outcome="2019.disclosed",
+            content=_answer_content("2019.disclosed", req.subject),
+        )
 
 
 def _handle(
@@ -155,7 +185,7 @@ def _handle(
     last = req.events.order_by("-effective_on").values_list("effective_on", flat=True).first() or receipt
     on_time = min(step(receipt, rng.randint(5, 19)), due)
     answered = max(step(last, 1), on_time) if rng.random() < 0.95 else step(due, 2)  # a few answered late
-    t.answer(ACTOR, req, on=answered, outcome=outcome)
+    t.answer(ACTOR, req, on=answered, outcome=outcome, content=_answer_content(outcome, req.subject))
     return True
 
 
