@@ -21,11 +21,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
+from operator import attrgetter
 from typing import Any
 
-from django.db.models import Model, QuerySet, Sum
+from django.db.models import Model, Q, QuerySet, Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -160,7 +161,7 @@ def cell_drilldown(
     stat = REGISTRY[key]
     ctx = Context(org=org, year=year, scope=scope, fmt=fmt)
     value = ctx.value(key)
-    visible = permissions.visible_orgs(user).values("pk")
+    visible = listable_orgs(user, org, ctx)
     if stat.records is None:
         tracing = _Tracing(org, year, scope, fmt)
         stat.compute(tracing)
@@ -187,6 +188,17 @@ def cell_drilldown(
         drill.entry_url = reverse("reports:proactive_figures", args=[org.org_code, year])
     drill.submitted, drill.submitted_hidden = _submitted(stat, org, year, fmt, scope, visible)
     return drill
+
+
+def listable_orgs(user: Any, org: Organisation, ctx: Context) -> QuerySet[Any]:
+    """The bodies whose records behind ``org``'s cells ``user`` sees listed: those of ``visible_orgs``; for
+    whoever publishes ``org``'s report, every body in the report's scope too — the publisher answers for each
+    figure of the roll-up it publishes (2019 Regulations art 50) and must be able to check every record behind
+    it (issue 12: the city publisher saw 16 of 33)."""
+    visible = permissions.visible_orgs(user).values("pk")
+    if permissions.can_publish_report(user, org):
+        return Organisation.objects.filter(Q(pk__in=visible) | Q(pk__in=ctx.scope_ids())).values("pk")
+    return visible
 
 
 def _listed_total(stat: Statistic, records: QuerySet[Any]) -> str:
@@ -375,3 +387,19 @@ def describe(record: Any, stat: Statistic) -> RecordRow:
         if describer is not None:
             return describer(record, stat)
     return RecordRow(mask_text(str(record)), f"#{record.pk}", "", ())
+
+
+def describe_page(records: Any, stat: Statistic, user: Any) -> list[RecordRow]:
+    """The rows of one page of records; a record of a body the user may not open itself (a subordinate body's,
+    listed to the roll-up's publisher by ``listable_orgs``) is shown without a link (one query for the page)."""
+    records = list(records)
+    if not records:
+        return []
+    body_of = attrgetter(body_path(type(records[0])).replace("__", ".") + "_id")
+    ids = {body_of(record) for record in records}
+    openable = set(permissions.visible_orgs(user).filter(pk__in=ids).values_list("pk", flat=True))
+    rows = [describe(record, stat) for record in records]
+    return [
+        row if body_of(r) in openable else replace(row, url=None)
+        for r, row in zip(records, rows, strict=True)
+    ]

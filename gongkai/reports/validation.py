@@ -22,6 +22,7 @@ from django.conf import settings
 from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from gongkai.cases.models import CaseEvent, CaseEventKind
 from gongkai.organisations.models import Organisation, OrgKind
@@ -83,6 +84,43 @@ class Finding:
             "message": self.message,
             "cells": [{"table": c.table, "row": c.row, "column": c.column} for c in self.cells],
         }
+
+
+# What staff read instead of the codes (issue 12: no "[错误 deadline]" on a page); the codes stay in the data.
+SEVERITY_LABELS = {"error": gettext_lazy("错误"), "warning": gettext_lazy("提示")}
+RULE_LABELS = {
+    "1": gettext_lazy("收支平衡（新收＋上年结转＝办理结果＋结转下年度）"),
+    "2": gettext_lazy("办理结果之和等于总计"),
+    "3": gettext_lazy("各类申请人之和等于总计"),
+    "4": gettext_lazy("复议、诉讼各项之和等于总计"),
+    "5": gettext_lazy("上年结转与上年度报告一致"),
+    "6": gettext_lazy("数值不得为负"),
+    "7": gettext_lazy("文字中的数字与统计表一致"),
+    "8": gettext_lazy("分项之和等于合计"),
+    "现行有效": gettext_lazy("现行有效件数前后衔接"),
+    "carry_over": gettext_lazy("现行有效件数与上年衔接"),
+    "digits": gettext_lazy("手工输入的数字"),
+    "fill_in": gettext_lazy("待填写的文字"),
+    "similarity": gettext_lazy("与上年报告文字雷同"),
+    "deadline": gettext_lazy("公布期限"),
+    "fee_statement": gettext_lazy("信息处理费说明"),
+}
+
+
+def rule_label(rule: str) -> str:
+    return str(RULE_LABELS.get(rule, gettext_lazy("其他校验")))
+
+
+def labelled(findings: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Findings as stored (``Finding.as_dict``) with the Chinese severity and rule names to show."""
+    return [
+        f
+        | {
+            "severity_label": str(SEVERITY_LABELS.get(str(f.get("severity")), SEVERITY_LABELS["warning"])),
+            "rule_label": rule_label(str(f.get("rule"))),
+        }
+        for f in findings
+    ]
 
 
 def table_values(org: Organisation, year: int, fmt: str, table: str, scope: Scope = Scope.SUBTREE) -> Values:

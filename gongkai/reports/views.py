@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import mimetypes
+import re
 from typing import Any
 
 from django import forms
@@ -20,20 +21,21 @@ from django.views.decorators.http import require_GET, require_POST
 
 from gongkai import forms as gkforms
 from gongkai import permissions
-from gongkai.acknowledgement.keys import idempotent
+from gongkai.acknowledgement.keys import FIELD, idempotent
 from gongkai.catalog.figures import FIELDS as FIGURE_FIELDS
 from gongkai.catalog.figures import save_proactive_figures
 from gongkai.catalog.models import ProactiveFigures, Publication
 from gongkai.figures.read import computed_at as figures_computed_at
 from gongkai.organisations.models import Organisation, OrganisationQuerySet
-from gongkai.reports import actions, drilldown
+from gongkai.reports import actions, drilldown, validation
+from gongkai.reports.attention import attention
 from gongkai.reports.build import FormatNotAvailable, Report, build_report
 from gongkai.reports.built import built_report
 from gongkai.reports.charts import chart_data
 from gongkai.reports.document import existence_notice, freeze, narrative_sections, tables, title
 from gongkai.reports.exports import SUFFIXES, render_frozen
 from gongkai.reports.exports.html import chart_figures
-from gongkai.reports.formats import FORMAT_CODES, default_format_for_year, sections
+from gongkai.reports.formats import FORMAT_CODES, default_format_for_year, format_name, sections
 from gongkai.reports.models import ReportPublication, ScopeCode
 from gongkai.reports.narrative import placeholders_for_format, template_for
 from gongkai.reports.narrative_checks import hand_typed_numbers
@@ -86,7 +88,15 @@ def staff_home(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     orgs = permissions.visible_orgs(request.user).order_by("path")
     year = _parse_year(request.GET.get("year"), _latest_year(orgs))
-    return render(request, "reports/staff_home.html", {"orgs": orgs, "count": orgs.count(), "year": year})
+    today = timezone.localdate()
+    context = {
+        "orgs": orgs,
+        "count": orgs.count(),
+        "year": year,
+        "today": today,
+        "attention": attention(request.user, today),
+    }
+    return render(request, "reports/staff_home.html", context)
 
 
 @login_required
@@ -114,7 +124,7 @@ def staff_report(request: HttpRequest, org_code: str, year: int) -> HttpResponse
         "publication": publication,
         "versions": versions,
         "current_version": versions[0] if versions else None,
-        "findings": built["findings"],
+        "findings": validation.labelled(built["findings"]),
         "blocking": actions.blocking_errors(built["findings"]),
         "live_similarity": built["live_similarity"],
         "similarity_warning": actions.SIMILARITY_WARNING,
@@ -164,7 +174,7 @@ def cell_drilldown(request: HttpRequest, org_code: str, year: int, key: str) -> 
     rows: list[drilldown.RecordRow] = []
     if cell.records is not None:
         page = Paginator(cell.records, drilldown.PAGE_SIZE).get_page(request.GET.get("page"))
-        rows = [drilldown.describe(record, cell.statistic) for record in page]
+        rows = drilldown.describe_page(page, cell.statistic, request.user)
     context = {
         "cell": cell,
         "page": page,
@@ -182,6 +192,53 @@ def freeze_narrative(report: Report) -> dict[str, Any]:
             {"heading": s.heading, "paragraphs": list(s.paragraphs)} for s in narrative_sections(report)
         ]
     }
+
+
+_CARRIED_KEY = re.compile(
+    r"[A-Za-z0-9_-]{43}"
+)  # the report page's idempotency key (secrets.token_urlsafe(32))
+
+
+@login_required
+@require_GET
+def confirm_publish(request: HttpRequest, org_code: str, year: int) -> HttpResponse:
+    """What publishing (or correcting) will freeze, for the publisher to confirm (issue 12: no one-click
+    publication). Only the POST of this page's form publishes (``publish``); the page changes nothing."""
+    org = _visible_org(request, org_code)
+    if not permissions.can_publish_report(request.user, org):
+        raise PermissionDenied
+    year = _parse_year(None, year)
+    scope = _scope(request.GET.get("scope"))
+    action = "correct" if request.GET.get("action") == "correct" else "publish"
+    try:
+        report, built = built_report(org, year, default_format_for_year(year), scope)
+    except FormatNotAvailable as exc:
+        return render(request, "reports/unavailable.html", {"org": org, "year": year, "message": str(exc)})
+    findings = validation.labelled(built["findings"])
+    publication = ReportPublication.objects.filter(
+        org=org, year=year, format=report.format, scope=scope.value
+    ).first()
+    key = str(request.GET.get(FIELD, ""))
+    context = {
+        "report": report,
+        "title": title(report),
+        "action": action,
+        "format_name": format_name(report.format),
+        "scope_label": ScopeCode(scope.value).label,
+        "errors": [f for f in findings if f["severity"] == "error"],
+        "warnings": [f for f in findings if f["severity"] != "error"],
+        "blocking": actions.blocking_errors(built["findings"]),
+        "next_version": publication.versions.count() + 1 if publication else 1,
+        "sections": len(narrative_sections(report)),
+        "tables": len(tables(report)),
+        "submitted": built["submitted"],
+        "suffixes": [s.lstrip(".").upper() for s in SUFFIXES],
+        "override_reason": request.GET.get("override_reason", ""),
+        "reason": request.GET.get("reason", ""),
+        "carried_key": key if _CARRIED_KEY.fullmatch(key) else "",
+        "report_url": f"{reverse('reports:staff_report', args=[org_code, year])}?scope={scope.value}",
+    }
+    return render(request, "reports/confirm_publish.html", context)
 
 
 @login_required

@@ -138,3 +138,61 @@ def withdraw(actor: User, submission: Submission, reason: str) -> Submission:
             summary=_("撤回%(org)s%(year)s年度填报") % {"org": locked.org.name, "year": locked.year},
         )
     return locked
+
+
+# --- Another system's upload through the API (issue 12 §5; added by the API work, kept apart from the above) ---
+
+
+def submit_for_system(
+    actor_label: str, org: Organisation, year: int, fmt: str, fileobj: IO[bytes], filename: str
+) -> Submission:
+    """``submit`` for another system's API token: the API has already checked that the token acts for ``org``
+    with the ``submissions:write`` scope (``permissions.token_may``). The same checks and the same one
+    transaction as ``submit``; the upload has no user and its audit entries name the token (``api:<name>``)."""
+    if fmt not in FORMAT_CODES:
+        raise SubmissionError([Problem("", "", _("未知的报告格式“%(fmt)s”") % {"fmt": fmt})])
+    data = fileobj.read()
+    parsed = parse_workbook(data, org, year, fmt)
+    _check_values(parsed.values, fmt)
+    digest = hashlib.sha256(data).hexdigest()
+    with transaction.atomic():
+        previous = list(Submission.objects.select_for_update().current().in_format(year, fmt).filter(org=org))
+        now = timezone.now()
+        for old in previous:
+            old.is_current, old.superseded_at = False, now
+            old.save(update_fields=["is_current", "superseded_at"])
+        submission = Submission(
+            org=org,
+            year=year,
+            format=fmt,
+            original_name=strip_illegal(filename, multiline=False)[:255],
+            sha256=digest,
+            size=len(data),
+            template_version=TEMPLATE_VERSION,
+            warnings=parsed.warnings,
+            uploaded_by=None,
+            uploaded_at=now,
+        )
+        submission.file.save(f"{digest}.xlsx", ContentFile(data), save=False)
+        stored = submission.file.name or ""
+        try:
+            submission.save()
+            SubmittedValue.objects.bulk_create(
+                SubmittedValue(submission=submission, statistic_key=k, value=v)
+                for k, v in parsed.values.items()
+            )
+            after = {"year": year, "format": fmt, "sha256": digest, "values": len(parsed.values)}
+            summary = _("%(org)s提交%(year)s年度报表（%(fmt)s格式）") % {
+                "org": org.name,
+                "year": year,
+                "fmt": fmt,
+            }
+            record(actor_label, "submission.submit", submission, after=after, summary=summary)
+            if previous:
+                record(
+                    actor_label, "submission.supersede", previous[0], after={"superseded_by": submission.pk}
+                )
+        except Exception:
+            submission.file.storage.delete(stored)
+            raise
+    return submission

@@ -16,12 +16,12 @@ from gongkai import permissions
 from gongkai.acknowledgement.keys import idempotent
 from gongkai.organisations.models import Organisation
 from gongkai.reports.formats import FORMAT_CODES, default_format_for_year, format_name
-from gongkai.reports.registry import Scope, format_value
+from gongkai.reports.registry import format_value
 from gongkai.submissions import actions
 from gongkai.submissions.forms import UploadForm, WithdrawForm
 from gongkai.submissions.layout import layout
 from gongkai.submissions.models import Submission
-from gongkai.submissions.rollup import sources
+from gongkai.submissions.overview import body_states
 from gongkai.submissions.xlsx import Problem, SubmissionError, template_for
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -62,7 +62,8 @@ def _page(
         "current": current,
         "tables": _value_tables(current, fmt) if current else [],
         "history": history,
-        "sources": sources(org, year, fmt, Scope.SUBTREE) if org.children.exists() else [],
+        "states": body_states(org, year, fmt) if org.children.exists() else [],
+        "viewable": set(permissions.visible_orgs(request.user).subtree_of(org).values_list("pk", flat=True)),
         "can_submit": permissions.can_submit_figures(request.user, org),
         "form": UploadForm(),
         "withdraw_form": WithdrawForm(),
