@@ -7,6 +7,9 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse, HttpResponseServerError
 from django.shortcuts import render
 from django.template import loader
+from django.utils.translation import get_language
+
+from gongkai.portal.identity import safe_current
 
 
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
@@ -23,8 +26,10 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
 
 def server_error(request: HttpRequest) -> HttpResponse:
     """Rendered without the request, so no context processor runs: the page needs neither the database nor the
-    session, which may be what failed."""
-    return HttpResponseServerError(loader.get_template("500.html").render())
+    session, which may be what failed. The site's identity is read defensively (``safe_current``: the default
+    identity when the cache or the database is down)."""
+    context = {"site": safe_current(), "LANGUAGE_CODE": get_language()}
+    return HttpResponseServerError(loader.get_template("500.html").render(context))
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:

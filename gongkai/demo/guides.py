@@ -13,7 +13,7 @@ from gongkai.audit.log import record
 from gongkai.catalog import transitions
 from gongkai.catalog.models import Channel, Genre, Topic
 from gongkai.organisations.models import Organisation, OrgKind
-from gongkai.portal.actions import GUIDE_FIELDS, save_guide
+from gongkai.portal.actions import GUIDE_FIELDS, save_guide, save_site_identity
 from gongkai.portal.models import DisclosureGuide
 
 ACTOR = "demo"
@@ -59,7 +59,28 @@ def build_guides(orgs: dict[str, Organisation]) -> int:
     )
     for name, rules in RULES.items():
         _publish_rules(orgs[name], rules)
+    build_site_identity(orgs["许昌市人民政府"])
     return len(guides)
+
+
+def build_site_identity(city: Organisation) -> None:
+    """The portal's header and footer as 许昌市人民政府's site. DEMO VALUES: the 网站标识码, the ICP and 公安 filing
+    numbers, the address and the contacts are made up in the right formats; a real site enters its own."""
+    save_site_identity(
+        ACTOR,
+        body=city,
+        government_name="许昌市人民政府",
+        host="许昌市人民政府办公室",
+        organiser="许昌市大数据管理局",
+        address="河南省许昌市魏都区八一路1号（演示数据）",
+        postcode="461000",
+        phone="0374-0000000",
+        email="zwgk@xuchang.example.gov.cn",
+        site_code="4110000001",
+        icp_number="豫ICP备00000000号（演示）",
+        police_number="豫公网安备41100202000000号（演示）",
+        police_link="https://beian.mps.gov.cn/",
+    )
 
 
 def _guide(n: int, org: Organisation) -> DisclosureGuide:

@@ -2,8 +2,8 @@ from __future__ import annotations
 
 from django.urls import path
 
+from gongkai.portal import care, identity, report_views, views
 from gongkai.portal import catalog_views as cv
-from gongkai.portal import report_views, views
 
 app_name = "portal"
 urlpatterns = [
@@ -19,11 +19,13 @@ urlpatterns = [
         name="report_file",
     ),
     path("apply/", views.apply, name="apply"),
+    path("apply/body/", views.apply_find_body, name="apply_find_body"),
     path("apply/receipt/", views.receipt, name="receipt"),
     path("apply/print/", views.print_form, name="print_form"),
     path("track/", views.track, name="track"),
     path("track/letters/<str:token>/", views.track_letter, name="track_letter"),
-    path("bodies/", cv.bodies, name="bodies"),
+    path("bodies/", views.bodies, name="bodies"),
+    path("bodies/pick/", views.body_pick, name="body_pick"),
     path("bodies/<str:org_code>/", cv.body, name="body"),
     path("bodies/<str:org_code>/guide/", cv.body_guide, name="body_guide"),
     path("bodies/<str:org_code>/rules/", cv.body_rules, name="body_rules"),
@@ -38,4 +40,7 @@ urlpatterns = [
     ),
     path("search/", cv.search, name="search"),
     path("charts/publications/<str:org_code>.svg", cv.publications_chart, name="publications_chart"),
+    path("care/", care.choose, name="care"),
+    path("care.css", care.stylesheet, name="care_css"),
+    path("emblem/", identity.emblem, name="emblem"),
 ]

@@ -8,25 +8,31 @@ from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import OperationalError, transaction
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from gongkai import pagecache
 from gongkai.acknowledgement import keys, limits
 from gongkai.acknowledgement.keys import idempotent
-from gongkai.cases import transitions
+from gongkai.cases import tracking, transitions
 from gongkai.cases.applicants import create_applicant_from
 from gongkai.cases.letters import compose
 from gongkai.cases.models import CaseEventKind, InformationRequest, Letter
-from gongkai.cases.tracking import hash_secret, issue_tracking, lookup, secret_from_key
+from gongkai.cases.tracking import (
+    hash_secret,
+    issue_tracking,
+    lookup,
+    public_timeline,
+    secret_from_key,
+)
 from gongkai.catalog.public import public_versions
 from gongkai.organisations.models import Organisation, OrgKind
 from gongkai.pagecache import cached_page
-from gongkai.portal import browse
+from gongkai.portal import bodyindex, browse
 from gongkai.portal.forms import ApplicationForm, TrackForm
 from gongkai.reports.models import ReportPublication
 
@@ -60,21 +66,37 @@ def reports(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/reports.html", {"publications": _published()})
 
 
+@require_GET
+@cached_page(pagecache.CATALOG, pagecache.BODIES)
+def bodies(request: HttpRequest) -> HttpResponse:
+    """The list of bodies, small at any size of the tree: a search box (the body index) and the tree
+    collapsed to its first two levels, a body opened with ``?open=<org_code>``."""
+    query = request.GET.get("q", "").strip()[: bodyindex.MAX_QUERY]
+    context: dict[str, Any] = {"query": query}
+    if query:
+        found, more = bodyindex.current().find(query, limit=SEARCHED_BODIES)
+        counts = browse.item_counts([m.pk for m in found])
+        orgs = Organisation.objects.in_bulk([m.pk for m in found])
+        context |= {
+            "found": [
+                browse.TreeRow(orgs[m.pk], counts.get(m.pk, 0), 0, False, m.path_text)
+                for m in found
+                if m.pk in orgs
+            ],
+            "more": more,
+        }
+    else:
+        code = request.GET.get("open", "")
+        opened = get_object_or_404(Organisation, org_code=code, valid_to__isnull=True) if code else None
+        context |= {"rows": browse.body_tree(opened), "opened": opened}
+    return render(request, "portal/bodies.html", context)
+
+
+SEARCHED_BODIES = 50  # matches the bodies page lists at most
+PUBLIC_EVENTS = (
+    tracking.PUBLIC_EVENTS
+)  # what the applicant sees of a case (the API's status lookup reads it here)
 APPLICANT = "public"  # the audit actor of anonymous online applications
-# What the applicant sees of the timeline (internal notes and consultations stay internal).
-PUBLIC_EVENTS = {
-    CaseEventKind.REGISTERED,
-    CaseEventKind.SUPPLEMENT_REQUESTED,
-    CaseEventKind.SUPPLEMENT_RECEIVED,
-    CaseEventKind.EXTENDED,
-    CaseEventKind.FEE_NOTIFIED,
-    CaseEventKind.ANSWERED,
-    CaseEventKind.ABANDONED,
-    CaseEventKind.CLOSED,
-    CaseEventKind.REOPENED,
-}
-
-
 RECEIPT_COOKIE = "gk_receipt"
 RECEIPT_SALT = "gongkai.portal.receipt"
 RECEIPT_MAX_AGE = 30 * 60  # seconds: the receipt can be shown again (refresh) for half an hour
@@ -141,6 +163,20 @@ def _hash_secret_first(request: HttpRequest, sub: keys.Submission) -> None:
     request.META[PREPARED_HASH] = hash_secret(secret_from_key(sub.key))
 
 
+def _chosen_body(form: ApplicationForm) -> int | None:
+    value = str(form["body"].value() or "")
+    return int(value) if value.isdigit() else None
+
+
+def _apply_page(
+    request: HttpRequest, form: ApplicationForm, *, checked: bool, status: int = 200
+) -> HttpResponse:
+    """The form in its steps; ``checked``: show the errors of a submission (not on a first view or a search)."""
+    picked = bodyindex.pick(str(form["body_q"].value() or ""), _chosen_body(form))
+    context = {"form": form, "picked": picked, "checked": checked and bool(form.errors)}
+    return _no_store(render(request, "portal/apply.html", context, status=status))
+
+
 @idempotent(limits.APPLY_SCOPE, replay=_replay_receipt, prepare=_hash_secret_first)
 def apply(request: HttpRequest) -> HttpResponse:
     """The online application (2019 art 29): received when submitted, by art 31 practice the next working
@@ -150,7 +186,7 @@ def apply(request: HttpRequest) -> HttpResponse:
     initial = {"body": request.GET["body"]} if request.GET.get("body", "").isdigit() else {}
     form = ApplicationForm(request.POST or None, initial=initial)
     if request.method != "POST":
-        return _no_store(render(request, "portal/apply.html", {"form": form}))
+        return _apply_page(request, form, checked=False)
     status = 400
     if form.is_valid() and not limits.application_allowed(form.cleaned_data["phone"]):
         form.add_error("phone", _("同一联系电话24小时内提交的申请已达上限，请明天再提交。"))
@@ -168,7 +204,28 @@ def apply(request: HttpRequest) -> HttpResponse:
             status = 503
         else:
             return _to_receipt(request, keys.current(request).key)
-    return _no_store(render(request, "portal/apply.html", {"form": form}, status=status))
+    return _apply_page(request, form, checked=True, status=status)
+
+
+@require_POST
+def apply_find_body(request: HttpRequest) -> HttpResponse:
+    """The body step without JavaScript: the search button posts the whole form here, and the form comes back
+    with everything typed kept and the matches as choices. Nothing is checked or stored; the form still
+    submits to ``apply`` with its idempotency key."""
+    typed = {name: value for name, value in request.POST.items() if name in ApplicationForm.base_fields}
+    return _apply_page(request, ApplicationForm(initial=typed), checked=False)
+
+
+@require_GET
+def body_pick(request: HttpRequest) -> HttpResponse:
+    """Matches for the body step as you type (apply.js): at most 20 bodies with their superiors, from the
+    in-memory index (``bodyindex``: no query in proportion to the tree). HTML for the form, or JSON with
+    ``format=json``."""
+    chosen = request.GET.get("chosen", "")
+    picked = bodyindex.pick(request.GET.get("q", ""), int(chosen) if chosen.isdigit() else None)
+    if request.GET.get("format") == "json":
+        return JsonResponse({"results": [m.as_json() for m in picked.choices], "more": picked.more})
+    return render(request, "portal/_body_choices.html", {"picked": picked})
 
 
 @require_GET
@@ -179,14 +236,36 @@ def receipt(request: HttpRequest) -> HttpResponse:
     done = keys.find(limits.APPLY_SCOPE, str(key or ""))
     req = None
     if done is not None and done.object_id.isdigit():
-        req = InformationRequest.objects.select_related("body").filter(pk=int(done.object_id)).first()
+        req = (
+            InformationRequest.objects.select_related("body", "applicant")
+            .filter(pk=int(done.object_id))
+            .first()
+        )
     if req is None or req.tracking_code is None:
         return redirect("portal:track")
     secret = secret_from_key(str(key))
     # Staff may have issued a new secret since: then the derived one is not shown.
     current = lookup(req.tracking_code, secret) is not None
-    context = {"code": req.tracking_code, "secret": secret if current else "", "case": req}
+    context = {
+        "code": req.tracking_code,
+        "secret": secret if current else "",
+        "case": req,
+    } | _request_summary(req)
     return _no_store(render(request, "portal/receipt.html", context))
+
+
+def _request_summary(req: InformationRequest) -> dict[str, Any]:
+    """What the receipt and the tracking page repeat of the request: the body with its superiors, the
+    applicant as stored (identifiers masked, ``gongkai.masking``), and the statutory period that applies
+    (2019 art 33: 20 working days, extendable by 20; 2008 art 24: 15 and 15)."""
+    found = bodyindex.current().match(req.body_id)
+    days = 20 if req.regime == "2019" else 15
+    return {
+        "body_path": found.path_text if found else req.body.name,
+        "applicant": req.applicant,
+        "period_days": days,
+        "received_later": req.receipt_date != req.received_on,
+    }
 
 
 def track(request: HttpRequest) -> HttpResponse:
@@ -196,8 +275,13 @@ def track(request: HttpRequest) -> HttpResponse:
         case = lookup(form.cleaned_data["code"], form.cleaned_data["secret"])
         if case is None:
             form.add_error(None, _("查询编号或查询码不正确"))
-    events = case.events.filter(kind__in=PUBLIC_EVENTS).order_by("at", "id") if case else []
-    context = {"form": form, "case": case, "events": events, "letters": _sent_letters(case) if case else []}
+    context: dict[str, Any] = {"form": form, "case": case}
+    if case is not None:
+        context |= {
+            "steps": public_timeline(case),
+            "letters": _sent_letters(case),
+            "body_path": _request_summary(case)["body_path"],
+        }
     return _no_store(render(request, "portal/track.html", context))
 
 

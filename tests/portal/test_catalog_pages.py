@@ -239,7 +239,8 @@ def test_trend_chart_is_svg_with_numbers_beside_it(
 
 def test_apply_form_preselects_the_body(client: Client, tree: Tree) -> None:
     page = client.get(reverse("portal:apply"), {"body": str(tree.education.pk)}).content.decode()
-    assert f'<option value="{tree.education.pk}" selected>' in page
+    pk = tree.education.pk  # the body step lists its choices as radio buttons (issue 12): the body is checked
+    assert f'<input type="radio" name="body" value="{pk}" id="id_body_{pk}" checked>' in page
 
 
 def test_staff_edit_the_guide_of_their_own_body_only(client: Client, tree: Tree, personas: Personas) -> None:
