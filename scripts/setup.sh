@@ -6,7 +6,8 @@
 #   ensure_system_packages PKG...     check Debian packages with dpkg-query; install the missing ones when root,
 #                                     otherwise print the `sudo apt-get install` line (and stop only when no
 #                                     virtual environment can be made without them)
-#   ensure_venv [EXTRAS]              create or reuse .venv, `pip install -e .[EXTRAS]` quietly, put .venv/bin on PATH
+#   ensure_venv [EXTRAS]              create or reuse .venv, `pip install -e .[EXTRAS]` quietly, put .venv/bin on PATH,
+#                                     compile the translation catalogues
 #   say / warn / die / header         output helpers
 #
 # Variables read: PYTHON (default python3).
@@ -100,4 +101,6 @@ ensure_venv() {
     die "pip install -e '$spec' failed (see the messages above)"
   export VIRTUAL_ENV="$VENV"
   export PATH="$VENV/bin:$PATH"
+  # The zh-Hant and English catalogues (gongkai/locale/*/LC_MESSAGES/*.po → .mo, with polib: no gettext needed).
+  "$VENV/bin/python" -m gongkai.ops.catalogues compile >/dev/null || die "could not compile the translation catalogues"
 }

@@ -45,9 +45,10 @@ workers=${GONGKAI_TEST_WORKERS:-2}
 header "set-up"
 ensure_python
 # python3-venv: virtual environments; fonts-noto-cjk: Chinese text in PDFs; libpango*: WeasyPrint;
-# chromium: browser tests (/usr/bin/chromium); poppler-utils: pdftotext/pdffonts in the PDF tests.
+# chromium: browser tests (/usr/bin/chromium); poppler-utils: pdftotext/pdffonts in the PDF tests;
+# gettext: xgettext, the extraction of msgids (tests/i18n, `gongkai i18n-update`).
 # PostgreSQL needs nothing here: psycopg[binary] brings libpq.
-ensure_system_packages python3-venv fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0 chromium poppler-utils
+ensure_system_packages python3-venv fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0 chromium poppler-utils gettext
 ensure_venv test
 
 results=()
