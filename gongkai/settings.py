@@ -86,6 +86,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",  # static files from the app itself (nginx serves them in front)
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "gongkai.languages.LanguageChoiceMiddleware",  # ?lang= and the remembered language choice
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -109,6 +110,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
+                "gongkai.portal.context.site",  # the site's identity in every page's header and footer
             ],
         },
     },
@@ -160,6 +162,11 @@ AUTH_PASSWORD_VALIDATORS = [
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("简体中文")), ("zh-hant", _("繁體中文")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# The visitor's language choice (gongkai/languages.py): a year, never read by scripts.
+LANGUAGE_COOKIE_NAME = "gongkai_language"
+LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 USE_I18N = True
 TIME_ZONE = "Asia/Shanghai"
 USE_TZ = True
@@ -182,6 +189,7 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("GONGKAI_HSTS_INCLUDE_SUBDOMAINS", Fal
 SECURE_HSTS_PRELOAD = env_bool("GONGKAI_HSTS_PRELOAD", False)
 SESSION_COOKIE_SECURE = env_bool("GONGKAI_SESSION_COOKIE_SECURE", PRODUCTION)
 CSRF_COOKIE_SECURE = env_bool("GONGKAI_CSRF_COOKIE_SECURE", PRODUCTION)
+LANGUAGE_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = env_int("GONGKAI_SESSION_COOKIE_AGE", 12 * 3600)  # a working day, then sign in again
 # Idempotency keys of submitted forms are kept this long, then pruned daily (acknowledgement.pruning).
@@ -215,8 +223,20 @@ GONGKAI_CSP_REPORT_ONLY = env_bool("GONGKAI_CSP_REPORT_ONLY", False)
 # to a signed-in user.
 GONGKAI_NO_STORE_PATHS = env_list(
     "GONGKAI_NO_STORE_PATHS",
-    ["/staff/", "/admin/", "/accounts/", "/api/v1/cases", "/api/v1/public/", "/apply/", "/track/"],
+    [
+        "/staff/",
+        "/admin/",
+        "/accounts/",
+        "/api/v1/cases",
+        "/api/v1/catalog",  # drafts awaiting review (docs/api.md)
+        "/api/v1/submissions",
+        "/api/v1/public/",
+        "/apply/",
+        "/track/",
+    ],
 )
+# ... and the same pages under the language prefixes (/en/staff/, /zh-hant/apply/, gongkai/urls.py).
+GONGKAI_NO_STORE_PATHS += [f"/{code}{p}" for code in ("zh-hant", "en") for p in GONGKAI_NO_STORE_PATHS]
 
 # The bundled web server, `gongkai serve` (gunicorn, threaded workers; docs/deploy.md).
 GONGKAI_BIND = env_str("GONGKAI_BIND", "127.0.0.1:8000")
@@ -231,9 +251,10 @@ GONGKAI_WEB_MAX_REQUESTS = env_int("GONGKAI_WEB_MAX_REQUESTS", 500000)
 # Addresses whose X-Forwarded-* headers gunicorn believes (the proxy in front).
 GONGKAI_FORWARDED_ALLOW_IPS = env_str("GONGKAI_FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
 
-LOGIN_URL = "/accounts/login/"
-LOGIN_REDIRECT_URL = "/staff/"
-LOGOUT_REDIRECT_URL = "/"
+# URL names, reversed in the page's language (/accounts/login/, /en/accounts/login/, ...).
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "reports:staff_home"
+LOGOUT_REDIRECT_URL = "portal:home"
 # The lockout backend first: it refuses a locked-out username+address before any password is checked.
 AUTHENTICATION_BACKENDS = [
     "gongkai.lockout.LockoutBackend",
@@ -322,6 +343,8 @@ GONGKAI_THROTTLE_RATES = {
     "lookup": _rate("GONGKAI_THROTTLE_LOOKUP", "20/10m"),
     "lookup_code": _rate("GONGKAI_THROTTLE_LOOKUP_CODE", "10/10m"),
     "search": _rate("GONGKAI_THROTTLE_SEARCH", "30/1m"),
+    "pick": _rate("GONGKAI_THROTTLE_PICK", "120/1m"),  # the application's body search, as one types
+    "api_token": _rate("GONGKAI_THROTTLE_API_TOKEN", "600/1m"),  # per API token (gongkai.api.auth)
 }
 # Which requests count against which scope, per what. Rows: (URL name, method, scope, per "ip", "phone" or "code",
 # count "all" requests, those "accepted" (answer below 400) or those "refused" (400 and above: a wrong pair)).
@@ -334,6 +357,8 @@ GONGKAI_THROTTLE_RULES = [
     ("api:public_status", "POST", "lookup", "ip", "refused"),
     ("api:public_status", "POST", "lookup_code", "code", "refused"),
     ("portal:search", "GET", "search", "ip", "all"),
+    ("portal:body_pick", "GET", "pick", "ip", "all"),
+    ("portal:apply_find_body", "POST", "pick", "ip", "all"),
 ]
 
 # Login lockout (django-axes): after GONGKAI_LOGIN_FAILURE_LIMIT failed logins for one username from one address,

@@ -44,3 +44,12 @@ def browser() -> Iterator[Any]:
         )
         yield instance
         instance.close()
+
+
+@pytest.fixture
+def shots(request: pytest.FixtureRequest) -> Any:
+    """Saves full-page screenshots as artefacts: ``$GONGKAI_ARTEFACTS`` (default ``artefacts/browser/`` in the
+    repository, git-ignored), one directory per test, a file per step (``shots(page, "receipt")``)."""
+    from tests.browser.support import ARTEFACTS, Shots, slug
+
+    return Shots(ARTEFACTS / slug(request.node.name))

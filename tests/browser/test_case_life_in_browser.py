@@ -39,7 +39,9 @@ def step(page: Any, action: str, fields: dict[str, str], clock: Any = None) -> N
     form = page.locator("details[open] form")
     for name, value in fields.items():
         element = form.locator(f"[name$='-{name}']")
-        if element.evaluate("e => e.tagName") == "SELECT":
+        if element.get_attribute("type") == "file":
+            element.set_input_files(value)
+        elif element.evaluate("e => e.tagName") == "SELECT":
             element.select_option(value)
         else:
             element.fill(value)
@@ -62,16 +64,21 @@ def test_a_case_life_in_the_browser(
     clock = traveller.start()
     public = browser.new_page(locale="zh-CN")
     public.goto(f"{base}/apply/")
-    public.select_option("select[name=body]", label="测试市教育局")
-    public.select_option("select[name=kind]", value="natural")
+    # The form in steps (issue 12): the applicant's kind, the applicant, the body, the request, the review.
+    public.check("input[name=kind][value=natural]")
+    public.click("[data-step-next]")
     public.fill("input[name=name]", "孙九")
     public.select_option("select[name=id_document]", value="resident_id")
     public.fill("input[name=id_number]", "11010519491231002X")
     public.fill("input[name=phone]", "13812345678")
+    public.click("[data-step-next]")
+    public.check(f"#id_body_{tree.education.pk}")
+    public.click("[data-step-next]")
     public.fill("textarea[name=subject]", "2025年义务教育招生划片方案及依据")
-    public.select_option("select[name=provision_form]", value="electronic")
-    public.select_option("select[name=delivery_method]", value="online")
-    public.click("button[type=submit]")
+    public.check("input[name=provision_form][value=electronic]")
+    public.check("input[name=delivery_method][value=online]")
+    public.click("[data-step-next]")
+    public.click("#step-review button[type=submit]")
     public.wait_for_selector("text=申请已提交")
     code, secret = re.findall(r"<strong>([A-Z0-9-]+)</strong>", public.content())[:2]
 
@@ -108,15 +115,27 @@ def test_a_case_life_in_the_browser(
     )
     req.refresh_from_db()
     assert req.extended_due_date and req.extended_due_date > due_before_extension
+    provided = tmp_path / "招生划片方案.pdf"
+    provided.write_bytes(b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n")
     step(
         head_page,
         "作出答复",
-        {"on": (day + dt.timedelta(days=14)).isoformat(), "outcome": "2019.partly_disclosed"},
+        {
+            "on": (day + dt.timedelta(days=14)).isoformat(),
+            "outcome": "2019.partly_disclosed",
+            "text": "现将2025年义务教育招生划片方案提供给您。",
+            "withheld_part": "划片依据中的学生个人信息",
+            "withheld_ground": "third_party",
+            "documents": str(provided),
+        },
         clock,
     )
-    head_page.locator("tr", has_text="政府信息公开申请答复书").locator(
-        "button", has_text="发出并存档"
-    ).click()
+    # Sending a letter asks for confirmation first: the preview with its 文号, then the POST (no JavaScript).
+    head_page.locator("tr", has_text="政府信息公开申请答复书").locator("a", has_text="预览并发出").click()
+    head_page.wait_for_selector("text=确认发出告知书")
+    preview = head_page.content()
+    assert "市教育局依申〔" in preview and "招生划片方案.pdf" in preview and "第十五条" in preview
+    head_page.click("button:text-is('确认发出并存档')")
     head_page.wait_for_selector("text=告知书已发出并存档。")
     clock.move_to(dt.datetime.combine(day + dt.timedelta(days=15), dt.time(10), tzinfo=SH))
     head_page.locator("select[name=kind]").select_option("review")
@@ -127,7 +146,8 @@ def test_a_case_life_in_the_browser(
 
     req.refresh_from_db()
     assert (req.state, req.outcome) == ("answered", "2019.partly_disclosed")
-    assert Letter.objects.filter(request=req, event__kind="answered").exists()
+    sent = Letter.objects.get(request=req, event__kind="answered")
+    assert sent.number == f"市教育局依申〔{sent.event.effective_on.year}〕1号"
     assert AdministrativeReview.objects.filter(request=req).exists()
     kinds = list(req.events.values_list("kind", flat=True))
     assert kinds == [

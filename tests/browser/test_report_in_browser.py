@@ -44,6 +44,10 @@ def test_office_head_publishes_and_the_public_reads(
     cell = page.locator("tr", has_text="（一）主动公开政府信息数").locator("td.value")  # type: ignore[attr-defined]
     assert cell.inner_text() == "1"
     page.click("text=发布年度报告")  # type: ignore[attr-defined]
+    # Publishing is confirmed on a page of its own (issue 12): the summary, then the one button that publishes.
+    page.wait_for_selector("#confirm-heading")  # type: ignore[attr-defined]
+    assert "测试市人民政府" in page.inner_text("#publish-summary")  # type: ignore[attr-defined]
+    page.click("#confirm-publish")  # type: ignore[attr-defined]
     page.wait_for_selector("text=年度报告已发布。")  # type: ignore[attr-defined]
     page.screenshot(path=str(tmp_path / "staff-report.png"), full_page=True)  # type: ignore[attr-defined]
 

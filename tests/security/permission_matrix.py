@@ -203,6 +203,16 @@ def _rows_public() -> list[Row]:
         ),
         r("apply/", "GET", "", ALL_OK, "/apply/"),
         r("apply/", "POST", "", ALL_OK, "/apply/", data=APPLICATION, note="a valid application"),
+        r(
+            "apply/body/",
+            "POST",
+            "",
+            ALL_OK,
+            "/apply/body/",
+            data={"body_q": "教育", "name": "李四"},
+            note="the body search without JavaScript: the form comes back, nothing is stored",
+        ),
+        r("apply/body/", "GET", "", ALL_405, "/apply/body/"),
         r("apply/receipt/", "GET", "", ALL_OK, "/apply/receipt/"),
         r("apply/print/", "GET", "", ALL_OK, "/apply/print/"),
         r("track/", "GET", "", ALL_OK, "/track/"),
@@ -226,6 +236,15 @@ def _rows_public() -> list[Row]:
         ),
         r("track/letters/<str:token>/", "GET", "forged", ALL_404, "/track/letters/{forged_token}/"),
         r("bodies/", "GET", "", ALL_OK, "/bodies/"),
+        r(
+            "bodies/pick/",
+            "GET",
+            "",
+            ALL_OK,
+            "/bodies/pick/",
+            data={"q": "教育"},
+            note="the body step's matches",
+        ),
         r("bodies/<str:org_code>/", "GET", "own", ALL_OK, "/bodies/{org}/", marker="{pub_title}"),
         r("bodies/<str:org_code>/guide/", "GET", "own", ALL_OK, "/bodies/{org}/guide/"),
         r("bodies/<str:org_code>/rules/", "GET", "own", ALL_OK, "/bodies/{org}/rules/"),
@@ -296,6 +315,9 @@ def _rows_public() -> list[Row]:
             note="the query is echoed in the search box: the marker is the hit's link",
         ),
         r("charts/publications/<str:org_code>.svg", "GET", "own", ALL_OK, "/charts/publications/{org}.svg"),
+        r("care/", "GET", "", ALL_OK, "/care/", data={"on": "1", "next": "/catalog/"}),
+        r("care.css", "GET", "", ALL_OK, "/care.css"),
+        r("emblem/", "GET", "", ALL_404, "/emblem/", note="none uploaded: the default is a static file"),
     ]
 
 
@@ -369,6 +391,35 @@ def _rows_cases() -> list[Row]:
             "/staff/cases/export.xlsx",
             {"view": "all"},
             "{case_subject}",
+        ),
+        r(
+            "staff/cases/numbering/",
+            "GET",
+            "",
+            "login login 403 ok ok ok ok 403 403",
+            "/staff/cases/numbering/",
+        ),
+        r(
+            "staff/cases/numbering/",
+            "POST",
+            "",
+            "login login 403 ok ok ok ok 403 403",
+            "/staff/cases/numbering/",
+            {"year": "2026", "template": "{{机关代字}}依申〔{{year}}〕{{seq}}号"},
+        ),
+        r(
+            "staff/cases/<int:pk>/documents/<int:document_pk>",
+            "GET",
+            "own",
+            STAFF_WRITE_OWN,
+            "/staff/cases/{answered_case}/documents/{document}",
+        ),
+        r(
+            "staff/cases/<int:pk>/documents/<int:document_pk>",
+            "GET",
+            "other",
+            STAFF_READ_OTHER,
+            "/staff/cases/{answered_case}/documents/{document}",
         ),
         r("staff/cases/<int:pk>/", "GET", "own", STAFF_READ_OWN, CASE, marker="{case_subject}"),
         r("staff/cases/<int:pk>/", "GET", "other", STAFF_READ_OTHER, CASE),
@@ -563,6 +614,20 @@ def _rows_reports() -> list[Row]:
             {"revised_on": ""},
         ),
         r("staff/", "GET", "", STAFF_READ_OWN, "/staff/"),
+        r(
+            "staff/reports/<str:org_code>/<int:year>/publish/confirm",
+            "GET",
+            "own",
+            HEAD_WRITE_OWN,
+            REPORT + "publish/confirm",
+        ),
+        r(
+            "staff/reports/<str:org_code>/<int:year>/publish/confirm",
+            "GET",
+            "other",
+            STAFF_READ_OTHER,
+            REPORT + "publish/confirm",
+        ),
         r("staff/reports/<str:org_code>/<int:year>/", "GET", "own", STAFF_READ_OWN, REPORT),
         r("staff/reports/<str:org_code>/<int:year>/", "GET", "other", STAFF_READ_OTHER, REPORT),
         r("staff/reports/<str:org_code>/<int:year>/publish", "GET", "own", STAFF_405, REPORT + "publish"),
@@ -794,6 +859,63 @@ def _rows_api() -> list[Row]:
             json=True,
         ),
         r("api/v1/deadline", "GET", "", everyone, "/api/v1/deadline", {"received": "{today}"}),
+        *_rows_api_systems(),
+    ]
+
+
+def _rows_api_systems() -> list[Row]:
+    """The API for other systems (docs/api.md) as the browser session sees it: staff read their bodies' records
+    and write as on the staff pages (tokens: tests/api/test_tokens.py)."""
+    r = Row
+    hidden = "401 401 403 404 404 404 404 404 ok"
+    listed_other = "401 401 403 no no no no no ok"
+    write_own = "401 401 403 ok ok ok ok 403 ok"  # the body's own staff; the supervisor only reads
+    write_other = "401 401 403 403 403 403 403 403 ok"
+    document = {"body": "{org}", "title": "矩阵推送的通知", "made_on": "{today}"}
+    ticket = {
+        "body": "{org}",
+        "received": "{today}",
+        "channel": "letter",
+        "subject": "矩阵登记的申请",
+        "applicant": {
+            "kind": "natural",
+            "name": "赵六",
+            "id_document": "resident_id",
+            "id_number": "11010519491231002X",
+        },
+    }
+    upload = {
+        "body": "{org}",
+        "year": "{year}",
+        "format": "2021",
+        "file": "@xlsx",
+    }  # 填报: head, admin, supervisor
+    items, item = "/api/v1/catalog/items", "/api/v1/catalog/items/{draft}"
+    return [
+        r("api/v1/catalog/items", "GET", "own", API_READ_OWN, items, marker="{draft_title}"),
+        r("api/v1/catalog/items", "GET", "other", listed_other, items, marker="{draft_title}"),
+        r("api/v1/catalog/items", "POST", "own", write_own, items, document, json=True),
+        r("api/v1/catalog/items", "POST", "other", write_other, items, document, json=True),
+        r("api/v1/catalog/items/<pk>", "GET", "own", API_READ_OWN, item, marker="{draft_title}"),
+        r("api/v1/catalog/items/<pk>", "GET", "other", hidden, item),
+        r("api/v1/cases", "POST", "own", write_own, "/api/v1/cases", ticket, json=True),
+        r("api/v1/cases", "POST", "other", write_other, "/api/v1/cases", ticket, json=True),
+        r("api/v1/search", "GET", "own", API_READ_OWN, "/api/v1/search", {"q": "{pub_title}"}, "{pub_title}"),
+        r("api/v1/reports", "GET", "own", API_READ_OWN, "/api/v1/reports", {"body": "{org}"}, "{org}"),
+        r("api/v1/reports/<pk>", "GET", "own", API_READ_OWN, "/api/v1/reports/{report}", marker="{org}"),
+        r("api/v1/submissions", "GET", "own", API_READ_OWN, "/api/v1/submissions", marker="{org}"),
+        r(
+            "api/v1/submissions",
+            "POST",
+            "own",
+            "401 401 403 403 403 ok ok ok ok",
+            "/api/v1/submissions",
+            upload,
+        ),
+        r("api/v1/submissions", "POST", "other", write_other, "/api/v1/submissions", upload),
+        r("api/v1/submissions", "GET", "other", listed_other, "/api/v1/submissions", marker="{org}"),
+        r("api/v1/submissions/<pk>", "GET", "own", API_READ_OWN, "/api/v1/submissions/{sub}"),
+        r("api/v1/submissions/<pk>", "GET", "other", hidden, "/api/v1/submissions/{sub}"),
     ]
 
 

@@ -148,7 +148,21 @@ def _case(key: str, org: Organisation, maker: Any) -> dict[str, Any]:
     letter = letters.send(maker, event, dispatched_on=D(2025, 3, 4))
     code, secret = issue_tracking(maker, req)
     token = signing.dumps({"letter": letter.pk, "case": req.pk}, salt=LETTER_SALT)
+    answered = case_steps.register(
+        maker, org, received=D(2025, 3, 3), channel="letter", subject=f"答复文件{key}", applicant=applicant
+    )
+    pdf = SimpleUploadedFile("provided.pdf", PDF + key.encode())
+    case_steps.answer(
+        maker,
+        answered,
+        on=D(2025, 3, 10),
+        outcome="2019.disclosed",
+        content=case_steps.AnswerContent(documents=[pdf]),
+    )
+    document = answered.answer_documents.get()
     return {
+        "answered_case": answered.pk,
+        "document": document.pk,
         "case": req.pk,
         "event": event.pk,
         "case_subject": req.subject,
@@ -195,12 +209,12 @@ def _items(key: str, org: Organisation, maker: Any, checker: Any, channel: Chann
 def _body(key: str, org: Organisation, superuser: Any, channel: Channel) -> Body:
     maker = make_user(f"maker-{key}", org, Role.CLERK)
     checker = make_user(f"checker-{key}", org, Role.REVIEWER)
-    publish_report("test", org, YEAR, FMT, "own", override_reason="测试：无记录的年度")
+    report = publish_report("test", org, YEAR, FMT, "own", override_reason="测试：无记录的年度")
     withdrawn = publish_report("test", org, YEAR - 1, FMT, "own", override_reason="测试：无记录的年度")
     withdraw_report("test", withdrawn)
     template = template_for(org, YEAR, FMT)
     sub = submit(superuser, org, YEAR, FMT, io.BytesIO(template), "t.xlsx")
-    values = {"org": org.org_code, "body_pk": org.pk, "sub": sub.pk, "xlsx": template}
+    values = {"org": org.org_code, "body_pk": org.pk, "sub": sub.pk, "xlsx": template, "report": report.pk}
     values |= _case(key, org, maker) | _items(key, org, maker, checker, channel)
     return Body(org, values)
 
