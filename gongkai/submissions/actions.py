@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gongkai import permissions
-from gongkai.audit.log import record
+from gongkai.audit.log import Actor, record
 from gongkai.inputs import InputError, normalise_text, strip_illegal
 from gongkai.organisations.models import Organisation
 from gongkai.reports.formats import FORMAT_CODES
@@ -36,6 +36,19 @@ def submit(
     2019 Regulations art 49-50). Raises ``SubmissionError`` (nothing stored) or ``PermissionDenied``."""
     if not permissions.can_submit_figures(actor, org):
         raise PermissionDenied
+    return _store(actor, actor, org, year, fmt, fileobj, filename)
+
+
+def _store(
+    actor: Actor,
+    uploaded_by: User | None,
+    org: Organisation,
+    year: int,
+    fmt: str,
+    fileobj: IO[bytes],
+    filename: str,
+) -> Submission:
+    """Check and store an upload in one transaction: ``submit``'s and ``submit_for_system``'s shared part."""
     if fmt not in FORMAT_CODES:
         raise SubmissionError([Problem("", "", _("未知的报告格式“%(fmt)s”") % {"fmt": fmt})])
     data = fileobj.read()
@@ -57,7 +70,7 @@ def submit(
             size=len(data),
             template_version=TEMPLATE_VERSION,
             warnings=parsed.warnings,
-            uploaded_by=actor,
+            uploaded_by=uploaded_by,
             uploaded_at=now,
         )
         submission.file.save(f"{digest}.xlsx", ContentFile(data), save=False)
@@ -71,7 +84,7 @@ def submit(
 
 
 def _save(
-    actor: User, submission: Submission, values: dict[str, Decimal], previous: list[Submission]
+    actor: Actor, submission: Submission, values: dict[str, Decimal], previous: list[Submission]
 ) -> None:
     """Write the submission, its figures and the audit entries (inside ``submit``'s transaction)."""
     submission.save()
@@ -149,50 +162,4 @@ def submit_for_system(
     """``submit`` for another system's API token: the API has already checked that the token acts for ``org``
     with the ``submissions:write`` scope (``permissions.token_may``). The same checks and the same one
     transaction as ``submit``; the upload has no user and its audit entries name the token (``api:<name>``)."""
-    if fmt not in FORMAT_CODES:
-        raise SubmissionError([Problem("", "", _("未知的报告格式“%(fmt)s”") % {"fmt": fmt})])
-    data = fileobj.read()
-    parsed = parse_workbook(data, org, year, fmt)
-    _check_values(parsed.values, fmt)
-    digest = hashlib.sha256(data).hexdigest()
-    with transaction.atomic():
-        previous = list(Submission.objects.select_for_update().current().in_format(year, fmt).filter(org=org))
-        now = timezone.now()
-        for old in previous:
-            old.is_current, old.superseded_at = False, now
-            old.save(update_fields=["is_current", "superseded_at"])
-        submission = Submission(
-            org=org,
-            year=year,
-            format=fmt,
-            original_name=strip_illegal(filename, multiline=False)[:255],
-            sha256=digest,
-            size=len(data),
-            template_version=TEMPLATE_VERSION,
-            warnings=parsed.warnings,
-            uploaded_by=None,
-            uploaded_at=now,
-        )
-        submission.file.save(f"{digest}.xlsx", ContentFile(data), save=False)
-        stored = submission.file.name or ""
-        try:
-            submission.save()
-            SubmittedValue.objects.bulk_create(
-                SubmittedValue(submission=submission, statistic_key=k, value=v)
-                for k, v in parsed.values.items()
-            )
-            after = {"year": year, "format": fmt, "sha256": digest, "values": len(parsed.values)}
-            summary = _("%(org)s提交%(year)s年度报表（%(fmt)s格式）") % {
-                "org": org.name,
-                "year": year,
-                "fmt": fmt,
-            }
-            record(actor_label, "submission.submit", submission, after=after, summary=summary)
-            if previous:
-                record(
-                    actor_label, "submission.supersede", previous[0], after={"superseded_by": submission.pk}
-                )
-        except Exception:
-            submission.file.storage.delete(stored)
-            raise
-    return submission
+    return _store(actor_label, None, org, year, fmt, fileobj, filename)

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from pathlib import Path
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -16,32 +15,13 @@ from django.test import Client
 from gongkai.audit.models import AuditEntry
 from gongkai.cases import bases, letters
 from gongkai.cases import transitions as t
-from gongkai.cases.applicants import create_applicant
 from gongkai.cases.models import AnswerDocument, InformationRequest
+from tests.cases.builders import media, new_case  # noqa: F401 (media: a fixture)
 from tests.conftest import PASSWORD, Personas, Tree, make_user
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media")]
 D = dt.date
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
-
-
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    settings.MEDIA_ROOT = tmp_path
-
-
-def new_case(tree: Tree, personas: Personas) -> InformationRequest:
-    applicant = create_applicant(
-        "t", kind="natural", name="陈七", id_document="resident_id", id_number="11010519491231002X"
-    )
-    return t.register(
-        personas.clerk,
-        tree.education,
-        received=D(2026, 3, 9),
-        channel="letter",
-        subject="申请公开2025年招生计划",
-        applicant=applicant,
-    )
 
 
 def partial(tree: Tree, personas: Personas, *files: SimpleUploadedFile) -> InformationRequest:

@@ -16,32 +16,13 @@ from django.test import Client
 from gongkai.audit.models import AuditEntry
 from gongkai.cases import letters
 from gongkai.cases import transitions as t
-from gongkai.cases.applicants import create_applicant
 from gongkai.cases.models import InformationRequest, Letter
 from gongkai.cases.outcomes import OUTCOMES
+from tests.cases.builders import media, new_case  # noqa: F401 (media: a fixture)
 from tests.conftest import PASSWORD, Personas, Tree
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media")]
 D = dt.date
-
-
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    settings.MEDIA_ROOT = tmp_path
-
-
-def new_case(tree: Tree, personas: Personas) -> InformationRequest:
-    applicant = create_applicant(
-        "t", kind="natural", name="陈七", id_document="resident_id", id_number="11010519491231002X"
-    )
-    return t.register(
-        personas.clerk,
-        tree.education,
-        received=D(2026, 3, 9),
-        channel="letter",
-        subject="申请公开2025年招生计划",
-        applicant=applicant,
-    )
 
 
 @pytest.mark.parametrize(

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from pathlib import Path
 
 import pytest
 import time_machine
@@ -14,37 +13,22 @@ from django.test import Client
 from gongkai.accounts.models import Role
 from gongkai.cases import letters
 from gongkai.cases import transitions as t
-from gongkai.cases.applicants import create_applicant
 from gongkai.cases.clock import deadline_for
 from gongkai.cases.deadlines import compute_deadline
 from gongkai.cases.models import InformationRequest
+from tests.cases.builders import media, new_case  # noqa: F401 (media: a fixture)
 from tests.conftest import PASSWORD, Personas, Tree, make_user
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media")]
 D = dt.date
 SH = dt.timezone(dt.timedelta(hours=8))
 # Two closing marks in a row, or a full stop inside closing quotes followed by another mark.
 DOUBLED = re.compile(r"[。，；：、！？][。，；：、！？]|。[”’）][。，；：、]")
 
 
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    settings.MEDIA_ROOT = tmp_path
-
-
 def punctuated_case(tree: Tree, personas: Personas) -> InformationRequest:
     """Every text an applicant or clerk types ends with its own punctuation, as real ones do."""
-    applicant = create_applicant(
-        "t", kind="natural", name="陈七", id_document="resident_id", id_number="11010519491231002X"
-    )
-    return t.register(
-        personas.clerk,
-        tree.education,
-        received=D(2026, 3, 9),
-        channel="letter",
-        subject="申请公开2025年招生计划。",
-        applicant=applicant,
-    )
+    return new_case(tree, personas, subject="申请公开2025年招生计划。")
 
 
 def all_letters(tree: Tree, personas: Personas) -> list[letters.LetterContent]:
