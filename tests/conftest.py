@@ -112,6 +112,18 @@ def build_personas(tree: Tree) -> Personas:
 
 
 @pytest.fixture(autouse=True)
+def default_language() -> Iterator[None]:
+    """Each test starts in the site's default language (zh-Hans): a request to an /en/ or /zh-hant/ page
+    activates its language in the test's thread, and code run outside a request (letters, exports, commands)
+    would otherwise speak the previous test's language."""
+    from django.conf import settings
+    from django.utils import translation
+
+    with translation.override(settings.LANGUAGE_CODE):
+        yield
+
+
+@pytest.fixture(autouse=True)
 def light_report_files(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
     """Publishing a report freezes every export (the PDF alone takes seconds): tests that are not about the
     files freeze .json and .md only. A test marked ``all_report_files`` freezes them all."""

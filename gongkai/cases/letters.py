@@ -212,7 +212,7 @@ def _consultation(d: _Draft) -> LetterContent:
             % {
                 "law": d.law,
                 "article": article,
-                "days": f"{days}个工作日" if days and not other_body else _("合理期限"),
+                "days": _("%(n)d个工作日") % {"n": days} if days and not other_body else _("合理期限"),
             },
         ],
         recipient=clause(d.event.data.get("name", _("第三方"))),
