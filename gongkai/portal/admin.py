@@ -20,9 +20,10 @@ class DisclosureGuideAdmin(AuditedModelAdmin[DisclosureGuide]):
 
 
 @admin.register(SiteIdentity)
-class SiteIdentityAdmin(admin.ModelAdmin[SiteIdentity]):
+class SiteIdentityAdmin(AuditedModelAdmin[SiteIdentity]):
     """The one identity row: its list opens the row itself; a save goes through ``save_site_identity``
-    (atomic, audited, drops the cached pages); it is never deleted."""
+    (atomic, audited, drops the cached pages) in place of the mixin's generic audited save; it is never
+    deleted."""
 
     fields = list(IDENTITY_FIELDS)
     autocomplete_fields = ["body"]
