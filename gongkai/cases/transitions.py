@@ -14,11 +14,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
@@ -192,7 +193,10 @@ def register(
 
 
 def _regime_article(req: InformationRequest, article: str) -> str:
-    return f"{get_regime(req.regime).name} 第{article}条"
+    """The stored basis is record data in the statute's own words, whatever language the clerk's page is in
+    (an English regime name overflowed the column on PostgreSQL)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return f"{get_regime(req.regime).name} 第{article}条"
 
 
 @transaction.atomic
