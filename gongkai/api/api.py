@@ -20,7 +20,7 @@ from ninja.security import django_auth
 
 from gongkai import permissions, throttle
 from gongkai.api import actions, catalog, records, validation
-from gongkai.api.auth import TOKEN_OR_SESSION, Throttled, actor, require, token_of
+from gongkai.api.auth import TOKEN_OR_SESSION, Throttled, actor, named_body, require, token_of
 from gongkai.api.auth import visible_orgs as api_visible_orgs
 from gongkai.api.models import Scope
 from gongkai.api.schemas import (
@@ -192,17 +192,7 @@ def _case_body(request: HttpRequest, code: str) -> Organisation:
     """The body a pushed request is for (a token's own by default), or PermissionDenied / ValidationError."""
     require(request, Scope.CASES_WRITE)
     token = token_of(request)
-    body = (
-        token.body
-        if token is not None and not code
-        else Organisation.objects.filter(org_code=code).order_by("-id").first()
-        if code
-        else None
-    )
-    if body is None:
-        raise ValidationError(
-            {"body": _("没有代码为“%(c)s”的机关") % {"c": code} if code else _("请填写机关代码")}
-        )
+    body = named_body(request, code)
     allowed = (
         permissions.token_may(token, Scope.CASES_WRITE, body)
         if token is not None

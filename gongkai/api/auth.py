@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja.security import HttpBearer, django_auth
@@ -14,7 +14,7 @@ from ninja.security import HttpBearer, django_auth
 from gongkai import permissions, throttle
 from gongkai.api import actions
 from gongkai.api.models import ApiToken
-from gongkai.organisations.models import OrganisationQuerySet
+from gongkai.organisations.models import Organisation, OrganisationQuerySet
 
 
 class Throttled(Exception):
@@ -70,3 +70,19 @@ def visible_orgs(request: HttpRequest, scope: str) -> OrganisationQuerySet:
     require(request, scope)
     token = token_of(request)
     return permissions.token_orgs(token) if token is not None else permissions.visible_orgs(request.user)
+
+
+def named_body(request: HttpRequest, code: str) -> Organisation:
+    """The body a write is for: the one whose code is given, else the token's own; a ValidationError on
+    ``body`` when there is none. Whether the caller may write for it is the caller's check."""
+    token = token_of(request)
+    body = (
+        Organisation.objects.filter(org_code=code).order_by("-id").first()
+        if code
+        else (token.body if token is not None else None)
+    )
+    if body is None:
+        raise ValidationError(
+            {"body": _("没有代码为“%(c)s”的机关") % {"c": code} if code else _("请填写机关代码")}
+        )
+    return body

@@ -15,7 +15,7 @@ from ninja import Field, File, Form, Path, Router, Schema, Status, UploadedFile
 
 from gongkai import permissions
 from gongkai import search as portal_search
-from gongkai.api.auth import TOKEN_OR_SESSION, require, token_of, visible_orgs
+from gongkai.api.auth import TOKEN_OR_SESSION, named_body, require, token_of, visible_orgs
 from gongkai.api.models import Scope
 from gongkai.api.schemas import MAX_ID, MAX_OFFSET, InputSchema, Text, errors
 from gongkai.api.validation import body as validation_body
@@ -263,17 +263,7 @@ class SubmissionIn(InputSchema):
 def _submitting_body(request: HttpRequest, code: str) -> Organisation:
     require(request, Scope.SUBMISSIONS_WRITE)
     token = token_of(request)
-    org = (
-        token.body
-        if token is not None and not code
-        else Organisation.objects.filter(org_code=code).order_by("-id").first()
-        if code
-        else None
-    )
-    if org is None:
-        raise ValidationError(
-            {"body": _("没有代码为“%(c)s”的机关") % {"c": code} if code else _("请填写机关代码")}
-        )
+    org = named_body(request, code)
     if token is not None and not permissions.token_may(token, Scope.SUBMISSIONS_WRITE, org):
         raise PermissionDenied(_("无权为%(b)s填报") % {"b": org.name})
     return org
