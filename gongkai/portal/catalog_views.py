@@ -79,16 +79,6 @@ def _body_context(body: Organisation, tab: str) -> dict[str, Any]:
 
 @require_GET
 @cached_page(pagecache.CATALOG, pagecache.BODIES)
-def bodies(request: HttpRequest) -> HttpResponse:
-    orgs = list(Organisation.objects.filter(valid_to__isnull=True).order_by("path"))
-    counts = browse.per_body()
-    for org in orgs:
-        org.items = counts.get(org.pk, 0)  # type: ignore[attr-defined]
-    return render(request, "portal/bodies.html", {"orgs": orgs})
-
-
-@require_GET
-@cached_page(pagecache.CATALOG, pagecache.BODIES)
 def body(request: HttpRequest, org_code: str) -> HttpResponse:
     """The body's 政府信息公开 column: its guide in brief, the latest items, the columns and a trend chart."""
     org = _org(org_code)
