@@ -112,6 +112,7 @@ class ApplicantIn(InputSchema):
     id_document: Literal["", "resident_id", "passport", "hk_macao", "taiwan", "other"] = ""
     id_number: Annotated[str, Text(30)] = ""
     credit_code: Annotated[str, Text(18)] = ""
+    legal_representative: Annotated[str, Text(50)] = ""
     contact_name: Annotated[str, Text(50)] = ""
     phone: Annotated[str, Text(30)] = ""
     email: Annotated[str, Text(254)] = ""

@@ -9,7 +9,7 @@ from django.db import models, transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from gongkai.audit.log import record, snapshot
+from gongkai.audit.log import described, record, snapshot
 
 M = TypeVar("M", bound=models.Model)
 
@@ -31,7 +31,9 @@ class AuditedModelAdmin(admin.ModelAdmin[M], Generic[M]):
                 before = self._snapshot(old) if old is not None else None
             self.write(obj)
             action = f"{obj._meta.label_lower}.{'change' if change else 'add'}"
-            record(request.user, action, obj, before=before, after=self._snapshot(obj), summary=str(obj))
+            record(
+                request.user, action, obj, before=before, after=self._snapshot(obj), summary=described(obj)
+            )
 
     def write(self, obj: M) -> None:
         """Persist the object; subclasses route this through their app's domain function."""
@@ -48,7 +50,7 @@ class AuditedModelAdmin(admin.ModelAdmin[M], Generic[M]):
                 object_type=obj._meta.label_lower,
                 object_id=pk,
                 before=before,
-                summary=str(obj),
+                summary=described(obj),
             )
 
     def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
@@ -62,7 +64,7 @@ class AuditedModelAdmin(admin.ModelAdmin[M], Generic[M]):
                     f"{formset.model._meta.label_lower}.inline_save",
                     form.instance,
                     after={"saved": [snapshot(o) for o in saved], "deleted": deleted},
-                    summary=str(form.instance),
+                    summary=described(form.instance),
                 )
 
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[M]) -> None:

@@ -13,10 +13,12 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, User
 from django.db import models, transaction
 from django.forms.models import model_to_dict
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.functional import Promise, lazy
 
 from gongkai.audit import chain
 from gongkai.audit.models import AuditEntry
@@ -106,6 +108,16 @@ def _lock_chain() -> None:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [CHAIN_LOCK])
 
 
+def described(obj: object) -> Promise:
+    """An object's ``str()`` taken when the entry is written, so in the site's language (``record``)."""
+    return lazy(str, str)(obj)  # type: ignore[no-any-return]
+
+
+def _stored_text(text: str | Promise) -> str:
+    with translation.override(settings.LANGUAGE_CODE):
+        return str(text)
+
+
 def _head() -> str:
     """The hash of the newest entry (the chain's head), or ``chain.GENESIS`` for an empty log."""
     last = AuditEntry.objects.order_by("-id").values_list("chain_hash", flat=True).first()
@@ -121,11 +133,12 @@ def record(
     object_id: str = "",
     before: Mapping[str, Any] | None = None,
     after: Mapping[str, Any] | None = None,
-    summary: str = "",
+    summary: str | Promise = "",
     batch_size: int = 1,
 ) -> AuditEntry:
     """Append one audit entry, chained after the newest one. Must run inside the caller's transaction
-    (asserted)."""
+    (asserted). A lazy ``summary`` is written in the site's language (zh-Hans) whatever the language of the
+    page the action came from: the log is the body's record, not the visitor's page."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("audit.record must be called inside transaction.atomic()")
     user, label = _actor_parts(actor)
@@ -139,7 +152,7 @@ def record(
         action=action,
         object_type=object_type,
         object_id=object_id,
-        summary=summary[:300],
+        summary=_stored_text(summary)[:300],
         before=_without_secrets(_jsonable(before)) if before is not None else None,
         after=_without_secrets(_jsonable(after)) if after is not None else None,
         batch_size=batch_size,

@@ -43,6 +43,9 @@ class IntakeForm(ApplicantFields):
     )
     id_number = forms.CharField(label=_("证件号码"), max_length=40, required=False)
     credit_code = forms.CharField(label=_("统一社会信用代码"), max_length=30, required=False)
+    legal_representative = forms.CharField(
+        label=_("法定代表人或者负责人（法人或其他组织）"), max_length=50, required=False
+    )
     contact_name = forms.CharField(label=_("联系人（法人或其他组织）"), max_length=50, required=False)
     phone = forms.CharField(label=_("联系电话"), max_length=30, required=False)
     email = forms.EmailField(label=_("电子邮箱"), required=False)

@@ -84,6 +84,7 @@ class Applicant(models.Model):
     )
     id_number_masked = models.CharField(_("证件号码"), max_length=40, blank=True, editable=False)
     credit_code = models.CharField(_("统一社会信用代码"), max_length=18, blank=True, db_index=True)
+    legal_representative = models.CharField(_("法定代表人或者负责人"), max_length=50, blank=True)
     contact_name = models.CharField(_("联系人"), max_length=50, blank=True)
     phone_encrypted = models.TextField(_("联系电话（加密）"), blank=True, editable=False)
     phone_masked = models.CharField(_("联系电话"), max_length=20, blank=True, editable=False)
@@ -187,6 +188,29 @@ class InformationRequestQuerySet(models.QuerySet["InformationRequest"]):
             extension_days__gt=0, answered_on__gt=F("extended_due_date")
         )
         return self.filter(late_open | late_answer)
+
+    def in_view(self, view: str, today: dt.date, outcome: str = "") -> InformationRequestQuerySet:
+        """The cases of one of the inbox's views (``open``, ``due_soon`` within 3 working days, ``overdue``,
+        ``paused``, ``supervised``, ``to_sign``, ``answered``, ``all``; anything else is ``open``): the staff
+        inbox lists them and the staff home counts them, so a count always equals its list."""
+        from gongkai.workdays.calendar import get_calendar  # the calendar's data is loaded on first use
+
+        qs = self if "applicable_due" in self.query.annotations else self.with_applicable_due()
+        soon = get_calendar().add_working_days(today, 3)
+        views: dict[str, Any] = {
+            "open": lambda: qs.open_cases(),
+            "due_soon": lambda: qs.running().filter(applicable_due__gte=today, applicable_due__lte=soon),
+            "overdue": lambda: qs.running().filter(applicable_due__lt=today),
+            "paused": lambda: qs.filter(
+                state__in=[CaseState.CONSULTING, CaseState.AWAITING_FEE, CaseState.AWAITING_SUPPLEMENT]
+            ),
+            "supervised": lambda: qs.open_cases().filter(supervised_until__isnull=False),
+            "to_sign": lambda: qs.filter(state__in=[CaseState.ASSIGNING, CaseState.AWAITING_SIGNATURE]),
+            "answered": lambda: qs.filter(state__in=TERMINAL_STATES),
+            "all": lambda: qs,
+        }
+        result: InformationRequestQuerySet = views.get(view, views["open"])()
+        return result.filter(outcome=outcome) if outcome else result
 
 
 def _outcome_in_regime() -> Q:

@@ -22,6 +22,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from gongkai import permissions
 from gongkai.audit.log import Actor, record, snapshot
@@ -117,7 +118,7 @@ def _step(
         req,
         before=before,
         after=snapshot(req) | {"explanation": deadline.explanation},
-        summary=str(CaseEventKind(kind).label),
+        summary=CaseEventKind(kind).label,
     )
     _notify(req, kind, event.pk)
     return req
@@ -651,7 +652,7 @@ def refresh_open_cases(actor: Actor = "system") -> int:
             actor,
             "case.refresh_deadlines",
             object_type="cases.informationrequest",
-            summary=_("重新计算办理中案件的答复期限"),
+            summary=gettext_lazy("重新计算办理中案件的答复期限"),
             batch_size=changed,
         )
     return changed

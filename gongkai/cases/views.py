@@ -3,7 +3,6 @@ Actions are dispatched through the explicit ``ACTIONS`` table, never by name loo
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -31,7 +30,6 @@ from gongkai.cases.clock import deadline_for
 from gongkai.cases.fees import FEES_FROM, fee_by_count, nth_request_in_month
 from gongkai.cases.models import (
     OPEN_STATES,
-    TERMINAL_STATES,
     AdministrativeReview,
     AnswerDocument,
     CaseEvent,
@@ -41,7 +39,6 @@ from gongkai.cases.models import (
     Letter,
 )
 from gongkai.cases.tracking import issue_tracking, secret_from_key
-from gongkai.workdays.calendar import get_calendar
 
 S = CaseState
 
@@ -237,24 +234,6 @@ def visible_cases(request: HttpRequest) -> Any:
     )
 
 
-def filtered_cases(qs: Any, view: str, outcome: str, today: dt.date) -> Any:
-    soon = get_calendar().add_working_days(today, 3)
-    open_cases = qs.open_cases()
-    running = qs.running()
-    views = {
-        "open": lambda: open_cases,
-        "due_soon": lambda: running.filter(applicable_due__gte=today, applicable_due__lte=soon),
-        "overdue": lambda: running.filter(applicable_due__lt=today),
-        "paused": lambda: qs.filter(state__in=[S.CONSULTING, S.AWAITING_FEE, S.AWAITING_SUPPLEMENT]),
-        "supervised": lambda: open_cases.filter(supervised_until__isnull=False),
-        "to_sign": lambda: qs.filter(state__in=[S.ASSIGNING, S.AWAITING_SIGNATURE]),
-        "answered": lambda: qs.filter(state__in=TERMINAL_STATES),
-        "all": lambda: qs,
-    }
-    result = views.get(view, views["open"])()
-    return result.filter(outcome=outcome) if outcome else result
-
-
 @login_required
 def inbox(request: HttpRequest) -> HttpResponse:
     if not permissions.is_staff_member(request.user):
@@ -263,9 +242,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
     view = filters.data.get("view", "open") if filters.is_valid() or not request.GET else "open"
     outcome = filters.cleaned_data.get("outcome", "") if filters.is_valid() else ""
     today = timezone.localdate()
-    cases = filtered_cases(visible_cases(request), view, outcome, today).order_by("applicable_due", "id")[
-        :500
-    ]
+    cases = visible_cases(request).in_view(view, today, outcome).order_by("applicable_due", "id")[:500]
     context = {
         "cases": cases,
         "filters": filters,
@@ -608,8 +585,8 @@ def export_xlsx(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     view = request.GET.get("view", "open")
     outcome = request.GET.get("outcome", "")
-    cases = filtered_cases(visible_cases(request), view, outcome, timezone.localdate()).order_by(
-        "applicable_due", "id"
+    cases = (
+        visible_cases(request).in_view(view, timezone.localdate(), outcome).order_by("applicable_due", "id")
     )
     book = Workbook(write_only=True)
     sheet = book.create_sheet(str(_("依申请公开案件")))

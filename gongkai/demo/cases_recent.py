@@ -5,8 +5,11 @@ carry-over rows are exercised. Deterministic: no date depends on the day the dem
 from __future__ import annotations
 
 import datetime as dt
+import io
 import random
 from typing import Any
+
+from django.core.files.base import ContentFile
 
 from gongkai.accounts.models import Role, StaffProfile
 from gongkai.cases import outcomes, remedies
@@ -94,11 +97,29 @@ def _answer_content(outcome: str, subject: str) -> t.AnswerContent:
     outcome's default citation (``gongkai.cases.bases``)."""
     kind = outcome.split(".")[1]
     withheld = outcome.endswith("partly_disclosed")
+    provided = kind in {"disclosed", "partly_disclosed"}
     return t.AnswerContent(
         text=ANSWER_TEXTS.get(kind, ANSWER_TEXTS["other"]),
         withheld_part=f"{subject.removeprefix('申请公开')}中涉及个人身份信息的内容" if withheld else "",
         withheld_ground="third_party" if withheld else "",
+        documents=[_provided_document(subject, withheld)] if provided else [],
     )
+
+
+def _provided_document(subject: str, withheld: bool) -> ContentFile[bytes]:
+    """The document a disclosure provides (a short DOCX naming what it is), so the demo's answers list their
+    attachments as real ones do; a partial disclosure's copy says what was redacted."""
+    from docx import Document
+
+    title = subject.removeprefix("申请公开")
+    doc = Document()
+    doc.add_heading(title, level=1)
+    doc.add_paragraph("（演示数据）本文件为依申请公开提供的政府信息。")
+    if withheld:
+        doc.add_paragraph("涉及个人身份信息的内容已作区分处理。")
+    out = io.BytesIO()
+    doc.save(out)
+    return ContentFile(out.getvalue(), name=f"{title}.docx")
 
 
 def _outcome_plan() -> list[str]:

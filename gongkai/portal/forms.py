@@ -38,6 +38,9 @@ class ApplicationForm(ApplicantFields):
     credit_code = forms.CharField(
         label=_("统一社会信用代码"), max_length=30, required=False, help_text=_("18位，见营业执照或登记证书")
     )
+    legal_representative = forms.CharField(
+        label=_("法定代表人或者负责人"), max_length=50, required=False, help_text=_("选填")
+    )
     contact_name = forms.CharField(label=_("联系人"), max_length=50, required=False)
     phone = forms.CharField(
         label=_("联系电话"), max_length=30, help_text=_("手机号码或固定电话，用于联系您和发送查询编号")

@@ -4,7 +4,7 @@ to the list behind it). Every count is one aggregate query over the bodies the u
 
 - requests due within 3 working days and overdue ones (2019 Regulations art 33; ``gongkai.workdays``), and
   those waiting to be assigned or signed for after a transfer (待分办/签收): the same definitions as the case
-  inbox's views the items link to (``gongkai.cases.views.filtered_cases``), so a count equals its list;
+  inbox's views the items link to (``InformationRequestQuerySet.in_view``), so a count equals its list;
 - publications waiting for their confidentiality review (保密审查, art 17): the catalog's "待保密审查" stage;
 - last year's annual reports not yet published (art 49: departments by 31 January, the government-level report
   by 31 March, ``validation.report_deadline``), and the subordinate bodies whose report is neither published
@@ -25,7 +25,6 @@ from django.utils.translation import gettext as _
 
 from gongkai import permissions
 from gongkai.cases.models import InformationRequest
-from gongkai.cases.views import filtered_cases
 from gongkai.catalog.models import Publication, PublicationStatus, ReviewConclusion
 from gongkai.catalog.transitions import latest_review_conclusion
 from gongkai.organisations.models import Organisation, OrganisationQuerySet
@@ -58,8 +57,7 @@ def _case_items(orgs: OrganisationQuerySet, today: dt.date) -> list[Item]:
         ("to_sign", _("待分办或待签收的申请（含转来的申请）")),
     )
     return [
-        Item(view, label, filtered_cases(cases, view, "", today).count(), f"{inbox}?view={view}")
-        for view, label in views
+        Item(view, label, cases.in_view(view, today).count(), f"{inbox}?view={view}") for view, label in views
     ]
 
 

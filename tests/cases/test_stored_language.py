@@ -21,3 +21,15 @@ def test_a_case_registered_in_english_stores_the_chinese_basis(tree: Tree, perso
     assert event.legal_basis.endswith("第31条") or event.legal_basis.endswith("第三十一条")
     assert "《" in event.legal_basis or "条例" in event.legal_basis
     assert not any("a" <= ch.lower() <= "z" for ch in event.legal_basis)
+
+
+def test_the_audit_entry_of_an_english_registration_is_written_in_chinese(
+    tree: Tree, personas: Personas
+) -> None:
+    from gongkai.audit.models import AuditEntry
+
+    with translation.override("en"):
+        req = new_case(tree, personas)
+        assert str(CaseEventKind.REGISTERED.label) != "登记受理"  # the page really was English
+    entry = AuditEntry.objects.filter(object_id=str(req.pk), action="case.registered").get()
+    assert entry.summary == "登记受理"

@@ -170,6 +170,21 @@ def test_the_receipt_of_an_organisation_names_its_kind_and_credit_code(tree: Tre
     assert "身份证明" not in page
 
 
+def test_an_organisation_may_name_its_legal_representative_and_a_person_cannot(tree: Tree) -> None:
+    """The organisation's part asks for its 法定代表人或者负责人 (optional, as on the usual paper form); it is
+    stored and repeated on the receipt. An individual's application never stores one, even if sent."""
+    page = Client().get("/apply/").content.decode()
+    org_part = page[page.index('id="fields-organisation"') : page.index('class="contact"')]
+    tag = re.search(r'<input[^>]*name="legal_representative"[^>]*>', org_part)
+    assert tag and "aria-required" not in tag[0]
+    client = Client()
+    assert client.post("/apply/", company(tree, legal_representative="赵总")).status_code == 302
+    assert Applicant.objects.get().legal_representative == "赵总"
+    assert "法定代表人或者负责人" in client.get("/apply/receipt/").content.decode()
+    assert Client().post("/apply/", form(tree, legal_representative="某某")).status_code == 302
+    assert Applicant.objects.get(kind="natural").legal_representative == ""
+
+
 def test_tracking_shows_the_request_and_each_public_step_with_its_date(
     tree: Tree, personas: Personas
 ) -> None:
