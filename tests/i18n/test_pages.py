@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from gongkai import languages, pagecache
+from gongkai.cases.models import InformationRequest
 from gongkai.catalog import transitions as p
 from gongkai.catalog.models import Channel, ChannelKind, Publication
 from gongkai.ops import catalogues
@@ -66,6 +68,7 @@ def without_data(text: str) -> str:
     """``text`` without the data it quotes: the names of bodies and the titles of documents stay as published."""
     names = [o.name for o in Organisation.objects.all()] + [o.short_name for o in Organisation.objects.all()]
     names += [pub.title for pub in Publication.objects.all()] + ["招生"]  # and the search term
+    names += [req.subject for req in InformationRequest.objects.all()]  # what an applicant asked, as asked
     for name in sorted(filter(None, names), key=len, reverse=True):
         text = text.replace(name, " ")
     return text
@@ -241,3 +244,50 @@ def test_signing_in_keeps_the_language(client: Client, personas: Personas) -> No
     assert Client().get("/staff/")["Location"] == "/accounts/login/?next=/staff/"
     response = client.post("/en/accounts/login/", {"username": "clerk", "password": PASSWORD})
     assert response.status_code == 302 and response["Location"] == "/en/staff/"
+
+
+def test_more_staff_pages_in_english_have_english_chrome(
+    client: Client, personas: Personas, tree: Tree
+) -> None:
+    """Beyond the lists: the clerk's case page, the 文号 templates, a draft and her body's submission; the city
+    office head's report studio (its statutory table labels are data: they stay as published)."""
+    from tests.cases.builders import new_case
+
+    req = new_case(tree, personas)
+    draft, _w = p.create_draft(
+        personas.clerk, tree.education, title="关于招生工作的通知", made_on=dt.date(2025, 3, 3)
+    )
+    client.force_login(personas.clerk)
+    pages = [
+        f"/en/staff/cases/{req.pk}/",
+        "/en/staff/cases/numbering/",
+        f"/en/staff/catalog/{draft.pk}/",
+        f"/en/staff/submissions/{tree.education.org_code}/2025/",
+    ]
+    for url in pages:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        chrome = without_data(chrome_text(response.content.decode()))
+        assert han(chrome) == [], f"{url}: Chinese in the English chrome: {chrome}"
+    client.force_login(personas.office_head)
+    url = f"/en/staff/reports/{tree.city.org_code}/2025/"
+    response = client.get(url)
+    assert response.status_code == 200
+    chrome = without_statutory_labels(without_data(chrome_text(response.content.decode())), "2021")
+    assert han(chrome) == [], f"{url}: Chinese in the English chrome: {chrome}"
+
+
+def without_statutory_labels(text: str, fmt: str) -> str:
+    """``text`` without the report format's own labels (sections, tables, rows, columns): they are published
+    as the State Council's notice prints them, in Chinese, whatever the page's language."""
+    from gongkai.reports import charts, formats
+
+    labels = set(formats.sections(fmt))
+    for spec in formats.tables(fmt):
+        labels |= {spec.table, spec.block} | set(spec.columns) | set(spec.rows)
+        labels |= {part for label in (*spec.rows, *spec.columns) for part in label.split("/")}
+    labels |= {charts.short_label(label) for label in labels}  # the charts' axes shorten them
+    labels |= {re.sub(r"政府信息公开申请数量$", "", label) for label in labels}
+    for label in sorted(filter(None, labels), key=len, reverse=True):
+        text = text.replace(label, " ")
+    return text
