@@ -108,9 +108,10 @@ def _lock_chain() -> None:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [CHAIN_LOCK])
 
 
-def described(obj: object) -> Promise:
-    """An object's ``str()`` taken when the entry is written, so in the site's language (``record``)."""
-    return lazy(str, str)(obj)  # type: ignore[no-any-return]
+def described(obj: object) -> str:
+    """An object's ``str()`` taken when the entry is written, so in the site's language (``record``): a lazy
+    proxy (a ``Promise``) that the type checker sees as the ``str`` it becomes."""
+    return lazy(str, str)(obj)
 
 
 def _stored_text(text: str | Promise) -> str:

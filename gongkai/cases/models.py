@@ -195,7 +195,7 @@ class InformationRequestQuerySet(models.QuerySet["InformationRequest"]):
         inbox lists them and the staff home counts them, so a count always equals its list."""
         from gongkai.workdays.calendar import get_calendar  # the calendar's data is loaded on first use
 
-        qs = self if "applicable_due" in self.query.annotations else self.with_applicable_due()
+        qs: Any = self if "applicable_due" in self.query.annotations else self.with_applicable_due()
         soon = get_calendar().add_working_days(today, 3)
         views: dict[str, Any] = {
             "open": lambda: qs.open_cases(),
