@@ -41,6 +41,11 @@ class EncryptedColumn:
 ENCRYPTED_COLUMNS: tuple[EncryptedColumn, ...] = (
     EncryptedColumn("cases.Applicant", "id_number_encrypted", digest="id_number_digest"),
     EncryptedColumn("cases.Applicant", "phone_encrypted"),
+    EncryptedColumn("mailbox.Letter", "phone_encrypted"),  # a mailbox writer's contact details
+    EncryptedColumn("mailbox.Letter", "email_encrypted"),
+    EncryptedColumn("hotline.Ticket", "phone_encrypted"),  # a 12345 caller's phone number
+    EncryptedColumn("consultations.Comment", "name_encrypted"),  # a consultation commenter's name
+    EncryptedColumn("consultations.Comment", "contact_encrypted"),  # and phone or e-mail
     # An SMS to an applicant keeps the phone number encrypted until it is sent (notifications.service).
     EncryptedColumn(
         "notifications.Notification",

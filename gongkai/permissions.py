@@ -200,3 +200,54 @@ def token_orgs(token: ApiToken) -> OrganisationQuerySet:
 def token_may(token: ApiToken, scope: str, org: Organisation | None = None) -> bool:
     """Whether an API token holds ``scope`` (and, with ``org``, acts for that body)."""
     return scope in token.scopes and (org is None or token_orgs(token).filter(pk=org.pk).exists())
+
+
+def can_handle_letter(user: User, org: Organisation) -> bool:
+    """A mailbox letter is worked (签收, 转办, 退回, 答复, 公开, 转为申请) by the handling body's own staff; a
+    supervisor of the subtree reads it and presses for an answer (督办: ``can_supervise``)."""
+    return can_edit_report(user, org)
+
+
+def can_set_mailbox(user: User, org: Organisation) -> bool:
+    """Whether a body accepts anonymous letters is decided by its office head or admin."""
+    return can_publish_report(user, org)
+
+
+def can_handle_ticket(user: User, org: Organisation) -> bool:
+    """12345 hotline tickets of a body are registered, imported and updated by the body's own staff; a
+    supervisor of the subtree reads them (``visible_orgs``)."""
+    return can_edit_report(user, org)
+
+
+def can_handle_consultation(user: User, org: Organisation) -> bool:
+    """A public consultation (意见征集) is created, opened, closed, moderated and classified, and its feedback
+    report generated, by the body's own staff; a supervisor of the subtree reads it."""
+    return can_edit_report(user, org)
+
+
+def can_publish_consultation_feedback(user: User, org: Organisation) -> bool:
+    """The feedback report (采纳情况反馈) speaks for the body: published by its office head or admin."""
+    return can_publish_report(user, org)
+
+
+def can_handle_interview(user: User, org: Organisation) -> bool:
+    """Interviews and press conferences are announced, moderated, transcribed, ended and published by the
+    body's own staff; a supervisor of the subtree reads them."""
+    return can_edit_report(user, org)
+
+
+def can_record_engagement(user: User, org: Organisation) -> bool:
+    """Public-concern events, their responses, Weibo/WeChat posts and interpretations of a body are recorded by
+    the body's own staff; a supervisor of the subtree reads them (``visible_orgs``)."""
+    return can_edit_report(user, org)
+
+
+def can_use_checker(user: User) -> bool:
+    """The report checker's staff pages (batch checks, comparisons of published reports): every staff member,
+    supervisors and evaluators above all; the reports it reads are public documents. A batch is seen by its
+    creator (and a superuser) only: ``can_view_batch``."""
+    return is_staff_member(user)
+
+
+def can_view_batch(user: User, created_by_id: int) -> bool:
+    return can_use_checker(user) and (_is_superuser(user) or user.pk == created_by_id)

@@ -65,8 +65,13 @@ INSTALLED_APPS = [
     "gongkai.catalog",
     "gongkai.cases",
     "gongkai.engagement",
+    "gongkai.consultations",  # 意见征集: drafts for public comment, feedback reports (docs/consultations.md)
+    "gongkai.interviews",  # 在线访谈、新闻发布会 with questions and live transcripts (docs/interviews.md)
+    "gongkai.hotline",  # 12345 hotline tickets (docs/hotline.md)
+    "gongkai.mailbox",  # 信箱: letters to a body or its leader (docs/mailbox.md)
     "gongkai.reports",
     "gongkai.submissions",
+    "gongkai.checker",
     "gongkai.figures",  # per-body statistics aggregates (docs/statistics.md)
     "gongkai.demo",
     "gongkai.synth",
@@ -345,6 +350,7 @@ GONGKAI_THROTTLE_RATES = {
     "search": _rate("GONGKAI_THROTTLE_SEARCH", "30/1m"),
     "pick": _rate("GONGKAI_THROTTLE_PICK", "120/1m"),  # the application's body search, as one types
     "api_token": _rate("GONGKAI_THROTTLE_API_TOKEN", "600/1m"),  # per API token (gongkai.api.auth)
+    "comment": _rate("GONGKAI_THROTTLE_COMMENT", "10/1h"),  # consultation comments, interview questions
 }
 # Which requests count against which scope, per what. Rows: (URL name, method, scope, per "ip", "phone" or "code",
 # count "all" requests, those "accepted" (answer below 400) or those "refused" (400 and above: a wrong pair)).
@@ -359,6 +365,16 @@ GONGKAI_THROTTLE_RULES = [
     ("portal:search", "GET", "search", "ip", "all"),
     ("portal:body_pick", "GET", "pick", "ip", "all"),
     ("portal:apply_find_body", "POST", "pick", "ip", "all"),
+    ("mailbox:write", "POST", "apply", "ip", "accepted"),  # a letter counts as an application
+    ("mailbox:track", "POST", "lookup", "ip", "all"),
+    ("mailbox:track", "POST", "lookup_code", "code", "all"),
+    ("api:mailbox_submit", "POST", "apply", "ip", "accepted"),
+    ("api:mailbox_track", "POST", "lookup", "ip", "refused"),
+    ("api:mailbox_track", "POST", "lookup_code", "code", "refused"),
+    ("api:mailbox_rate", "POST", "lookup", "ip", "refused"),
+    ("api:mailbox_rate", "POST", "lookup_code", "code", "refused"),
+    ("consultations:comment", "POST", "comment", "ip", "accepted"),
+    ("interviews:ask", "POST", "comment", "ip", "accepted"),
 ]
 
 # Login lockout (django-axes): after GONGKAI_LOGIN_FAILURE_LIMIT failed logins for one username from one address,
@@ -380,6 +396,10 @@ GONGKAI_RECEIPT_CUTOFF = env_str("GONGKAI_RECEIPT_CUTOFF", "17:30")
 # Whether the reply clock stops while a fee notice is unpaid (statutory-reference §4: unconfirmed;
 # default on).
 GONGKAI_FEE_WAIT_PAUSES = env_bool("GONGKAI_FEE_WAIT_PAUSES", True)
+# The mailbox (信箱): a letter is to be answered within this many working days of its receipt (a local rule).
+GONGKAI_MAILBOX_REPLY_WORKING_DAYS = env_int("GONGKAI_MAILBOX_REPLY_WORKING_DAYS", 15)
+# Public consultation (意见征集): the feedback report (采纳情况反馈) is due this many working days after the close.
+GONGKAI_CONSULTATION_FEEDBACK_WORKING_DAYS = env_int("GONGKAI_CONSULTATION_FEEDBACK_WORKING_DAYS", 20)
 
 # Notifications: gateways by dotted path (the default writes to <data dir>/outbox/*.jsonl); quiet hours
 # (HH:MM-HH:MM, Asia/Shanghai) hold staff messages until they end; applicants' messages are not held.
@@ -401,6 +421,13 @@ GONGKAI_LIMIT_SMS_PER_PHONE_PER_DAY = env_int("GONGKAI_LIMIT_SMS_PER_PHONE_PER_D
 GONGKAI_INDEX_TEMPLATE = env_str("GONGKAI_INDEX_TEMPLATE", "{code}/{year}-{serial:05d}")
 # Largest attachment staff may upload to a publication, in MB.
 GONGKAI_ATTACHMENT_MAX_MB = env_int("GONGKAI_ATTACHMENT_MAX_MB", 50)
+# The report checker (docs/checker-input.md): largest report file read or fetched (bytes), reports per batch,
+# batches of at most this many uploaded files checked inside the request (larger ones in the worker), and the
+# time limit of each network step of a fetch by address (seconds; the whole fetch gets three times it).
+GONGKAI_CHECKER_MAX_BYTES = env_int("GONGKAI_CHECKER_MAX_BYTES", 20 * 1024 * 1024)
+GONGKAI_CHECKER_BATCH_MAX_FILES = env_int("GONGKAI_CHECKER_BATCH_MAX_FILES", 100)
+GONGKAI_CHECKER_BATCH_INLINE = env_int("GONGKAI_CHECKER_BATCH_INLINE", 3)
+GONGKAI_CHECKER_FETCH_TIMEOUT = env_int("GONGKAI_CHECKER_FETCH_TIMEOUT", 20)
 
 # Annual-report publication deadlines of the 2019 regime (statutory-reference §3, 2019 Regulations art 49) per
 # organisation kind, as MM-DD of the following year: departments 31 January, the government-level report

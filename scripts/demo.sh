@@ -36,8 +36,9 @@ if ! [[ $port =~ ^[0-9]{1,5}$ ]] || [ "$port" -lt 1 ] || [ "$port" -gt 65535 ]; 
 fi
 
 ensure_python
-# python3-venv: virtual environments; fonts-noto-cjk: Chinese text in generated PDFs; libpango*: WeasyPrint.
-ensure_system_packages python3-venv fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0
+# python3-venv: virtual environments; fonts-noto-cjk: Chinese text in generated PDFs; libpango*: WeasyPrint;
+# poppler-utils: pdftotext, with which the report checker reads PDF reports (docs/checker-input.md).
+ensure_system_packages python3-venv fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0 poppler-utils
 ensure_venv "" # no extras
 
 [ -n "${DATABASE_URL:-}" ] && say "DATABASE_URL is set: the demo uses that database, not the default SQLite file"

@@ -43,6 +43,8 @@ from gongkai.cases.deadlines import DeadlineInputError, compute_deadline
 from gongkai.cases.models import OPEN_STATES, CaseEvent, InformationRequest
 from gongkai.cases.tracking import lookup
 from gongkai.cases.views import ACTIONS, action_data, action_form, may_run
+from gongkai.hotline import api as hotline_api
+from gongkai.mailbox import api as mailbox_api
 from gongkai.organisations.models import Organisation
 from gongkai.portal.views import PUBLIC_EVENTS
 
@@ -138,6 +140,8 @@ def _invalid(request: HttpRequest, exc: NinjaValidationError) -> Any:
 
 api.add_router("/catalog", catalog.router)
 api.add_router("", records.router)
+api.add_router("/mailbox", mailbox_api.router)  # 信箱 (gongkai.mailbox.api)
+api.add_router("/hotline", hotline_api.router)  # 12345 (gongkai.hotline.api)
 
 Pk = Annotated[int, Path(ge=1, le=MAX_ID)]
 

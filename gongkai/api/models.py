@@ -25,6 +25,9 @@ class Scope(models.TextChoices):
     SUBMISSIONS_READ = "submissions:read", _("读取报表填报")
     SUBMISSIONS_WRITE = "submissions:write", _("提交报表填报")
     SEARCH = "search", _("全文检索")
+    HOTLINE_READ = "hotline:read", _("读取12345热线工单")
+    HOTLINE_WRITE = "hotline:write", _("推送12345热线工单及其状态")
+    MAILBOX = "mailbox", _("办理信箱来信")
 
 
 SUBTREE_KINDS = frozenset({"government", "county", "township", "general_office"})  # OrgKind values

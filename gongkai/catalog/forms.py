@@ -251,6 +251,7 @@ class CatalogFilter(Form):
         ("in_force", _("现行有效的规范性文件")),
         ("repealed", _("已废止的规范性文件")),
         ("no", _("非规范性文件")),
+        ("uninterpreted", _("尚无解读的政策文件")),
     ]
     q = forms.CharField(label=_("标题或文号"), required=False, max_length=100)
     status = forms.ChoiceField(

@@ -38,6 +38,7 @@ from gongkai.catalog.models import (
     ReviewConclusion,
     Topic,
 )
+from gongkai.engagement import interpretations
 from gongkai.masking import mask_text
 from gongkai.workdays.calendar import get_calendar
 
@@ -183,6 +184,7 @@ def _filtered(qs: QuerySet[Publication], data: dict[str, Any]) -> QuerySet[Publi
         "no": lambda q: q.filter(normative_kind=NormativeKind.NONE),
         "in_force": lambda q: q.filter(status=S.PUBLISHED).in_force_on(today),
         "repealed": lambda q: q.exclude(normative_kind=NormativeKind.NONE).filter(repealed_on__lte=today),
+        "uninterpreted": interpretations.without_interpretation,  # 政策解读 (gongkai.engagement)
     }
     if data.get("normative") in normative:
         qs = normative[data["normative"]](qs)

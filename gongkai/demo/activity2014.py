@@ -3,6 +3,7 @@ figures — records whose statistics equal the seed's city-wide figures."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import random
 from decimal import Decimal
@@ -10,16 +11,18 @@ from zoneinfo import ZoneInfo
 
 from gongkai.cases.deadlines import compute_deadline
 from gongkai.cases.models import AdministrativeReview, ApplicantKind, CaseState, InformationRequest, Lawsuit
+from gongkai.catalog.models import Genre, Publication
 from gongkai.demo import seed2014 as seed
-from gongkai.engagement.models import (
-    Complaint,
-    HotlineCall,
-    MailboxLetter,
-    PublicConcernEvent,
-    ResponseAction,
-    ResponseKind,
-    YearlyFigures,
+from gongkai.engagement.actions import (
+    EventRow,
+    InterpretationRow,
+    describe_interpretations_bulk,
+    record_events_bulk,
 )
+from gongkai.engagement.models import Complaint, InterpretationForm, ResponseKind, YearlyFigures
+from gongkai.hotline import actions as hotline_actions
+from gongkai.hotline.models import Category, Source, TicketStatus
+from gongkai.mailbox.actions import LetterRow, bulk_create_letters
 from gongkai.organisations.models import Organisation, OrgKind
 from gongkai.workdays.calendar import WorkCalendar
 
@@ -59,26 +62,52 @@ def build_responses(
     )
     rng.shuffle(kinds)
     events = [
-        PublicConcernEvent(
-            body=b, title=f"关于{rng.choice(EVENT_TOPICS)}的社会关注", noticed_on=rng.choice(days[:-5])
+        EventRow(
+            body=b,
+            title=f"关于{rng.choice(EVENT_TOPICS)}的社会关注",
+            noticed_on=rng.choice(days[:-5]),
+            responses=[],
         )
         for b in rng.choices(bodies, weights=weights, k=seed.EVENTS)
     ]
-    PublicConcernEvent.objects.bulk_create(events, batch_size=BATCH)
-    targets = events + rng.sample(events, len(kinds) - len(events))
+    responses: dict[int, list[tuple[str, dt.date, bool]]] = {i: [] for i in range(len(events))}
+    targets = list(range(len(events))) + rng.sample(range(len(events)), len(kinds) - len(events))
     leaders = {
         ResponseKind.PRESS_CONFERENCE: seed.PRESS_CONFERENCES_LEADER,
         ResponseKind.ONLINE_INTERVIEW: seed.ONLINE_INTERVIEWS_LEADER,
     }
-    actions = []
-    for kind, event in zip(kinds, targets, strict=True):
+    for kind, target in zip(kinds, targets, strict=True):
         leader = leaders.get(kind, 0) > 0
         if leader:
             leaders[kind] -= 1
-        held = event.noticed_on + dt.timedelta(days=rng.randint(0, 4))
-        actions.append(ResponseAction(event=event, kind=kind, held_on=held, principal_leader=leader))
-    ResponseAction.objects.bulk_create(actions, batch_size=BATCH)
-    return len(events) + len(actions)
+        held = events[target].noticed_on + dt.timedelta(days=rng.randint(0, 4))
+        responses[target].append((kind, held, leader))
+    rows = [dataclasses.replace(e, responses=responses[i]) for i, e in enumerate(events)]
+    n_events, n_actions = record_events_bulk(
+        "demo", rows, "演示数据：2014年回应关切事件及回应", batch_size=BATCH
+    )
+    return n_events + n_actions + _describe_interpretations()
+
+
+def _describe_interpretations() -> int:
+    """The forms of the 2014 catalog's interpretations (no random draw: the generator's sequence is unchanged):
+    every 10th a graphic, every 15th a video, every 20th an official's reading, the rest text."""
+    ids = (
+        Publication.objects.filter(genre__code=Genre.INTERPRETATION, published_on__year=seed.YEAR)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    rows = []
+    for n, pk in enumerate(ids, start=1):
+        if n % 20 == 0:
+            rows.append(InterpretationRow(pk, InterpretationForm.OFFICIAL, "王建国", "市政府副秘书长"))
+        elif n % 15 == 0:
+            rows.append(InterpretationRow(pk, InterpretationForm.VIDEO))
+        elif n % 10 == 0:
+            rows.append(InterpretationRow(pk, InterpretationForm.GRAPHIC))
+        else:
+            rows.append(InterpretationRow(pk, InterpretationForm.TEXT))
+    return describe_interpretations_bulk("demo", rows, "演示数据：2014年政策解读形式", batch_size=BATCH)
 
 
 def build_hotline_and_mailbox(rng: random.Random, bodies: list[Organisation], weights: list[int]) -> int:
@@ -87,23 +116,32 @@ def build_hotline_and_mailbox(rng: random.Random, bodies: list[Organisation], we
     for n, body in enumerate(rng.choices(bodies, weights=weights, k=seed.HOTLINE_CALLS)):
         received = start + dt.timedelta(days=rng.randint(0, 360), minutes=rng.randint(0, 600))
         done = received + dt.timedelta(hours=rng.randint(2, 48)) if n < seed.HOTLINE_COMPLETED else None
-        calls.append(
-            HotlineCall(
-                body=body,
-                received_at=received,
-                completed_at=done,
-                topic=rng.choice(("饮水", "供电", "教育", "医疗", "市政设施", "道路交通", "城市管理")),
-            )
-        )
+        topic = rng.choice(("饮水", "供电", "教育", "医疗", "市政设施", "道路交通", "城市管理"))
+        calls.append((body, received, done, topic))
     rng.shuffle(calls)
-    HotlineCall.objects.bulk_create(calls, batch_size=BATCH)
+    hotline_actions.create_tickets_bulk(
+        "demo",
+        Source.DEMO,
+        [
+            hotline_actions.NewTicket(
+                body,
+                f"2014{n + 1:06d}",
+                {"received_at": received, "topic": topic, "category": Category.HELP},
+                status=TicketStatus.COMPLETED if done else TicketStatus.RECEIVED,
+                completed_at=done,
+                result="已办结" if done else "",
+            )
+            for n, (body, received, done, topic) in enumerate(calls)
+        ],
+        "演示数据：2014年12345热线工单",
+    )
     letters = []
     for n, body in enumerate(rng.choices(bodies, weights=weights, k=seed.MAILBOX_LETTERS)):
         received_on = dt.date(seed.YEAR, 1, 1) + dt.timedelta(days=rng.randint(0, 357))
         replied = received_on + dt.timedelta(days=rng.randint(1, 7)) if n < seed.MAILBOX_REPLIED else None
-        letters.append(MailboxLetter(body=body, received_on=received_on, replied_on=replied))
+        letters.append(LetterRow(body_id=body.pk, received_on=received_on, replied_on=replied))
     rng.shuffle(letters)
-    MailboxLetter.objects.bulk_create(letters, batch_size=BATCH)
+    bulk_create_letters("demo", letters, "演示数据：2014年书记市长信箱来信", batch_size=BATCH)
     return len(calls) + len(letters)
 
 

@@ -15,7 +15,18 @@ from gongkai import figures
 from gongkai.accounts.models import Role, StaffProfile
 from gongkai.audit.log import record
 from gongkai.catalogstats.counts import rebuild_counts
-from gongkai.demo import activity2014, cases_recent, catalog2014, catalog_recent, guides, seed2014
+from gongkai.demo import (
+    activity2014,
+    cases_recent,
+    catalog2014,
+    catalog_recent,
+    engagement_consultations,
+    engagement_hotline,
+    engagement_mailbox,
+    engagement_responses,
+    guides,
+    seed2014,
+)
 from gongkai.demo.city import CITY_NAME, body_specs, codes_for
 from gongkai.organisations.actions import create_organisations_bulk
 from gongkai.organisations.models import Organisation
@@ -94,6 +105,12 @@ def load(progress: Callable[[str], None] = lambda _msg: None) -> dict[str, int]:
     _batch("cases.remedies", counts["recent_remedies"], "演示数据：2024—2025年行政复议和行政诉讼")
     counts.update(catalog_recent.build_recent_catalog(orgs.values(), calendar))
     progress(f"recent catalog: {counts['recent_publications']} items, {counts['proactive_figures']} figures")
+    counts["recent_letters"] = engagement_mailbox.build_recent_letters(current)  # 信箱 2024–2026
+    counts["recent_tickets"] = engagement_hotline.build_recent_hotline(city, current)  # 12345 2024–2026
+    counts["recent_responses"] = engagement_responses.build_recent_responses(current)  # 2024–2026
+    counts["recent_consultations"] = engagement_consultations.build_recent(
+        current
+    )  # 意见征集、访谈 2024–2026
     counts.update(publications=pubs, postings=postings, requests=len(requests))
     # Keep this last: the search index is rebuilt from every catalog item the generators above wrote.
     counts["search_index"] = rebuild_search_index()

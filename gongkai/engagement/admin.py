@@ -16,6 +16,7 @@ from gongkai.engagement.models import (
 class ResponseInline(admin.TabularInline[ResponseAction, PublicConcernEvent]):
     model = ResponseAction
     extra = 0
+    exclude = ["body"]  # always the event's body (ResponseAction.save)
 
 
 @admin.register(PublicConcernEvent)

@@ -4,10 +4,22 @@ meetings, training)."""
 
 from __future__ import annotations
 
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+
+class ConcernSource(models.TextChoices):
+    ONLINE_OPINION = "online_opinion", _("网络舆情")
+    MEDIA = "media", _("媒体报道")
+    DEPUTIES = "deputies", _("人大建议/政协提案")
+    HOTLINE = "hotline_12345", _("12345热线")
+    OTHER = "other", _("其他")
 
 
 class PublicConcernEvent(models.Model):
@@ -21,6 +33,11 @@ class PublicConcernEvent(models.Model):
     )
     title = models.CharField(_("事件"), max_length=200)
     noticed_on = models.DateField(_("发现日期"))
+    source = models.CharField(
+        _("来源"), max_length=20, choices=ConcernSource.choices, default=ConcernSource.OTHER
+    )
+    first_response_at = models.DateTimeField(_("首次回应时间"), null=True, blank=True)
+    noticed_at = models.DateTimeField(_("发现时间"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("社会关注事件")
@@ -29,23 +46,47 @@ class PublicConcernEvent(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    @property
+    def response_hours(self) -> float | None:
+        """Hours from noticing the event (its time, else the start of its day) to the first response."""
+        if self.first_response_at is None:
+            return None
+        start = self.noticed_at or timezone.make_aware(dt.datetime.combine(self.noticed_on, dt.time()))
+        return round((self.first_response_at - start).total_seconds() / 3600, 1)
+
 
 class ResponseKind(models.TextChoices):
     PRESS_CONFERENCE = "press_conference", _("新闻发布会")
     ONLINE_INTERVIEW = "online_interview", _("政府网站在线访谈")
+    ARTICLE = "article", _("发布回应文章")
     WEIBO_WECHAT = "weibo_wechat", _("微博微信回应")
     OTHER = "other", _("其他方式回应")
 
 
 class ResponseAction(models.Model):
-    """One way an event was answered; an event answered several ways counts once as an event."""
+    """One way an event was answered; an event answered several ways counts once as an event. A press
+    conference or interview not tied to one event has no event (it still counts as a conference or interview);
+    its body is then the body that held it (with an event, always the event's body)."""
 
+    body = models.ForeignKey(
+        "organisations.Organisation",
+        verbose_name=_("回应机关"),
+        on_delete=models.PROTECT,
+        related_name="responses",
+    )
     event = models.ForeignKey(
-        PublicConcernEvent, verbose_name=_("回应的事件"), on_delete=models.CASCADE, related_name="actions"
+        PublicConcernEvent,
+        verbose_name=_("回应的事件"),
+        on_delete=models.CASCADE,
+        related_name="actions",
+        null=True,
+        blank=True,
     )
     kind = models.CharField(_("回应方式"), max_length=20, choices=ResponseKind.choices)
     held_on = models.DateField(_("日期"), db_index=True)
     principal_leader = models.BooleanField(_("主要负责同志参加"), default=False)
+    title = models.CharField(_("标题"), max_length=200, blank=True)
+    url = models.URLField(_("链接"), max_length=500, blank=True)
 
     class Meta:
         verbose_name = _("回应解读")
@@ -60,6 +101,22 @@ class ResponseAction(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.held_on}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self._body_from_event()
+        super().save(*args, **kwargs)
+
+    def full_clean(self, *args: Any, **kwargs: Any) -> None:
+        self._body_from_event()
+        super().full_clean(*args, **kwargs)
+
+    def _body_from_event(self) -> None:
+        if self.body_id is None and self.event is not None:
+            self.body_id = self.event.body_id  # an action answering an event belongs to the event's body
+
+    def clean(self) -> None:
+        if self.event is not None and self.body_id is not None and self.event.body_id != self.body_id:
+            raise ValidationError({"body": _("回应机关须是事件的回应机关")})
 
 
 class HotlineCall(models.Model):
@@ -166,3 +223,90 @@ class YearlyFigures(models.Model):
 
     def __str__(self) -> str:
         return f"{self.body} {self.year}"
+
+
+class InterpretationForm(models.TextChoices):
+    TEXT = "text", _("文字解读")
+    GRAPHIC = "graphic", _("图解")
+    VIDEO = "video", _("视频解读")
+    OFFICIAL = "official", _("负责人解读")
+
+
+class Interpretation(models.Model):
+    """A policy interpretation (政策解读). The catalog item that carries it (genre 解读) is published through
+    the catalog's workflow (保密审查 first); it names the policy it explains (``Publication.interprets``).
+    This record adds how it interprets: its form, and for an official's reading the official's name and post."""
+
+    publication = models.OneToOneField(
+        "catalog.Publication",
+        verbose_name=_("解读稿件"),
+        on_delete=models.CASCADE,
+        related_name="interpretation_record",
+    )
+    form = models.CharField(_("解读形式"), max_length=10, choices=InterpretationForm.choices)
+    official_name = models.CharField(_("解读人姓名"), max_length=50, blank=True)
+    official_post = models.CharField(_("解读人职务"), max_length=100, blank=True)
+    media_url = models.URLField(_("图解或视频链接"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("登记时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("政策解读")
+        verbose_name_plural = _("政策解读")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(form="official") | (~Q(official_name="") & ~Q(official_post="")),
+                name="official_reading_names_the_official",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.publication.title
+
+    @property
+    def policy(self) -> Any:
+        """The policy it explains (the catalog item's ``interprets``)."""
+        return self.publication.interprets
+
+    @property
+    def late(self) -> bool:
+        """同步解读: published later than its policy's publication (the same day is on time)."""
+        from gongkai.engagement.interpretations import is_late
+
+        return is_late(self.publication)
+
+
+class SocialChannel(models.TextChoices):
+    WEIBO = "weibo", _("政务微博")
+    WECHAT = "wechat", _("政务微信")
+
+
+class SocialPost(models.Model):
+    """A post on the body's Weibo or WeChat account, with its link. A post answering a public-concern event
+    is also a response action (kind 微博微信回应) of that event."""
+
+    body = models.ForeignKey(
+        "organisations.Organisation",
+        verbose_name=_("发布机关"),
+        on_delete=models.PROTECT,
+        related_name="social_posts",
+    )
+    channel = models.CharField(_("平台"), max_length=10, choices=SocialChannel.choices)
+    posted_at = models.DateTimeField(_("发布时间"), db_index=True)
+    url = models.URLField(_("链接"), max_length=500)
+    title = models.CharField(_("标题"), max_length=200)
+    response = models.OneToOneField(
+        ResponseAction,
+        verbose_name=_("回应的事件"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="social_post",
+    )
+
+    class Meta:
+        verbose_name = _("政务新媒体发布")
+        verbose_name_plural = _("政务新媒体发布")
+        ordering = ["-posted_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.title

@@ -22,7 +22,6 @@ from django.core.exceptions import EmptyResultSet, FullResultSet
 from django.db.models import Count, F, Model, QuerySet, Sum
 
 from gongkai.catalog.models import PublicationChannel
-from gongkai.engagement.models import ResponseAction
 from gongkai.organisations.models import Organisation
 from gongkai.reports.formats import default_format_for_year
 from gongkai.reports.registry import QS, REGISTRY, Context, Scope, Statistic
@@ -30,7 +29,6 @@ from gongkai.reports.registry import QS, REGISTRY, Context, Scope, Statistic
 QUOTED = re.compile(r'"([A-Za-z0-9_]+)"')  # an identifier in SQLite's and PostgreSQL's compiled SQL
 # The relation from a counted record to its body, where it is not ``body``.
 BODY_RELATIONS: dict[type[Model], str] = {
-    ResponseAction: "event__body",
     PublicationChannel: "publication__body",
 }
 

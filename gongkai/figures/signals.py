@@ -36,13 +36,13 @@ from gongkai.catalog.models import (
 )
 from gongkai.engagement.models import (
     Complaint,
-    HotlineCall,
-    MailboxLetter,
     PublicConcernEvent,
     ResponseAction,
     YearlyFigures,
 )
 from gongkai.figures.store import invalidate_all, mark_dirty
+from gongkai.hotline.models import Ticket
+from gongkai.mailbox.models import Letter as MailboxLetter
 from gongkai.organisations.models import Organisation
 
 # Counted records. A record's bodies are its foreign keys to Organisation, or those of its parent (below).
@@ -56,12 +56,12 @@ COUNTED: tuple[type[models.Model], ...] = (
     Lawsuit,
     Complaint,
     FeeCollected,
-    HotlineCall,
+    Ticket,
     MailboxLetter,
     YearlyFigures,
     ProactiveFigures,
 )
-PARENTS: dict[type[models.Model], str] = {PublicationChannel: "publication", ResponseAction: "event"}
+PARENTS: dict[type[models.Model], str] = {PublicationChannel: "publication"}
 # Children dated on their own whose statistics count under the parent's body (a moved parent moves them).
 CHILDREN: dict[type[models.Model], tuple[str, str]] = {
     Publication: ("postings", "published_on"),
@@ -70,8 +70,11 @@ CHILDREN: dict[type[models.Model], tuple[str, str]] = {
 # Dates that leave a record open while unset (default: every nullable date).
 OPEN_DATES: dict[type[models.Model], tuple[str, ...]] = {
     InformationRequest: ("answered_on",),
+    MailboxLetter: ("replied_on",),
+    Ticket: ("completed_at",),
     AdministrativeReview: (),
     Lawsuit: (),
+    PublicConcernEvent: (),
 }
 # What every record depends on, and the fields that matter: a change invalidates every year.
 GLOBAL: dict[type[models.Model], tuple[str, ...]] = {

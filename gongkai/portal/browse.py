@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from gongkai.catalog.models import Genre, KeyArea, Publication, PublicationQuerySet, PublicationStatus, Topic
 from gongkai.catalogstats.models import PublishedCount
+from gongkai.engagement import interpretations
 from gongkai.organisations.models import Organisation
 
 FIRST_YEAR = 1990
@@ -39,6 +40,7 @@ class CatalogFilter:
     area: KeyArea | None = None
     year: int | None = None
     normative: bool = False
+    uninterpreted: bool = False  # policies without a public interpretation (gongkai.engagement)
 
     @classmethod
     def from_params(cls, params: Mapping[str, str], body: Organisation | None = None) -> CatalogFilter:
@@ -69,6 +71,7 @@ class CatalogFilter:
             area=area,
             year=year,
             normative=params.get("normative") == "1",
+            uninterpreted=params.get("uninterpreted") == "1",
         )
 
     def queryset(self) -> PublicationQuerySet:
@@ -90,6 +93,8 @@ class CatalogFilter:
             )
         if self.normative:
             qs = qs.normative()
+        if self.uninterpreted:
+            qs = interpretations.without_interpretation(qs)
         return qs
 
     def params(self) -> dict[str, str]:
@@ -108,6 +113,8 @@ class CatalogFilter:
             out["year"] = str(self.year)
         if self.normative:
             out["normative"] = "1"
+        if self.uninterpreted:
+            out["uninterpreted"] = "1"
         return out
 
     def querystring(self, **changes: Any) -> str:
@@ -171,7 +178,7 @@ def facets(flt: CatalogFilter) -> dict[str, list[Facet]]:
 def counted(flt: CatalogFilter) -> QuerySet[PublishedCount] | None:
     """The count rows under ``flt`` (a body with its subtree: the sum over the subtree's bodies), or ``None``
     when ``flt`` filters by something the table does not hold."""
-    if flt.area is not None or flt.normative:
+    if flt.area is not None or flt.normative or flt.uninterpreted:
         return None
     rows = PublishedCount.objects.all()
     if flt.body is not None:

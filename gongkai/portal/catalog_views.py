@@ -175,7 +175,9 @@ def document(request: HttpRequest, index_code: str, year: int, serial: int) -> H
         "under_revision": under_revision,
         "number": index_number(pub),
         "attachments": pub.attachments.filter(added_in_version__lte=getattr(shown, "version", pub.version)),
-        "interpretations": public_versions(list(pub.interpretations.public())),
+        "interpretations": public_versions(
+            list(pub.interpretations.public().select_related("interpretation_record"))
+        ),
         "interprets": public_versions([pub.interprets])[0]
         if pub.interprets is not None and Publication.objects.public().filter(pk=pub.interprets.pk).exists()
         else None,

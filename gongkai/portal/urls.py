@@ -9,6 +9,7 @@ app_name = "portal"
 urlpatterns = [
     path("", views.home, name="home"),
     path("reports/", views.reports, name="reports"),
+    path("interact/", views.interact, name="interact"),
     path("reports/<str:org_code>/<int:year>/", report_views.report, name="report"),
     path(
         "reports/<str:org_code>/<int:year>/v<int:number>/", report_views.report_version, name="report_version"

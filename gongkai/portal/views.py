@@ -61,6 +61,14 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@cached_page()
+def interact(request: HttpRequest) -> HttpResponse:
+    """互动交流: the column's landing page, pointing at the mailbox, consultations, interviews and
+    interpretations (each lists its own items; this page reads nothing)."""
+    return render(request, "portal/interact.html")
+
+
+@require_GET
 @cached_page(pagecache.REPORTS, pagecache.BODIES)
 def reports(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/reports.html", {"publications": _published()})

@@ -36,12 +36,12 @@ from gongkai.cases.models import FeeCollected, InformationRequest, Remedy
 from gongkai.catalog.models import ProactiveFigures, Publication
 from gongkai.engagement.models import (
     Complaint,
-    HotlineCall,
-    MailboxLetter,
     PublicConcernEvent,
     ResponseAction,
     YearlyFigures,
 )
+from gongkai.hotline.models import Ticket
+from gongkai.mailbox.models import Letter as MailboxLetter
 from gongkai.masking import mask_text
 from gongkai.organisations.models import Organisation
 from gongkai.reports.registry import REGISTRY, Context, Number, Scope, Statistic, Unit, format_value
@@ -50,7 +50,7 @@ from gongkai.reports.submitted import sources, submission_url, submitted_values
 PAGE_SIZE = 50
 ENTERED_MODELS: tuple[type[Model], ...] = (ProactiveFigures, YearlyFigures)
 # The relation from a listed record to its body, where it is not ``body``.
-BODY_PATHS: dict[type[Model], str] = {ResponseAction: "event__body"}
+BODY_PATHS: dict[type[Model], str] = {}
 
 
 class Kind:
@@ -318,18 +318,25 @@ def _entered(record: ProactiveFigures | YearlyFigures, stat: Statistic) -> Recor
 
 
 def _response(record: ResponseAction, stat: Statistic) -> RecordRow:
+    title = record.title or (record.event.title if record.event else "") or record.get_kind_display()
     return RecordRow(
-        mask_text(record.event.title),
+        mask_text(title),
         f"#{record.pk}",
-        record.event.body.name,
+        record.body.name,
         ((_("日期"), record.held_on),),
         detail=record.get_kind_display() + (_("（主要负责同志参加）") if record.principal_leader else ""),
+        url=reverse("engagement_staff:event", args=[record.event_id]) if record.event_id else None,
     )
 
 
 def _concern(record: PublicConcernEvent, stat: Statistic) -> RecordRow:
     return RecordRow(
-        mask_text(record.title), f"#{record.pk}", record.body.name, ((_("发现日期"), record.noticed_on),)
+        mask_text(record.title),
+        f"#{record.pk}",
+        record.body.name,
+        ((_("发现日期"), record.noticed_on),),
+        detail=str(record.get_source_display()),
+        url=reverse("engagement_staff:event", args=[record.pk]),
     )
 
 
@@ -342,21 +349,24 @@ def _complaint(record: Complaint, stat: Statistic) -> RecordRow:
     )
 
 
-def _call(record: HotlineCall, stat: Statistic) -> RecordRow:
+def _call(record: Ticket, stat: Statistic) -> RecordRow:
+    """A 12345 hotline ticket (gongkai.hotline), by the platform's ticket number, linking to its staff page."""
     return RecordRow(
-        mask_text(record.topic) or _("热线来电"),
-        f"#{record.pk}",
+        mask_text(record.topic) or _("热线工单"),
+        record.number,
         record.body.name,
         (
             (_("来电日期"), _local_date(record.received_at)),
             (_("办结日期"), _local_date(record.completed_at)),
         ),
+        detail=str(record.get_status_display()),
+        url=reverse("hotline_staff:ticket", args=[record.pk]),
     )
 
 
 def _letter(record: MailboxLetter, stat: Statistic) -> RecordRow:
     return RecordRow(
-        _("信箱来信"),
+        mask_text(record.subject) or _("信箱来信"),
         f"#{record.pk}",
         record.body.name,
         ((_("来信日期"), record.received_on), (_("回复日期"), record.replied_on)),
@@ -375,7 +385,7 @@ DESCRIBERS: dict[type[Model], Callable[[Any, Statistic], RecordRow]] = {
     ResponseAction: _response,
     PublicConcernEvent: _concern,
     Complaint: _complaint,
-    HotlineCall: _call,
+    Ticket: _call,
     MailboxLetter: _letter,
 }
 

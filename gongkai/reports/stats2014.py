@@ -30,16 +30,17 @@ from gongkai.cases.models import (
     Lawsuit,
     RemedyOutcome,
 )
-from gongkai.catalog.models import Genre, Publication, PublicationChannel, PublicationQuerySet
+from gongkai.catalog.models import Publication, PublicationChannel, PublicationQuerySet
+from gongkai.engagement.interpretations import is_interpretation
 from gongkai.engagement.models import (
     Complaint,
-    HotlineCall,
-    MailboxLetter,
     PublicConcernEvent,
     ResponseAction,
     ResponseKind,
     YearlyFigures,
 )
+from gongkai.hotline.models import Ticket
+from gongkai.mailbox.models import Letter as MailboxLetter
 from gongkai.organisations.models import OrgKind
 from gongkai.reports.formats import CellRef
 from gongkai.reports.registry import Context, Number, Statistic, Unit, percent, register
@@ -154,7 +155,9 @@ _channel_stat("p14.other", P2 + "5.其他方式公开政府信息数", "other")
 
 
 def _actions(ctx: Context) -> QuerySet[ResponseAction]:
-    return ctx.bodies(ResponseAction.objects.filter(held_on__year=ctx.year), "event__body")
+    """Response actions held in the year, by the body that held them (a conference or interview may answer no
+    single event: it counts in its own row, not as an event)."""
+    return ctx.bodies(ResponseAction.objects.filter(held_on__year=ctx.year))
 
 
 def _action_counts(ctx: Context, kind: str, leader: bool = False) -> int:
@@ -184,7 +187,9 @@ stat(
     "r14.events",
     R + "（一）回应公众关注热点或重大舆情数（不同方式回应同一热点或舆情计1次）",
     lambda c: _actions(c).aggregate(n=Count("event", distinct=True))["n"],
-    records=lambda c: PublicConcernEvent.objects.filter(pk__in=_actions(c).values("event")),
+    records=lambda c: PublicConcernEvent.objects.filter(
+        pk__in=_actions(c).filter(event__isnull=False).values("event")
+    ),
 )
 _action_stat("r14.press", R2 + "1.参加或举办新闻发布会总次数", ResponseKind.PRESS_CONFERENCE)
 _action_stat(
@@ -203,7 +208,8 @@ _action_stat(
 stat(
     "r14.interpretations",
     R2 + "3.政策解读稿件发布数",
-    records=lambda c: _published(c).filter(genre__code=Genre.INTERPRETATION),
+    # 政策解读 (gongkai.engagement): every published catalog item of genre 解读, with or without its form record
+    records=lambda c: _published(c).filter(is_interpretation()),
 )
 _action_stat("r14.weibo_wechat", R2 + "4.微博微信回应事件数", ResponseKind.WEIBO_WECHAT)
 _action_stat("r14.other", R2 + "5.其他方式回应事件数", ResponseKind.OTHER)
@@ -409,8 +415,9 @@ _figure_stat("s14.trained", S9 + "（三）接受培训人员数", "people_train
 # 地方补充指标 (the seed's local items) -------------------------------------------------------------
 
 
-def _calls(ctx: Context) -> QuerySet[HotlineCall]:
-    return ctx.bodies(HotlineCall.objects.filter(received_at__year=ctx.year))
+def _calls(ctx: Context) -> QuerySet[Ticket]:
+    """12345 hotline tickets received in the year (gongkai.hotline); completed: those completed by 31 December."""
+    return ctx.bodies(Ticket.objects.filter(received_at__year=ctx.year))
 
 
 def _letters(ctx: Context) -> QuerySet[MailboxLetter]:

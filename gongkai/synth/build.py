@@ -67,7 +67,8 @@ def bulk_models() -> list[type[models.Model]]:
         Lawsuit,
     )
     from gongkai.catalog.models import PublicationChannel
-    from gongkai.engagement.models import HotlineCall, MailboxLetter
+    from gongkai.hotline.models import Ticket
+    from gongkai.mailbox.models import Letter as MailboxLetter
 
     return [
         Publication,
@@ -77,7 +78,7 @@ def bulk_models() -> list[type[models.Model]]:
         AdministrativeReview,
         Lawsuit,
         FeeCollected,
-        HotlineCall,
+        Ticket,
         MailboxLetter,
         AuditEntry,
     ]

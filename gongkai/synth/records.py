@@ -46,13 +46,14 @@ from gongkai.catalog.models import (
 )
 from gongkai.demo.texts import AREA_SUBJECTS, make_text, make_title
 from gongkai.engagement.models import (
-    HotlineCall,
-    MailboxLetter,
     PublicConcernEvent,
     ResponseAction,
     ResponseKind,
     YearlyFigures,
 )
+from gongkai.hotline.models import Source, Ticket, TicketStatus
+from gongkai.mailbox.actions import reply_due
+from gongkai.mailbox.models import Letter as MailboxLetter
 from gongkai.organisations.models import Organisation, OrgKind
 from gongkai.synth.applicants import ApplicantMaker, write_applicants
 from gongkai.synth.progress import Progress
@@ -442,7 +443,7 @@ def hotline(s: Synth, n: int) -> int:
     """Hotline tickets, and a mailbox letter for every fourth ticket."""
     rng = s.rng
     bar = Progress("tickets", n)
-    call_rows, letter_rows = fast.Rows(HotlineCall), fast.Rows(MailboxLetter)
+    call_rows, letter_rows = fast.Rows(Ticket), fast.Rows(MailboxLetter)
     for size in s.batches(n):
         calls: list[dict[str, Any]] = []
         letters: list[dict[str, Any]] = []
@@ -457,20 +458,33 @@ def hotline(s: Synth, n: int) -> int:
             )
             calls.append(
                 {
+                    "source": Source.SYNTH,
                     "body_id": body.org.pk,
                     "received_at": at,
+                    "status": TicketStatus.COMPLETED if done else TicketStatus.RECEIVED,
                     "completed_at": done,
                     "topic": rng.choice(HOTLINE_TOPICS),
                 }
             )
             if i % 4 == 0:
                 replied = day + dt.timedelta(days=rng.randint(1, 25)) if rng.random() < 0.97 else None
-                letters.append({"body_id": body.org.pk, "received_on": day, "replied_on": replied})
-        for model, values in ((HotlineCall, calls), (MailboxLetter, letters)):
+                letters.append(
+                    {
+                        "body_id": body.org.pk,
+                        "received_at": at,
+                        "received_on": day,
+                        "due_on": reply_due(day),
+                        "state": "closed" if replied else "accepted",
+                        "replied_on": replied,
+                    }
+                )
+        for model, values in ((Ticket, calls), (MailboxLetter, letters)):
             for pk, v in zip(_ids(model, len(values)), values, strict=True):
                 v["id"] = pk
-        write_rows(call_rows, calls, "engagement.hotlinecall", "合成数据：12345热线工单")
-        write_rows(letter_rows, letters, "engagement.mailboxletter", "合成数据：信箱来信")
+        for v in calls:
+            v["number"] = f"S{v['id']}"
+        write_rows(call_rows, calls, "hotline.ticket", "合成数据：12345热线工单")
+        write_rows(letter_rows, letters, "mailbox.letter", "合成数据：信箱来信")
         bar.advance(size)
     return n
 
@@ -503,10 +517,11 @@ def concern_and_figures(s: Synth) -> int:
                             body=b.org, title=f"关于{rng.choice(SUBJECTS)}的社会关注", noticed_on=day
                         )
                     )
-                    actions_for.append(rng.choice(list(ResponseKind)))
+                    actions_for.append(rng.choice([k for k in ResponseKind if k != ResponseKind.ARTICLE]))
     created = write(PublicConcernEvent, events, "engagement.publicconcernevent", "合成数据：社会关注事件")
     actions = [
         ResponseAction(
+            body=e.body,
             event=e,
             kind=k,
             held_on=min(e.noticed_on + dt.timedelta(days=2), s.last),

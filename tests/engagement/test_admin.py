@@ -49,6 +49,7 @@ def _event_form(tree: Tree, *responses: dict[str, str]) -> dict[str, str]:
         "body": str(tree.education.pk),
         "title": "春季招生学位安排",
         "noticed_on": "2026-03-02",
+        "source": "media",
         "actions-TOTAL_FORMS": str(len(responses)),
         "actions-INITIAL_FORMS": "0",
         "actions-MIN_NUM_FORMS": "0",

@@ -26,20 +26,20 @@ from gongkai.catalog.models import (
 )
 from gongkai.engagement.models import (
     Complaint,
-    HotlineCall,
-    MailboxLetter,
     PublicConcernEvent,
     ResponseAction,
     ResponseKind,
     YearlyFigures,
 )
 from gongkai.figures.models import BodyFigure, FigureState
+from gongkai.mailbox.models import Letter as MailboxLetter
 from gongkai.organisations.actions import save_organisation
 from gongkai.organisations.models import Organisation, OrgKind
 from gongkai.reports.formats import FORMAT_CODES, default_format_for_year
 from gongkai.reports.registry import REGISTRY, Context, Scope, statistics_for_format
 from gongkai.submissions.models import Submission, SubmittedValue
 from tests.conftest import Personas, Tree, make_org
+from tests.hotline.helpers import make_ticket
 
 pytestmark = pytest.mark.django_db
 D = dt.date
@@ -124,8 +124,15 @@ def _engagement(rng: random.Random, body: Organisation, year: int) -> None:
             and rng.random() < 0.5,
         )
     at = dt.datetime(day.year, day.month, day.day, 10, tzinfo=dt.UTC)
-    HotlineCall.objects.create(body=body, received_at=at, completed_at=at if rng.random() < 0.7 else None)
-    MailboxLetter.objects.create(body=body, received_on=day, replied_on=day + dt.timedelta(days=9))
+    make_ticket(body, at, at if rng.random() < 0.7 else None)
+    MailboxLetter.objects.create(
+        body=body,
+        received_at=at,
+        received_on=day,
+        due_on=day + dt.timedelta(days=21),
+        state="closed",
+        replied_on=day + dt.timedelta(days=9),
+    )
     Complaint.objects.create(body=body, received_on=day)
     YearlyFigures.objects.create(
         body=body, year=year, fulltime_staff=rng.randint(0, 3), budget_wan_yuan=Decimal("1.5")

@@ -18,7 +18,6 @@ from gongkai.cases import transitions as t
 from gongkai.cases.models import AdministrativeReview, InformationRequest, Lawsuit
 from gongkai.catalog.figures import save_proactive_figures
 from gongkai.catalog.models import NormativeKind, Publication, PublicationStatus
-from gongkai.engagement.models import HotlineCall
 from gongkai.masking import mask_id_number
 from gongkai.organisations.models import Organisation, OrgKind
 from gongkai.reports.drilldown import Kind, cell_drilldown
@@ -28,6 +27,7 @@ from gongkai.reports.stats_table2 import ART20_1, ART20_5, T2
 from gongkai.submissions import actions as submissions
 from gongkai.submissions.xlsx import template_for
 from tests.conftest import PASSWORD, Personas, Tree, make_org
+from tests.hotline.helpers import make_ticket
 from tests.submissions.helpers import TABLE3_2021, fill
 
 pytestmark = pytest.mark.django_db
@@ -176,8 +176,8 @@ def test_a_2014_cell_lists_its_requests(tree: Tree, personas: Personas) -> None:
 
 def test_a_rate_lists_the_statistics_it_is_derived_from(tree: Tree) -> None:
     at = dt.datetime(2014, 5, 1, 9, tzinfo=dt.UTC)
-    HotlineCall.objects.create(body=tree.city, received_at=at, completed_at=at + dt.timedelta(days=2))
-    HotlineCall.objects.create(body=tree.city, received_at=at)
+    make_ticket(tree.city, at, at + dt.timedelta(days=2))
+    make_ticket(tree.city, at)
     drill = cell_drilldown(_superuser(), tree.city, 2014, "l.hotline.rate", "2014", Scope.SUBTREE)
     assert drill.kind == Kind.DERIVED and drill.records is None and drill.display == "50.0"
     assert [(i.statistic.key, i.display) for i in drill.inputs] == [
@@ -307,7 +307,7 @@ def test_counts_match_the_report_context(tree: Tree, cases: dict[str, Any]) -> N
 
 def test_listed_free_text_is_masked(client: Client, tree: Tree, personas: Personas) -> None:
     at = dt.datetime(2014, 5, 1, 9, tzinfo=dt.UTC)
-    HotlineCall.objects.create(body=tree.city, received_at=at, topic="来电人13812345678反映噪声")
+    make_ticket(tree.city, at, topic="来电人13812345678反映噪声")
     login(client, personas.office_head)
     html = cell_page(client, tree.city, 2014, "l.hotline.calls", "format=2014&scope=own").content.decode()
     assert "13812345678" not in html and "138****5678反映噪声" in html and "来电日期：2014-05-01" in html

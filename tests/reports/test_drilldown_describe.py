@@ -12,11 +12,11 @@ from django.urls import reverse
 
 from gongkai.cases import transitions as t
 from gongkai.cases.models import AdministrativeReview, Lawsuit, RemedyOutcome
-from gongkai.engagement.models import HotlineCall
 from gongkai.masking import mask_text
 from gongkai.reports.drilldown import DESCRIBERS, RecordRow, describe
 from gongkai.reports.registry import REGISTRY, Context, Scope
 from tests.conftest import Personas, Tree
+from tests.hotline.helpers import make_ticket
 
 pytestmark = pytest.mark.django_db
 D = dt.date
@@ -71,13 +71,14 @@ def test_reviews_and_lawsuits_are_named_by_their_model(tree: Tree, personas: Per
 
 
 def test_a_calls_times_are_shown_as_local_days(tree: Tree) -> None:
-    call = HotlineCall.objects.create(
-        body=tree.education,
-        received_at=dt.datetime(2025, 3, 2, 1, 30, tzinfo=SHANGHAI),  # 2025-03-01 17:30 UTC
-        topic="",
+    call = make_ticket(
+        tree.education,
+        dt.datetime(2025, 3, 2, 1, 30, tzinfo=SHANGHAI),  # 2025-03-01 17:30 UTC
     )
     row = describe(call, REGISTRY["t4.review.total"])
-    assert (row.title, row.dates) == ("热线来电", (("来电日期", D(2025, 3, 2)),))
+    assert (row.title, row.dates) == ("热线工单", (("来电日期", D(2025, 3, 2)),))
+    assert (row.number, row.detail) == (call.number, "已受理")
+    assert row.url == f"/staff/hotline/{call.pk}/"
 
 
 def test_a_record_of_another_kind_is_shown_by_its_text(tree: Tree) -> None:

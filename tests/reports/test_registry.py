@@ -11,12 +11,13 @@ from django.test.utils import CaptureQueriesContext
 
 from gongkai.cases.models import InformationRequest
 from gongkai.catalog.models import Channel, ChannelKind, Genre, NormativeKind, Publication, PublicationChannel
-from gongkai.engagement.models import HotlineCall, PublicConcernEvent, ResponseAction, YearlyFigures
+from gongkai.engagement.models import PublicConcernEvent, ResponseAction, YearlyFigures
 from gongkai.organisations.models import Organisation
 from gongkai.reports.build import build_report
 from gongkai.reports.formats import all_cells
 from gongkai.reports.registry import REGISTRY, Context, Scope, Statistic, Unit, format_value, percent
 from tests.conftest import Tree
+from tests.hotline.helpers import make_ticket
 
 pytestmark = pytest.mark.django_db
 _serial = iter(range(1, 100_000))
@@ -160,13 +161,9 @@ def test_rates_and_money_print_to_their_precision(tree: Tree) -> None:
     assert format_value(money, Decimal("12.50")) == "12.5"
     assert format_value(money, Decimal("3.00")) == "3"
     tz = dt.timezone(dt.timedelta(hours=8))
-    HotlineCall.objects.create(
-        body=tree.city,
-        received_at=dt.datetime(2014, 1, 5, 9, tzinfo=tz),
-        completed_at=dt.datetime(2014, 1, 6, 9, tzinfo=tz),
-    )
-    HotlineCall.objects.create(body=tree.county, received_at=dt.datetime(2014, 1, 5, 9, tzinfo=tz))
-    HotlineCall.objects.create(body=tree.county, received_at=dt.datetime(2014, 1, 1, 0, 30, tzinfo=tz))
+    make_ticket(tree.city, dt.datetime(2014, 1, 5, 9, tzinfo=tz), dt.datetime(2014, 1, 6, 9, tzinfo=tz))
+    make_ticket(tree.county, dt.datetime(2014, 1, 5, 9, tzinfo=tz))
+    make_ticket(tree.county, dt.datetime(2014, 1, 1, 0, 30, tzinfo=tz))
     # 2014-01-01 00:30 in Shanghai is 2013-12-31 in UTC: it still belongs to 2014.
     assert value(tree.city, "l.hotline.calls") == 3
     assert value(tree.city, "l.hotline.rate") == Decimal("33.3")

@@ -157,6 +157,7 @@ def _rows_public() -> list[Row]:
         r("healthz", "GET", "", ALL_OK, "/healthz"),  # the load balancer's probe: no data, no session
         r("", "GET", "draft", ALL_OK.replace("ok", "no"), "/", marker="{draft_title}"),
         r("reports/", "GET", "", ALL_OK, "/reports/"),
+        r("interact/", "GET", "", ALL_OK, "/interact/"),
         r("reports/<str:org_code>/<int:year>/", "GET", "own", ALL_OK, "/reports/{org}/{year}/"),
         r(
             "reports/<str:org_code>/<int:year>/",
@@ -919,6 +920,199 @@ def _rows_api_systems() -> list[Row]:
     ]
 
 
+def _rows_hotline() -> list[Row]:
+    """12345 (docs/hotline.md): the body's tickets for its staff (a supervisor: the supervised subtree), imports by
+    the body's own staff; the API as a session sees it (tokens: tests/hotline/test_api.py). A ticket of a body
+    the caller may not write for is hidden from a status update (404)."""
+    r = Row
+    tickets, ticket = "/staff/hotline/", "/staff/hotline/{ticket}/"
+    year = {"year": "{ticket_year}"}
+    upload = {"body": "{org}"}  # no file: the permission is checked first, then the file (a redirect back)
+    api = "/api/v1/hotline/tickets"
+    push = {
+        "body": "{org}",
+        "number": "M-{org}",
+        "received_at": "2025-03-04T09:00:00+08:00",
+        "topic": "矩阵推送",
+    }
+    status = {"status": "assigned"}
+    hidden = "401 401 403 404 404 404 404 404 ok"
+    return [
+        r("staff/hotline/", "GET", "own", LIST_OWN, tickets, year, "{ticket_number}"),
+        r("staff/hotline/", "GET", "other", LIST_OTHER, tickets, year, "{ticket_number}"),
+        r("staff/hotline/<int:pk>/", "GET", "own", STAFF_READ_OWN, ticket),
+        r("staff/hotline/<int:pk>/", "GET", "other", STAFF_READ_OTHER, ticket),
+        r("staff/hotline/import/", "GET", "", STAFF_405, "/staff/hotline/import/"),
+        r("staff/hotline/import/", "POST", "own", STAFF_WRITE_OWN, "/staff/hotline/import/", upload),
+        r("staff/hotline/import/", "POST", "other", STAFF_READ_OTHER, "/staff/hotline/import/", upload),
+        r("api/v1/hotline/tickets", "GET", "own", API_READ_OWN, api, marker="{ticket_number}"),
+        r(
+            "api/v1/hotline/tickets",
+            "GET",
+            "other",
+            "401 401 403 no no no no no ok",
+            api,
+            marker="{ticket_number}",
+        ),
+        r("api/v1/hotline/tickets", "POST", "own", "401 401 403 ok ok ok ok 403 ok", api, push, json=True),
+        r("api/v1/hotline/tickets", "POST", "other", API_READ_OTHER, api, push, json=True),
+        r("api/v1/hotline/tickets/<number>", "GET", "own", ALL_405, api + "/{ticket_number}"),
+        r(
+            "api/v1/hotline/tickets/<number>/status",
+            "POST",
+            "own",
+            "401 401 403 ok ok ok ok 404 ok",
+            api + "/{ticket_number}/status",
+            status,
+            json=True,
+        ),
+        r(
+            "api/v1/hotline/tickets/<number>/status",
+            "POST",
+            "other",
+            hidden,
+            api + "/{ticket_number}/status",
+            status,
+            json=True,
+        ),
+    ]
+
+
+def _rows_engagement() -> list[Row]:
+    """回应关切、政务新媒体、政策解读 (docs/engagement.md): the bodies' records for their staff (a supervisor: the
+    supervised subtree), written by the body's own staff only; public interpretation pages for everyone."""
+    r = Row
+    events, event = "/staff/engagement/", "/staff/engagement/events/{concern}/"
+    posts, interps = "/staff/engagement/posts/", "/staff/engagement/interpretations/"
+    interp = "/staff/engagement/interpretations/{interp}/"
+    new_event = {"body": "{body_pk}", "title": "矩阵新事件", "source": "media", "noticed_on": "2025-03-03"}
+    response = {"step": "response", "kind": "other", "held_on": "2025-03-05"}
+    post = {
+        "body": "{body_pk}",
+        "channel": "weibo",
+        "posted_at": "2025-03-05 10:00",
+        "title": "矩阵微博",
+        "url": "https://weibo.example.invalid/m",
+    }
+    draft = {
+        "body": "{body_pk}",
+        "policy": "{policy_number}",
+        "title": "矩阵新解读",
+        "made_on": "{policy_day}",
+        "form": "text",
+    }
+    describe = {"form": "graphic"}
+    interp_mark, interp_public = "{interp_title}", "/interpretations/{interp}/"
+    return [
+        r("staff/engagement/", "GET", "own", LIST_OWN, events, marker="{concern_title}"),
+        r("staff/engagement/", "GET", "other", LIST_OTHER, events, marker="{concern_title}"),
+        r("staff/engagement/", "POST", "own", STAFF_WRITE_OWN, events, new_event),
+        r("staff/engagement/", "POST", "other", STAFF_READ_OTHER, events, new_event),
+        r("staff/engagement/events/<int:pk>/", "GET", "own", STAFF_READ_OWN, event),
+        r("staff/engagement/events/<int:pk>/", "GET", "other", STAFF_READ_OTHER, event),
+        r("staff/engagement/events/<int:pk>/", "POST", "own", STAFF_WRITE_OWN, event, response),
+        r("staff/engagement/events/<int:pk>/", "POST", "other", STAFF_READ_OTHER, event, response),
+        r("staff/engagement/posts/", "GET", "own", LIST_OWN, posts, marker="{post_title}"),
+        r("staff/engagement/posts/", "GET", "other", LIST_OTHER, posts, marker="{post_title}"),
+        r("staff/engagement/posts/", "POST", "own", STAFF_WRITE_OWN, posts, post),
+        r("staff/engagement/posts/", "POST", "other", STAFF_READ_OTHER, posts, post),
+        r("staff/engagement/interpretations/", "GET", "own", LIST_OWN, interps, marker="{interp_title}"),
+        r("staff/engagement/interpretations/", "GET", "other", LIST_OTHER, interps, marker="{interp_title}"),
+        r("staff/engagement/interpretations/", "POST", "own", STAFF_WRITE_OWN, interps, draft),
+        r("staff/engagement/interpretations/", "POST", "other", STAFF_READ_OTHER, interps, draft),
+        r("staff/engagement/interpretations/<int:pk>/", "GET", "own", STAFF_READ_OWN, interp),
+        r("staff/engagement/interpretations/<int:pk>/", "GET", "other", STAFF_READ_OTHER, interp),
+        r("staff/engagement/interpretations/<int:pk>/", "POST", "own", STAFF_WRITE_OWN, interp, describe),
+        r("staff/engagement/interpretations/<int:pk>/", "POST", "other", STAFF_READ_OTHER, interp, describe),
+        r("interpretations/", "GET", "", ALL_OK, "/interpretations/", marker="{interp_title}"),
+        r("interpretations/<int:pk>/", "GET", "own", ALL_OK, interp_public, marker=interp_mark),
+    ]
+
+
+def _rows_consultations() -> list[Row]:
+    """意见征集 and 在线访谈 (docs/consultations.md, docs/interviews.md): public pages and forms for everyone (a draft
+    consultation is hidden); staff pages for the body's staff (a supervisor of the subtree reads); a new
+    consultation or interview is for staff with a body of their own (a superuser has none); the feedback report
+    is published by the body's office head or admin."""
+    r = Row
+    page, closed = "/staff/consultations/{consultation}/", "/staff/consultations/{consultation_closed}/"
+    talk = "/staff/interviews/{interview}/"
+    comment = {"text": "矩阵提的意见"}
+    new = "login login 403 ok ok ok ok 403 403"
+    consultation = {"title": "矩阵征集", "opens_on": "{today}", "closes_on": "{today}"}
+    interview = {"kind": "press", "topic": "矩阵发布会", "starts_at": "2030-01-01T10:00"}
+    return [
+        r("consultations/", "GET", "", ALL_OK, "/consultations/", marker="{consultation_title}"),
+        r(
+            "consultations/<int:pk>/",
+            "GET",
+            "own",
+            ALL_OK,
+            "/consultations/{consultation}/",
+            marker="{consultation_title}",
+        ),
+        r("consultations/<int:pk>/", "GET", "draft", ALL_404, "/consultations/{consultation_draft}/"),
+        r("consultations/<int:pk>/comment/", "GET", "", ALL_OK, "/consultations/{consultation}/comment/"),
+        r(
+            "consultations/<int:pk>/comment/",
+            "POST",
+            "",
+            ALL_OK,
+            "/consultations/{consultation}/comment/",
+            comment,
+        ),
+        r(
+            "staff/consultations/",
+            "GET",
+            "own",
+            LIST_OWN,
+            "/staff/consultations/",
+            marker="{consultation_title}",
+        ),
+        r(
+            "staff/consultations/",
+            "GET",
+            "other",
+            LIST_OTHER,
+            "/staff/consultations/",
+            marker="{consultation_title}",
+        ),
+        r("staff/consultations/new/", "GET", "", new, "/staff/consultations/new/"),
+        r("staff/consultations/new/", "POST", "", new, "/staff/consultations/new/", consultation),
+        r("staff/consultations/<int:pk>/", "GET", "own", STAFF_READ_OWN, page, marker="{consultation_title}"),
+        r("staff/consultations/<int:pk>/", "GET", "other", STAFF_READ_OTHER, page),
+        r("staff/consultations/<int:pk>/", "POST", "own", STAFF_WRITE_OWN, page, {"action": "close"}),
+        r("staff/consultations/<int:pk>/", "POST", "other", STAFF_READ_OTHER, page, {"action": "close"}),
+        r("staff/consultations/<int:pk>/", "POST", "own", HEAD_WRITE_OWN, closed, {"action": "publish"}),
+        r("interviews/", "GET", "", ALL_OK, "/interviews/", marker="{interview_topic}"),
+        r(
+            "interviews/<int:pk>/",
+            "GET",
+            "own",
+            ALL_OK,
+            "/interviews/{interview}/",
+            marker="{interview_topic}",
+        ),
+        r("interviews/<int:pk>/ask/", "GET", "", ALL_OK, "/interviews/{interview}/ask/"),
+        r(
+            "interviews/<int:pk>/ask/",
+            "POST",
+            "",
+            ALL_OK,
+            "/interviews/{interview}/ask/",
+            {"text": "矩阵提问"},
+        ),
+        r("staff/interviews/", "GET", "own", LIST_OWN, "/staff/interviews/", marker="{interview_topic}"),
+        r("staff/interviews/", "GET", "other", LIST_OTHER, "/staff/interviews/", marker="{interview_topic}"),
+        r("staff/interviews/new/", "GET", "", new, "/staff/interviews/new/"),
+        r("staff/interviews/new/", "POST", "", new, "/staff/interviews/new/", interview),
+        r("staff/interviews/<int:pk>/", "GET", "own", STAFF_READ_OWN, talk, marker="{interview_topic}"),
+        r("staff/interviews/<int:pk>/", "GET", "other", STAFF_READ_OTHER, talk),
+        r("staff/interviews/<int:pk>/", "POST", "own", STAFF_WRITE_OWN, talk, {"action": "live"}),
+        r("staff/interviews/<int:pk>/", "POST", "other", STAFF_READ_OTHER, talk, {"action": "live"}),
+    ]
+
+
 def _rows_admin() -> list[Row]:
     """The Django admin: every page needs an active account with the staff flag (none of the body roles has
     it); model pages are one group (``ADMIN_MODEL_PAGE``), sampled on the case and audit models."""
@@ -950,6 +1144,218 @@ def _rows_admin() -> list[Row]:
     ]
 
 
+def _rows_mailbox() -> list[Row]:
+    """信箱 (docs/mailbox.md): public pages for everyone, tracking with the secret, staff pages for the body's
+    staff (a supervisor of the subtree reads and presses, 督办), the API's public and staff operations."""
+    r = Row
+    letter = {
+        "body": "{body_pk}",
+        "addressed_to": "body",
+        "kind": "consult",
+        "subject": "矩阵写的信",
+        "text": "内容",
+        "phone": "13900005555",
+    }
+    api_letter = {
+        "body": "{org}",
+        "kind": "consult",
+        "subject": "矩阵写的信",
+        "text": "内容",
+        "phone": "13900005555",
+    }
+    page = "/staff/mailbox/{letter}/"
+    supervise_own = "login login 403 403 403 403 403 ok ok"
+    head_own = "login login 403 403 403 ok ok 403 403"  # a superuser has no body of its own to set
+    api_write_own = "401 401 403 ok ok ok ok 403 ok"
+    api_write_other = "401 401 403 403 403 403 403 403 ok"
+    staff_api = "/api/v1/mailbox/staff/letters"
+    return [
+        r("mailbox/", "GET", "", ALL_OK, "/mailbox/", marker="{published_subject}"),
+        r(
+            "mailbox/<int:pk>/",
+            "GET",
+            "own",
+            ALL_OK,
+            "/mailbox/{letter_published}/",
+            marker="{published_subject}",
+        ),
+        r("mailbox/<int:pk>/", "GET", "draft", ALL_404, "/mailbox/{letter}/", note="a letter not published"),
+        r("mailbox/write/", "GET", "", ALL_OK, "/mailbox/write/"),
+        r("mailbox/write/", "POST", "", ALL_OK, "/mailbox/write/", letter, note="to the receipt"),
+        r(
+            "mailbox/receipt/",
+            "GET",
+            "",
+            ALL_OK,
+            "/mailbox/receipt/",
+            note="without its cookie: to the lookup",
+        ),
+        r("mailbox/track/", "GET", "", ALL_OK, "/mailbox/track/"),
+        r(
+            "mailbox/track/",
+            "POST",
+            "own",
+            "no ok no no no no no no no",
+            "/mailbox/track/",
+            {"code": "{letter_code}", "secret": "{secret}"},
+            "{letter_subject}",
+            note="only the writer knows the secret",
+        ),
+        r(
+            "mailbox/track/",
+            "POST",
+            "own",
+            "no ok no no no no no no no",
+            "/mailbox/track/",
+            {
+                "code": "{letter_replied_code}",
+                "secret": "{secret}",
+                "action": "rate",
+                "satisfaction": "satisfied",
+            },
+            "{letter_replied_subject}",
+        ),
+        r("staff/mailbox/", "GET", "own", LIST_OWN, "/staff/mailbox/", marker="{letter_subject}"),
+        r("staff/mailbox/", "GET", "other", LIST_OTHER, "/staff/mailbox/", marker="{letter_subject}"),
+        r("staff/mailbox/", "POST", "own", head_own, "/staff/mailbox/", {"accepts_anonymous": "on"}),
+        r("staff/mailbox/<int:pk>/", "GET", "own", STAFF_READ_OWN, page, marker="{letter_subject}"),
+        r("staff/mailbox/<int:pk>/", "GET", "other", STAFF_READ_OTHER, page),
+        r("staff/mailbox/<int:pk>/", "POST", "own", STAFF_WRITE_OWN, page, {"action": "accept"}),
+        r("staff/mailbox/<int:pk>/", "POST", "other", STAFF_READ_OTHER, page, {"action": "accept"}),
+        r(
+            "staff/mailbox/<int:pk>/",
+            "POST",
+            "own",
+            STAFF_WRITE_OWN,
+            page,
+            {"action": "transfer", "to_body": "{transfer_pk}", "reason": "职责"},
+        ),
+        r(
+            "staff/mailbox/<int:pk>/",
+            "POST",
+            "own",
+            supervise_own,
+            page,
+            {"action": "supervise", "note": "请加快"},
+        ),
+        r(
+            "staff/mailbox/<int:pk>/",
+            "POST",
+            "other",
+            STAFF_READ_OTHER,
+            page,
+            {"action": "supervise", "note": "x"},
+        ),
+        r(
+            "staff/mailbox/<int:pk>/",
+            "POST",
+            "own",
+            STAFF_WRITE_OWN,
+            "/staff/mailbox/{letter_accepted}/",
+            {"action": "reply", "text": "答复", "channel": "site"},
+        ),
+        r(
+            "staff/mailbox/<int:pk>/",
+            "POST",
+            "own",
+            STAFF_WRITE_OWN,
+            "/staff/mailbox/{letter_replied}/",
+            {"action": "publish"},
+        ),
+        r("staff/mailbox/<int:pk>/", "POST", "own", STAFF_WRITE_OWN, page, {"action": "convert"}),
+        r("api/v1/mailbox/letters", "GET", "", ALL_405, "/api/v1/mailbox/letters"),
+        r("api/v1/mailbox/letters", "POST", "own", ALL_OK, "/api/v1/mailbox/letters", api_letter, json=True),
+        r(
+            "api/v1/mailbox/track",
+            "POST",
+            "own",
+            "404 ok 404 404 404 404 404 404 404",
+            "/api/v1/mailbox/track",
+            {"code": "{letter_code}", "secret": "{secret}"},
+            json=True,
+        ),
+        r(
+            "api/v1/mailbox/rate",
+            "POST",
+            "own",
+            "404 ok 404 404 404 404 404 404 404",
+            "/api/v1/mailbox/rate",
+            {"code": "{letter_replied_code}", "secret": "{secret}", "satisfaction": "mostly"},
+            json=True,
+        ),
+        r("api/v1/mailbox/staff/letters", "GET", "own", API_READ_OWN, staff_api, marker="{letter_subject}"),
+        r(
+            "api/v1/mailbox/staff/letters",
+            "GET",
+            "other",
+            "401 401 403 no no no no no ok",
+            staff_api,
+            marker="{letter_subject}",
+        ),
+        r("api/v1/mailbox/staff/letters/<pk>", "GET", "own", API_READ_OWN, staff_api + "/{letter}"),
+        r("api/v1/mailbox/staff/letters/<pk>", "GET", "other", API_READ_OTHER, staff_api + "/{letter}"),
+        r(
+            "api/v1/mailbox/staff/letters/<pk>/accept",
+            "POST",
+            "own",
+            api_write_own,
+            staff_api + "/{letter}/accept",
+        ),
+        r(
+            "api/v1/mailbox/staff/letters/<pk>/accept",
+            "POST",
+            "other",
+            api_write_other,
+            staff_api + "/{letter}/accept",
+        ),
+        r(
+            "api/v1/mailbox/staff/letters/<pk>/transfer",
+            "POST",
+            "own",
+            api_write_own,
+            staff_api + "/{letter}/transfer",
+            {"to_body": "{transfer_code}", "reason": "职责"},
+            json=True,
+        ),
+        r(
+            "api/v1/mailbox/staff/letters/<pk>/return",
+            "POST",
+            "own",
+            api_write_own,
+            staff_api + "/{letter}/return",
+            {"reason": "不属于受理范围"},
+            json=True,
+        ),
+        r(
+            "api/v1/mailbox/staff/letters/<pk>/reply",
+            "POST",
+            "own",
+            api_write_own,
+            staff_api + "/{letter_accepted}/reply",
+            {"text": "答复"},
+            json=True,
+        ),
+        r(
+            "api/v1/mailbox/staff/letters/<pk>/publish",
+            "POST",
+            "own",
+            api_write_own,
+            staff_api + "/{letter_replied}/publish",
+            {},
+            json=True,
+        ),
+        r(
+            "api/v1/mailbox/staff/letters/<pk>/publish",
+            "POST",
+            "other",
+            api_write_other,
+            staff_api + "/{letter_replied}/publish",
+            {},
+            json=True,
+        ),
+    ]
+
+
 # Route groups: a resolver route matching one of these regexes is covered by the group's rows.
 ADMIN_APP_LIST = "admin/^(?P<app_label>…)/$"
 ADMIN_CATCH_ALL = "admin/(?P<url>.*)$"
@@ -958,6 +1364,44 @@ GROUPS: dict[str, str] = {
     ADMIN_APP_LIST: r"^admin/\^?\(\?P<app_label>[a-z_|]+\)/\$$",  # the resolver's match drops the ^
     ADMIN_MODEL_PAGE: r"^admin/[a-z_]+/[a-z_]+/(|add/|<path:object_id>/(|history/|delete/|change/))$",
 }
+
+
+def _rows_checker_compare() -> list[Row]:
+    """Year over year (docs/checker-compare.md): any staff member compares two uploaded reports; the DOCX of a
+    comparison is kept under a random token bound to the user who made it (a forged or someone else's: 404)."""
+    r = Row
+    page = "/staff/checker/compare/"
+    return [
+        r("staff/checker/compare/", "GET", "", "login login 403 ok ok ok ok ok ok", page),
+        r(
+            "staff/checker/compare/<str:token>.docx",
+            "GET",
+            "forged",
+            "login login 403 404 404 404 404 404 404",
+            page + "forged-token.docx",
+        ),
+    ]
+
+
+def _rows_checker_batch() -> list[Row]:
+    """Batch checks (docs/checker-input.md): any staff member uploads reports; a batch is seen by the user who
+    made it (and a superuser) only: another's batch and its XLSX answer 404."""
+    r = Row
+    page = "/staff/checker/batch/"
+    other = "login login 403 404 404 404 404 404 ok"
+    return [
+        r("staff/checker/batch/", "GET", "", STAFF_READ_OWN, page),
+        r("staff/checker/batch/", "POST", "", STAFF_READ_OWN, page, {"files": "@pdf", "urls": ""}),
+        r("staff/checker/batch/<uuid:token>/", "GET", "other", other, page + "{checker_batch}/"),
+        r(
+            "staff/checker/batch/<uuid:token>/batch.xlsx",
+            "GET",
+            "other",
+            other,
+            page + "{checker_batch}/batch.xlsx",
+        ),
+    ]
+
 
 # Known holes: (row id, role) -> why the cell fails today. Each is an xfail(strict=True) test, so that a fix
 # turns it into a failure that says "remove me from HOLES".
@@ -971,5 +1415,11 @@ ROWS: list[Row] = [
     *_rows_reports(),
     *_rows_submissions(),
     *_rows_api(),
+    *_rows_mailbox(),
+    *_rows_hotline(),
+    *_rows_consultations(),
+    *_rows_engagement(),
     *_rows_admin(),
+    *_rows_checker_compare(),
+    *_rows_checker_batch(),
 ]

@@ -24,6 +24,9 @@ from gongkai.cases.applicants import create_applicant
 from gongkai.cases.transitions import register
 from gongkai.notifications.models import Notification, NotificationTemplate
 from tests.conftest import PASSWORD, Tree, make_user
+from tests.consultations.world import comment_at_rest
+from tests.hotline.world import ticket_at_rest
+from tests.mailbox.world import letter_at_rest
 
 OLD_DEFAULT = b"insecure-development-key-change-me"  # printed in the repository before issue #10
 A, B = Fernet.generate_key().decode(), Fernet.generate_key().decode()
@@ -175,6 +178,11 @@ def test_every_registered_column_holds_a_token_of_the_newest_key_at_rest(setting
     )
     rows = {"cases.Applicant": applicant.pk, "notifications.Notification": sms.pk}
     plain = {"cases.Applicant.id_number_encrypted": ID_NUMBER}
+    rows["mailbox.Letter"] = letter_at_rest(PHONE, "zhangsan@example.invalid")  # 信箱
+    rows["hotline.Ticket"] = ticket_at_rest(PHONE)  # 12345
+    plain["mailbox.Letter.email_encrypted"] = "zhangsan@example.invalid"
+    rows["consultations.Comment"] = comment_at_rest("张三", PHONE)  # 意见征集
+    plain["consultations.Comment.name_encrypted"] = "张三"
     for column in crypto.ENCRYPTED_COLUMNS:
         model = apps.get_model(column.model)
         wanted = [model._meta.get_field(column.column).column]

@@ -46,7 +46,13 @@ from gongkai.reports.registry import statistics_for_format
 from gongkai.search import rebuild
 from gongkai.submissions.actions import submit
 from gongkai.submissions.xlsx import template_for
+from tests.checker.world import checker_values
 from tests.conftest import build_personas, build_tree, make_user
+from tests.consultations.world import consultation_values
+from tests.engagement.world import engagement_values
+from tests.hotline.world import hotline_values
+from tests.interviews.world import interview_values
+from tests.mailbox.world import mailbox_values
 from tests.security.permission_matrix import GROUPS, HOLES, ROWS, Row
 
 pytestmark = pytest.mark.django_db
@@ -216,6 +222,10 @@ def _body(key: str, org: Organisation, superuser: Any, channel: Channel) -> Body
     sub = submit(superuser, org, YEAR, FMT, io.BytesIO(template), "t.xlsx")
     values = {"org": org.org_code, "body_pk": org.pk, "sub": sub.pk, "xlsx": template, "report": report.pk}
     values |= _case(key, org, maker) | _items(key, org, maker, checker, channel)
+    values |= mailbox_values(key, org, values["true_secret"])  # 信箱 (tests/mailbox/world.py)
+    values |= hotline_values(key, org)  # 12345 (tests/hotline/world.py)
+    values |= consultation_values(key, org) | interview_values(key, org)  # 意见征集、访谈
+    values |= engagement_values(key, org, maker, checker, values["pub"])  # tests/engagement/world.py
     return Body(org, values)
 
 
@@ -255,7 +265,7 @@ def build_world() -> World:
         "genre": Genre.objects.order_by("pk").values_list("pk", flat=True).first(),
         "case_ct": ContentType.objects.get_for_model(InformationRequest).pk,
         "root_pk": superuser.pk,
-    }
+    } | checker_values(superuser)
     return World(bodies, users, sessions, common)
 
 

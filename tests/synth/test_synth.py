@@ -14,7 +14,8 @@ from opencc import OpenCC
 from gongkai.audit.models import AuditEntry
 from gongkai.cases.models import AdministrativeReview, FeeCollected, InformationRequest, Lawsuit
 from gongkai.catalog.models import Publication, PublicationChannel
-from gongkai.engagement.models import HotlineCall, MailboxLetter
+from gongkai.hotline.models import Ticket
+from gongkai.mailbox.models import Letter as MailboxLetter
 from gongkai.organisations.models import Organisation, OrgKind
 from gongkai.reports.build import build_report
 from gongkai.search import Filters, search
@@ -47,7 +48,7 @@ def _fingerprint() -> list[Any]:
                 "body_id", "receipt_date", "answered_on", "outcome"
             )
         ),
-        list(HotlineCall.objects.order_by("pk").values_list("body_id", "received_at", "completed_at")),
+        list(Ticket.objects.order_by("pk").values_list("body_id", "received_at", "completed_at")),
     ]
 
 
@@ -66,7 +67,7 @@ def test_a_load_is_repeatable_row_for_row() -> None:
     # children first: PostgreSQL checks the foreign keys when the indexes are rebuilt inside this transaction
     for model in (
         SearchEntry,
-        HotlineCall,
+        Ticket,
         MailboxLetter,
         AdministrativeReview,
         Lawsuit,
@@ -88,7 +89,7 @@ def test_counts_follow_the_arguments_and_the_tree_has_three_levels() -> None:
     assert Organisation.objects.count() == 120
     assert Publication.objects.count() == 3000
     assert InformationRequest.objects.count() == 400
-    assert HotlineCall.objects.count() == 800
+    assert Ticket.objects.count() == 800
     assert MailboxLetter.objects.count() == 200
     depths = dict(Organisation.objects.values_list("depth").annotate(n=Count("pk")))
     assert depths[0] == 1 and depths[1] > 1 and depths[2] > 10
@@ -112,7 +113,7 @@ def test_reforms_have_successors_and_no_record_falls_outside_a_body_s_existence(
             Q(**{f"{day}__lt": F("body__valid_from")}) | Q(**{f"{day}__gt": F("body__valid_to")})
         )
         assert not outside.exists(), model
-    assert HotlineCall.objects.filter(received_at__date__gt=F("body__valid_to")).count() == 0
+    assert Ticket.objects.filter(received_at__date__gt=F("body__valid_to")).count() == 0
 
 
 def test_records_look_like_the_law_requires() -> None:

@@ -1,0 +1,375 @@
+"""Import of 12345 tickets from the platform's export (CSV or XLSX; CSV in UTF-8, UTF-8 with BOM or GB18030).
+
+The first row names the columns (``COLUMNS``: the platform's Chinese headers, or the field names). Every row is
+validated before anything is written; one bad row refuses the whole file with each problem's row number, field
+and reason (all-or-nothing). A row whose ticket number was imported before with the same content and state is
+skipped (a re-import of the same export is a no-op); with other content it is a problem of its row. The file is
+written in one transaction with one audit entry (``actions.create_tickets_bulk``)."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from gongkai.audit.log import Actor
+from gongkai.hotline import actions
+from gongkai.hotline.models import Category, Satisfaction, Source, Ticket, TicketStatus
+from gongkai.organisations.models import Organisation
+
+MAX_ROWS = 20_000
+MAX_BYTES = 20 * 1024 * 1024
+# header → field; the field names themselves are accepted too.
+COLUMNS: dict[str, str] = {
+    "工单编号": "number",
+    "受理时间": "received_at",
+    "诉求类型": "category",
+    "反映问题": "topic",
+    "来电人": "caller_name",
+    "联系电话": "phone",
+    "诉求内容": "content",
+    "工单状态": "status",
+    "办理时限": "due_at",
+    "办结时间": "completed_at",
+    "办理结果": "result",
+    "满意度": "satisfaction",
+    "承办机关代码": "body_code",
+}
+FIELDS = frozenset(COLUMNS.values())
+REQUIRED = ("number", "received_at")
+TIME_FORMATS = (
+    "%Y-%m-%d %H:%M:%S",
+    "%Y-%m-%d %H:%M",
+    "%Y/%m/%d %H:%M:%S",
+    "%Y/%m/%d %H:%M",
+    "%Y-%m-%d",
+    "%Y/%m/%d",
+)
+# Labels a platform's export may use besides ours.
+STATUS_ALIASES = {
+    "受理": "received",
+    "转办": "assigned",
+    "派单": "assigned",
+    "已派单": "assigned",
+    "办结": "completed",
+    "退回": "returned",
+    "退单": "returned",
+}
+SATISFACTION_ALIASES = {"": "unrated", "未回访": "unrated"}
+
+
+@dataclass(frozen=True)
+class Problem:
+    row: int  # the spreadsheet's row number (the header is row 1)
+    field: str  # the column's header as in the file, or the field name
+    reason: str
+
+    def __str__(self) -> str:
+        return _("第%(row)d行“%(field)s”：%(reason)s") % {
+            "row": self.row,
+            "field": self.field,
+            "reason": self.reason,
+        }
+
+
+class ImportRefused(Exception):
+    """The file was refused; nothing was written. ``problems`` names each row, field and reason."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__("；".join(str(p) for p in problems[:20]))
+        self.problems = problems
+
+
+@dataclass
+class ImportResult:
+    created: int = 0
+    unchanged: int = 0
+    tickets: list[Ticket] = field(default_factory=list)
+
+
+# --- reading ----------------------------------------------------------------------------------------------------
+
+
+def _decode(data: bytes) -> str:
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise ImportRefused([Problem(1, _("文件"), _("无法识别文件编码（应为UTF-8或GB18030）"))])
+
+
+def _csv_rows(data: bytes) -> list[list[Any]]:
+    text = _decode(data)
+    return [row for row in csv.reader(io.StringIO(text, newline=""))]
+
+
+def _xlsx_rows(data: bytes) -> list[list[Any]]:
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:
+        raise ImportRefused([Problem(1, _("文件"), _("无法读取XLSX文件"))]) from exc
+    try:
+        sheet = book.worksheets[0]
+        return [list(row) for row in sheet.iter_rows(values_only=True)]
+    finally:
+        book.close()
+
+
+def read_table(data: bytes, filename: str) -> list[list[Any]]:
+    if len(data) > MAX_BYTES:
+        raise ImportRefused([Problem(1, _("文件"), _("文件过大（最大20MB）"))])
+    if filename.lower().endswith(".xlsx") or data[:2] == b"PK":
+        return _xlsx_rows(data)
+    return _csv_rows(data)
+
+
+# --- cell values ------------------------------------------------------------------------------------------------
+
+
+def _cell_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = str(value).strip()
+    if text.startswith("'") and len(text) > 1 and text[1] in "=+-@":
+        text = text[1:]  # gongkai's own CSV exports put an apostrophe before formula-like text
+    return text
+
+
+def _cell_time(value: Any) -> dt.datetime | None:
+    if isinstance(value, dt.datetime):
+        return value if timezone.is_aware(value) else timezone.make_aware(value)
+    if isinstance(value, dt.date):
+        return timezone.make_aware(dt.datetime.combine(value, dt.time()))
+    text = _cell_text(value)
+    if not text:
+        return None
+    for fmt in TIME_FORMATS:
+        try:
+            return timezone.make_aware(dt.datetime.strptime(text, fmt))  # noqa: DTZ007 - made aware here
+        except ValueError:
+            continue
+    raise ValueError(_("无法识别的时间“%(v)s”（例如 2026-03-02 09:30）") % {"v": text[:30]})
+
+
+def _choice(value: str, choices: Any, aliases: dict[str, str]) -> str:
+    if value in choices.values:
+        return value
+    for key, label in choices.choices:
+        if value == str(label):
+            return str(key)
+    if value in aliases:
+        return aliases[value]
+    raise ValueError(_("可选：%(all)s") % {"all": "、".join(str(label) for _k, label in choices.choices)})
+
+
+# --- validating -------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Row:
+    line: int
+    new: actions.NewTicket
+    digest: str
+
+
+def _header(cells: list[Any]) -> tuple[dict[int, str], dict[str, str]]:
+    """{column index: field}, {field: header as written}; an unknown header is a problem."""
+    index: dict[int, str] = {}
+    named: dict[str, str] = {}
+    problems = []
+    for i, cell in enumerate(cells):
+        name = _cell_text(cell)
+        if not name:
+            continue
+        key = COLUMNS.get(name, name if name in FIELDS else "")
+        if not key:
+            problems.append(Problem(1, name, _("未知的列（可用：%(all)s）") % {"all": "、".join(COLUMNS)}))
+            continue
+        index[i], named[key] = key, name
+    for key in REQUIRED:
+        if key not in named:
+            header = next(h for h, f in COLUMNS.items() if f == key)
+            problems.append(Problem(1, header, _("缺少必填列")))
+    if problems:
+        raise ImportRefused(problems)
+    return index, named
+
+
+def _bodies(org: Organisation) -> dict[str, Organisation]:
+    return {o.org_code: o for o in Organisation.objects.subtree_of(org)}
+
+
+def _validate_row(
+    line: int,
+    values: dict[str, Any],
+    org: Organisation,
+    bodies: dict[str, Organisation],
+    named: dict[str, str],
+) -> tuple[_Row | None, list[Problem]]:
+    problems: list[Problem] = []
+
+    def problem(key: str, reason: str) -> None:
+        problems.append(Problem(line, named.get(key, key), reason))
+
+    body = org
+    code = _cell_text(values.get("body_code"))
+    if code:
+        found = bodies.get(code)
+        if found is None:
+            problem("body_code", _("不是%(org)s或其所属单位的机关代码") % {"org": org.name})
+        else:
+            body = found
+    texts = {
+        k: _cell_text(values.get(k)) for k in ("number", "topic", "caller_name", "phone", "content", "result")
+    }
+    try:
+        number = actions.check_number(texts["number"])
+    except ValidationError as exc:
+        problem("number", "；".join(exc.messages))
+        number = ""
+    times: dict[str, dt.datetime | None] = {}
+    for key in ("received_at", "due_at", "completed_at"):
+        try:
+            times[key] = _cell_time(values.get(key))
+        except ValueError as exc:
+            problem(key, str(exc))
+            times[key] = None
+    choices: dict[str, str] = {}
+    for key, enum, aliases, default in (
+        ("category", Category, {}, Category.OTHER),
+        ("status", TicketStatus, STATUS_ALIASES, ""),
+        ("satisfaction", Satisfaction, SATISFACTION_ALIASES, Satisfaction.UNRATED),
+    ):
+        text = _cell_text(values.get(key))
+        try:
+            choices[key] = _choice(text, enum, aliases) if text else default
+        except ValueError as exc:
+            problem(key, str(exc))
+            choices[key] = default
+    intake = {
+        "received_at": times["received_at"],
+        "category": choices["category"],
+        "topic": texts["topic"],
+        "caller_name": texts["caller_name"],
+        "phone": texts["phone"],
+        "content": texts["content"],
+        "due_at": times["due_at"],
+    }
+    try:
+        intake = actions.clean_intake(intake)
+    except ValidationError as exc:
+        for key, messages in exc.message_dict.items():
+            problem(key, "；".join(messages))
+    status = choices["status"] or (TicketStatus.COMPLETED if times["completed_at"] else TicketStatus.RECEIVED)
+    completed = times["completed_at"]
+    if status == TicketStatus.COMPLETED and completed is None:
+        problem("completed_at", _("已办结的工单须填写办结时间"))
+    if status != TicketStatus.COMPLETED and completed is not None:
+        problem("status", _("填写了办结时间，工单状态应为“已办结”"))
+    received = intake.get("received_at")
+    if completed is not None and isinstance(received, dt.datetime) and completed < received:
+        problem("completed_at", _("办结时间不能早于受理时间"))
+    if completed is not None and completed > timezone.now() + actions.CLOCK_SKEW:
+        problem("completed_at", _("办结时间不能晚于现在"))
+    if choices["satisfaction"] != Satisfaction.UNRATED and status != TicketStatus.COMPLETED:
+        problem("satisfaction", _("工单办结后才能评价"))
+    if problems:
+        return None, problems
+    new = actions.NewTicket(
+        body,
+        number,
+        intake,
+        status=status,
+        completed_at=completed,
+        result=texts["result"],
+        satisfaction=choices["satisfaction"],
+    )
+    return _Row(line, new, actions.content_digest(body, intake)), []
+
+
+def validate(rows: list[list[Any]], org: Organisation) -> tuple[list[_Row], list[Problem]]:
+    if not rows:
+        raise ImportRefused([Problem(1, _("文件"), _("文件是空的"))])
+    index, named = _header(rows[0])
+    if len(rows) - 1 > MAX_ROWS:
+        raise ImportRefused([Problem(1, _("文件"), _("一次最多导入%(n)d行") % {"n": MAX_ROWS})])
+    bodies = _bodies(org)
+    valid: list[_Row] = []
+    problems: list[Problem] = []
+    seen: dict[str, int] = {}
+    for line, cells in enumerate(rows[1:], start=2):
+        if all(_cell_text(c) == "" for c in cells):
+            continue  # blank lines (a spreadsheet's trailing rows)
+        values = {key: cells[i] for i, key in index.items() if i < len(cells)}
+        row, found = _validate_row(line, values, org, bodies, named)
+        problems += found
+        if row is None:
+            continue
+        if row.new.number in seen:
+            problems.append(
+                Problem(line, named["number"], _("与第%(n)d行的工单编号重复") % {"n": seen[row.new.number]})
+            )
+            continue
+        seen[row.new.number] = line
+        valid.append(row)
+    return valid, problems
+
+
+def _unchanged(row: _Row, old: Ticket) -> bool:
+    new = row.new
+    return (
+        old.body_id == new.body.pk
+        and old.content_sha256 == row.digest
+        and old.status == new.status
+        and old.completed_at == new.completed_at
+        and old.satisfaction == new.satisfaction
+    )
+
+
+def import_tickets(actor: Actor, org: Organisation, data: bytes, filename: str) -> ImportResult:
+    """Import a platform export for ``org`` (rows may name a body of its subtree in 承办机关代码). Raises
+    ``ImportRefused`` with every problem, and writes nothing, if any row is bad."""
+    valid, problems = validate(read_table(data, filename), org)
+    existing = {
+        t.number: t
+        for t in Ticket.objects.filter(source=Source.IMPORT, number__in=[r.new.number for r in valid])
+    }
+    fresh: list[_Row] = []
+    unchanged = 0
+    for row in valid:
+        old = existing.get(row.new.number)
+        if old is None:
+            fresh.append(row)
+        elif _unchanged(row, old):
+            unchanged += 1
+        else:
+            problems.append(
+                Problem(
+                    row.line,
+                    _("工单编号"),
+                    _("工单%(n)s已导入，内容或状态与本次不同") % {"n": row.new.number},
+                )
+            )
+    if problems:
+        raise ImportRefused(sorted(problems, key=lambda p: p.row))
+    summary = _("12345热线工单导入：%(file)s，新增%(n)d件") % {"file": filename[:100], "n": len(fresh)}
+    tickets = (
+        actions.create_tickets_bulk(actor, Source.IMPORT, [r.new for r in fresh], summary) if fresh else []
+    )
+    return ImportResult(created=len(tickets), unchanged=unchanged, tickets=tickets)
+
+
+def problems_text(problems: Iterable[Problem]) -> list[str]:
+    return [str(p) for p in problems]
