@@ -274,7 +274,7 @@ LOAD = {
     "req": "SELECT body_id, receipt_date, answered_on, channel, applicant_kind FROM cases_informationrequest",
     "review": "SELECT body_id, filed_on, decided_on, outcome FROM cases_administrativereview",
     "suit": "SELECT body_id, filed_on, decided_on, outcome, after_review FROM cases_lawsuit",
-    "call": "SELECT body_id, received_at FROM engagement_hotlinecall",
+    "call": "SELECT body_id, received_at FROM hotline_ticket",
 }
 
 # One query per table of figures, as an analyst would write it: the province's subtree by path prefix.

@@ -116,6 +116,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "gongkai.portal.context.site",  # the site's identity in every page's header and footer
+                "gongkai.reports.nav.staff_nav",  # the staff pages' engagement and checker links
             ],
         },
     },

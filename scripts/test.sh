@@ -91,8 +91,11 @@ fi
 run_pytest() {
   local label=$1 rc=0
   shift
-  # loadgroup keeps the demo tests (marked xdist_group("demo")) on one worker, so the demo loads once per module.
-  env "$@" pytest -n "$workers" --dist loadgroup "${pytest_args[@]}" || rc=$?
+  # loadscope sends each test module to one worker as a whole, so a module-scoped fixture (the demo city, the
+  # streaming replica) is set up once per module. (xdist's loadgroup no longer groups under pytest 9.2: it
+  # renames items through `_nodeid`, which pytest no longer reads, so grouped tests were spread over both
+  # workers and the demo loaded on each.)
+  env "$@" pytest -n "$workers" --dist loadscope "${pytest_args[@]}" || rc=$?
   case $rc in
     0) record "pytest $label" "ok" ;;
     5)

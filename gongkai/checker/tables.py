@@ -403,15 +403,38 @@ def _labeller(leaves: Sequence[str], headers: Sequence[str]) -> Callable[[str], 
     return is_label
 
 
+_ATTACHMENT = re.compile(r"^(附表|附件)[0-9一二三四五六七八九十]*[:：、.．]?")
+_TITLE_YEAR = re.compile(r"^(19|20)\d\d年度?")
+_SENTENCE = re.compile(r"[，。；！？,;见]")
+# what a body's name ends with (人民政府, 办公厅, 教育局, 管委会, 实验区, 街道办事处 …)
+_BODY_END = re.compile(
+    r"(政府|厅|局|委员会|委|会|区|县|市|省|州|盟|旗|镇|乡|街道|办事处|办|室|中心|院|署|所|部|处)$"
+)
+
+
 def _heading(tokens: Sequence[Token], start: int, title: str) -> int | None:
     """A table's heading (its official title, typos allowed) from ``start`` on."""
     for i in range(start, len(tokens)):
         tok = tokens[i]
         if tok.value or len(tok.simple) > 60:
             continue
-        if labels.match(tok.simple, [title, "x" * len(title)]) == title:
+        if labels.match(tok.simple, [title, "x" * len(title)]) == title or _titled(tok.simple, title):
             return i
     return None
+
+
+def _titled(text: str, title: str) -> bool:
+    """A title printed with what bodies put before it: 附表/附件 (numbered or not), the year, the body's name —
+    "附表：2016年上海市人民政府办公厅政府信息公开情况统计表" is the 2014 table's 政府信息公开情况统计表. Not a
+    sentence that ends with the title ("详见附表：…", "本机关填报了…")."""
+    core = _TITLE_YEAR.sub("", _ATTACHMENT.sub("", labels.normalize(text)))
+    wanted = labels.normalize(title)
+    if not core.endswith(wanted):
+        return False
+    before = core[: -len(wanted)]
+    return not before or (
+        len(before) <= 30 and not _SENTENCE.search(before) and _BODY_END.search(before) is not None
+    )
 
 
 def _row_rule(columns: Sequence[str]) -> Callable[[tuple[Number | None, ...]], bool]:

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from gongkai.masking import mask_text
@@ -19,6 +21,31 @@ class ConsultationState(models.TextChoices):
     DRAFT = "draft", _("未发布")
     OPEN = "open", _("征集中")
     CLOSED = "closed", _("已截止")
+
+
+def feedback_cutoff(today: dt.date) -> dt.date:
+    """The latest last day of comments whose feedback report is overdue on ``today``: the feedback is due
+    ``GONGKAI_CONSULTATION_FEEDBACK_WORKING_DAYS`` working days after the last day (``actions.feedback_due``),
+    and that date only grows with the last day, so one date bounds them all (a walk over days, not records)."""
+    from gongkai.workdays.calendar import get_calendar  # the calendar's data is loaded on first use
+
+    calendar, days = get_calendar(), int(settings.GONGKAI_CONSULTATION_FEEDBACK_WORKING_DAYS)
+    day = today - dt.timedelta(days=1)
+    while calendar.add_working_days(day, days) >= today:
+        day -= dt.timedelta(days=1)
+    return day
+
+
+class ConsultationQuerySet(models.QuerySet["Consultation"]):
+    def feedback_overdue_on(self, today: dt.date) -> ConsultationQuerySet:
+        """Closed (or past their last day) with no feedback report published after its due date: the same rule
+        as ``actions.feedback_overdue`` as one query; the staff list's ``?overdue=1`` and the staff home use it."""
+        last_day = Coalesce("closed_on", "closes_on", output_field=models.DateField())
+        return (
+            self.annotate(last_comment_day=last_day)
+            .filter(state__in=[ConsultationState.OPEN, ConsultationState.CLOSED])
+            .filter(feedback_published_on__isnull=True, last_comment_day__lte=feedback_cutoff(today))
+        )
 
 
 class Consultation(models.Model):
@@ -49,6 +76,8 @@ class Consultation(models.Model):
     feedback_text = models.TextField(_("采纳情况反馈"), blank=True)
     feedback_generated_at = models.DateTimeField(_("反馈生成时间"), null=True, blank=True)
     feedback_published_on = models.DateField(_("反馈公布日期"), null=True, blank=True)
+
+    objects = ConsultationQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("意见征集")

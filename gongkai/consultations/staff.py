@@ -40,6 +40,9 @@ def consultation_list(request: HttpRequest) -> HttpResponse:
         .select_related("body")
         .order_by("-opens_on", "-id")
     )
+    overdue_only = request.GET.get("overdue") == "1"  # the staff home's count links here
+    if overdue_only:
+        qs = qs.feedback_overdue_on(today)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [
         {
@@ -54,7 +57,9 @@ def consultation_list(request: HttpRequest) -> HttpResponse:
     body = _own_body(request)
     may_create = body is not None and permissions.can_handle_consultation(request.user, body)
     return render(
-        request, "consultations/staff_list.html", {"page": page, "rows": rows, "may_create": may_create}
+        request,
+        "consultations/staff_list.html",
+        {"page": page, "rows": rows, "may_create": may_create, "overdue_only": overdue_only},
     )
 
 

@@ -5,8 +5,6 @@ from django.contrib import admin
 from gongkai.audit.admin_mixins import AuditedModelAdmin
 from gongkai.engagement.models import (
     Complaint,
-    HotlineCall,
-    MailboxLetter,
     PublicConcernEvent,
     ResponseAction,
     YearlyFigures,
@@ -34,20 +32,6 @@ class YearlyFiguresAdmin(AuditedModelAdmin[YearlyFigures]):
     autocomplete_fields = ["body"]
 
 
-admin.site.register(
-    HotlineCall,
-    AuditedModelAdmin,
-    list_display=["received_at", "body", "completed_at", "topic"],
-    autocomplete_fields=["body"],
-    date_hierarchy="received_at",
-)
-admin.site.register(
-    MailboxLetter,
-    AuditedModelAdmin,
-    list_display=["received_on", "body", "replied_on"],
-    autocomplete_fields=["body"],
-    date_hierarchy="received_on",
-)
 admin.site.register(
     Complaint,
     AuditedModelAdmin,

@@ -9,7 +9,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -119,59 +119,6 @@ class ResponseAction(models.Model):
             raise ValidationError({"body": _("回应机关须是事件的回应机关")})
 
 
-class HotlineCall(models.Model):
-    """A call to the mayor's hotline (市长热线) handled by a body."""
-
-    body = models.ForeignKey(
-        "organisations.Organisation",
-        verbose_name=_("承办机关"),
-        on_delete=models.PROTECT,
-        related_name="calls",
-    )
-    received_at = models.DateTimeField(_("来电时间"), db_index=True)
-    completed_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
-    topic = models.CharField(_("反映问题"), max_length=100, blank=True)
-
-    class Meta:
-        verbose_name = _("热线来电")
-        verbose_name_plural = _("热线来电")
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(completed_at__isnull=True) | Q(completed_at__gte=F("received_at")),
-                name="call_completed_after_received",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{timezone.localtime(self.received_at):%Y-%m-%d %H:%M}"  # the database gives UTC
-
-
-class MailboxLetter(models.Model):
-    """A letter to the secretary's and mayor's mailbox (书记、市长信箱)."""
-
-    body = models.ForeignKey(
-        "organisations.Organisation",
-        verbose_name=_("承办机关"),
-        on_delete=models.PROTECT,
-        related_name="letters",
-    )
-    received_on = models.DateField(_("来信日期"), db_index=True)
-    replied_on = models.DateField(_("回复日期"), null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("信箱来信")
-        verbose_name_plural = _("信箱来信")
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(replied_on__isnull=True) | Q(replied_on__gte=F("received_on")),
-                name="letter_replied_after_received",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.received_on}"
-
-
 class Complaint(models.Model):
     """A report or complaint (举报投诉) about a body's disclosure work."""
 
@@ -193,7 +140,16 @@ class Complaint(models.Model):
 
 
 class YearlyFigures(models.Model):
-    """Per body and year figures that are not events (2014 table rows 八 and 九)."""
+    """Per body and year figures that are not events (2014 table rows 八 and 九: offices, reading points, staff,
+    budget, meetings, training), typed in the admin.
+
+    Issue 13 §7 (typed yearly figures remain only where the platform has no records, shown as such): no
+    workflow on the platform records these figures for any body, so they are the only source of rows 八/九 and
+    never add to a figure counted from records. Every engagement figure (letters, tickets, events, responses,
+    interpretations, posts) is counted from its workflow records only: the typed letters and calls
+    (``MailboxLetter``, ``HotlineCall``) were copied into the mailbox and the hotline and deleted (engagement
+    0003). A body with a current submission (填报) is counted from it instead (``Context.bodies``). Drill-downs
+    label these rows as typed figures (``reports.drilldown._entered``)."""
 
     body = models.ForeignKey(
         "organisations.Organisation",

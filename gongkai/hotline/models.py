@@ -10,6 +10,8 @@ lists and exports); the caller's name is shown masked wherever tickets are liste
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
@@ -72,6 +74,14 @@ class Satisfaction(models.TextChoices):
 SATISFIED_VALUES = (Satisfaction.SATISFIED, Satisfaction.MOSTLY)
 
 
+class TicketQuerySet(models.QuerySet["Ticket"]):
+    def overdue_at(self, now: dt.datetime) -> TicketQuerySet:
+        """Still open past the due time the platform set (``due_at``; tickets without one are never overdue):
+        ``Ticket.is_late`` for open tickets as one query. The staff list's ``?overdue=1`` and the staff home
+        use it."""
+        return self.filter(status__in=sorted(OPEN_STATUSES), due_at__lt=now)
+
+
 class Ticket(models.Model):
     source = models.CharField(_("来源"), max_length=10, choices=Source.choices)
     number = models.CharField(_("工单编号"), max_length=40)
@@ -107,6 +117,8 @@ class Ticket(models.Model):
     content_sha256 = models.CharField(_("受理内容摘要"), max_length=64, blank=True, editable=False)
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    objects = TicketQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("热线工单")

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from gongkai import forms as gkforms
 from gongkai import permissions
 from gongkai.hotline.importer import MAX_BYTES, ImportRefused, import_tickets
 from gongkai.hotline.models import Ticket, TicketStatus
@@ -28,7 +29,7 @@ from gongkai.organisations.models import Organisation
 PAGE_SIZE = 50
 
 
-class ImportForm(forms.Form):
+class ImportForm(gkforms.Form):
     body = forms.CharField(label=gettext_lazy("承办机关代码"), max_length=18)
     file = forms.FileField(
         label=gettext_lazy("工单文件（CSV或XLSX）"),
@@ -60,7 +61,9 @@ def tickets(request: HttpRequest) -> HttpResponse:
     year = _year(request)
     visible = Ticket.objects.filter(body__in=permissions.visible_orgs(request.user))
     figures = year_figures(visible, year)
-    qs = visible.filter(received_at__year=year).select_related("body")
+    overdue_only = request.GET.get("overdue") == "1"  # every year's (the staff home's count links here)
+    qs = visible.overdue_at(timezone.now()) if overdue_only else visible.filter(received_at__year=year)
+    qs = qs.select_related("body")
     status = request.GET.get("status", "")
     if status in TicketStatus.values:
         qs = qs.filter(status=status)
@@ -73,6 +76,7 @@ def tickets(request: HttpRequest) -> HttpResponse:
         "year": year,
         "years": range(timezone.localdate().year, 2013, -1),
         "status": status,
+        "overdue_only": overdue_only,
         "statuses": [
             (value, label, figures.by_status.get(value, 0)) for value, label in TicketStatus.choices
         ],
@@ -97,13 +101,17 @@ def import_file(request: HttpRequest) -> HttpResponse:
     """Import a platform export for a body the user works for; all-or-nothing, problems listed by row."""
     if not permissions.is_staff_member(request.user):
         raise PermissionDenied
+    # Who may import for which body is decided first (a stranger's bad form is a 403, not an error list).
     code = request.POST.get("body", "").strip()[:18]
     body = Organisation.objects.filter(org_code=code).order_by("-id").first() if code else None
     if body is None or not permissions.can_handle_ticket(request.user, body):
         raise PermissionDenied
     form = ImportForm(request.POST, request.FILES)
     if not form.is_valid():
-        messages.error(request, _("请选择要导入的文件"))
+        for field, errors in form.errors.items():
+            label = form.fields[field].label if field in form.fields else ""
+            said = "；".join(str(e) for e in errors)
+            messages.error(request, f"{label}：{said}" if label else said)
         return redirect("hotline_staff:tickets")
     upload = form.cleaned_data["file"]
     if upload.size > MAX_BYTES:

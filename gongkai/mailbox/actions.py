@@ -33,6 +33,7 @@ from gongkai.figures.store import mark_dirty
 from gongkai.mailbox.models import (
     ANSWERED_STATES,
     OPEN_STATES,
+    REMIND_WITHIN,
     Addressee,
     Letter,
     LetterEvent,
@@ -51,7 +52,6 @@ PAGES = "mailbox"  # the page-cache namespace of the public mailbox pages (gongk
 PUBLIC = "public"  # the audit actor of letters written on the site
 ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud over the phone
 SECRET_LENGTH = 10
-REMIND_WITHIN = 2  # working days before the due date a letter's body is reminded
 TZ = ZoneInfo("Asia/Shanghai")
 S = LetterState
 E = LetterEventKind

@@ -21,7 +21,6 @@ from gongkai.api.models import Scope
 from gongkai.api.schemas import MAX_ID, MAX_OFFSET, InputSchema, Text, errors
 from gongkai.mailbox import actions
 from gongkai.mailbox.models import PUBLIC_EVENTS, Letter
-from gongkai.mailbox.staff import in_view
 
 router = Router(tags=["mailbox"])
 Pk = Annotated[int, Path(ge=1, le=MAX_ID)]
@@ -269,7 +268,7 @@ def mailbox_list(
     token = token_of(request)
     orgs = permissions.token_orgs(token) if token is not None else permissions.visible_orgs(request.user)
     qs = Letter.objects.filter(body__in=orgs).select_related("body")
-    qs = in_view(qs, view, timezone.localdate()).order_by("due_on", "id")
+    qs = qs.in_view(view, timezone.localdate()).order_by("due_on", "id")
     response["X-Total-Count"] = str(qs.count())
     return [_letter(letter) for letter in qs[offset : offset + limit]]
 

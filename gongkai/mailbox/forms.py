@@ -25,14 +25,17 @@ class BodyChoice(forms.ModelChoiceField):  # type: ignore[type-arg]
 
 
 class LetterForm(Form):
+    # Chosen among the matches of a search over the tree (portal.bodyindex, as on the application form): a
+    # province has thousands of bodies, too many for one drop-down.
     body = BodyChoice(
         queryset=_bodies(),
         label=_("写信给哪个机关"),
         error_messages={
-            "required": _("请选择收信的机关"),
-            "invalid_choice": _("所选机关不存在或已撤销，请重新选择"),
+            "required": _("请查找并选择收信的机关"),
+            "invalid_choice": _("所选机关不存在或已撤销，请重新查找"),
         },
     )
+    body_q = forms.CharField(label=_("查找机关"), required=False, max_length=50)  # the search, not stored
     addressed_to = forms.ChoiceField(
         label=_("收信人"), choices=Addressee.choices, widget=forms.RadioSelect, initial=Addressee.BODY
     )

@@ -14,6 +14,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from gongkai.workdays.calendar import get_calendar
+
 
 class LetterKind(models.TextChoices):
     CONSULT = "consult", _("咨询")
@@ -69,9 +71,28 @@ class MailboxSetting(models.Model):
         return str(self.body)
 
 
+REMIND_WITHIN = (
+    2  # working days before the due date a letter's body is reminded (and the queue says 即将到期)
+)
+
+
 class LetterQuerySet(models.QuerySet["Letter"]):
     def open_letters(self) -> LetterQuerySet:
         return self.filter(state__in=sorted(OPEN_STATES))
+
+    def in_view(self, view: str, today: dt.date) -> LetterQuerySet:
+        """The letters of one of the staff queue's views (anything unknown is ``open``): the queue, the API and
+        the staff home's counts use this one definition, so a count equals the list it links to."""
+        if view == "due_soon":
+            soon = get_calendar().add_working_days(today, REMIND_WITHIN)
+            return self.open_letters().filter(due_on__gte=today, due_on__lte=soon)
+        if view == "overdue":
+            return self.open_letters().filter(due_on__lt=today)
+        if view == "answered":
+            return self.filter(state__in=sorted(ANSWERED_STATES))
+        if view == "all":
+            return self
+        return self.open_letters()
 
     def published(self) -> LetterQuerySet:
         return self.filter(published=True)

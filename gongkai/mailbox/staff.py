@@ -29,24 +29,10 @@ from gongkai.mailbox.forms import (
     ReplyForm,
     TransferForm,
 )
-from gongkai.mailbox.models import ANSWERED_STATES, OPEN_STATES, Letter, LetterQuerySet, LetterState
+from gongkai.mailbox.models import ANSWERED_STATES, OPEN_STATES, Letter, LetterState
 from gongkai.organisations.models import Organisation
 
 PAGE_SIZE = 50
-
-
-def in_view(qs: LetterQuerySet, view: str, today: Any) -> LetterQuerySet:
-    """The letters of one of the queue's views (anything unknown is ``open``)."""
-    soon = actions.due_soon_limit(today)
-    views = {
-        "open": lambda: qs.open_letters(),
-        "due_soon": lambda: qs.open_letters().filter(due_on__gte=today, due_on__lte=soon),
-        "overdue": lambda: qs.open_letters().filter(due_on__lt=today),
-        "answered": lambda: qs.filter(state__in=sorted(ANSWERED_STATES)),
-        "all": lambda: qs,
-    }
-    result: LetterQuerySet = views.get(view, views["open"])()
-    return result
 
 
 def _own_body(request: HttpRequest) -> Organisation | None:
@@ -66,7 +52,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     state = request.GET.get("state", "")
     if state in LetterState.values:
         qs = qs.filter(state=state)
-    qs = in_view(qs, str(view), today).order_by("due_on", "id")
+    qs = qs.in_view(str(view), today).order_by("due_on", "id")
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     body = _own_body(request)
     setting_form = None

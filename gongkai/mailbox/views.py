@@ -14,7 +14,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from gongkai import pagecache
 from gongkai.acknowledgement import keys
@@ -23,6 +23,7 @@ from gongkai.mailbox import actions
 from gongkai.mailbox.forms import COUNTED, LetterForm, RateForm, TrackForm
 from gongkai.mailbox.models import PUBLIC_EVENTS, Letter, LetterState
 from gongkai.pagecache import cached_page
+from gongkai.portal import bodyindex
 
 PAGE_SIZE = 20
 SCOPE = "mailbox.write"
@@ -78,8 +79,19 @@ def _hash_first(request: HttpRequest, sub: keys.Submission) -> None:
 
 
 def _write_page(request: HttpRequest, form: LetterForm, *, checked: bool, status: int = 200) -> HttpResponse:
-    context = {"form": form, "checked": checked and bool(form.errors), "counted": COUNTED}
+    chosen = str(form["body"].value() or "")
+    picked = bodyindex.pick(str(form["body_q"].value() or ""), int(chosen) if chosen.isdigit() else None)
+    context = {"form": form, "checked": checked and bool(form.errors), "counted": COUNTED, "picked": picked}
     return _no_store(render(request, "mailbox/write.html", context, status=status))
+
+
+@require_POST
+def write_find_body(request: HttpRequest) -> HttpResponse:
+    """The body search without JavaScript: the search button posts the whole form here and it comes back with
+    everything typed kept and the matches as choices. Nothing is checked or stored; the form still submits to
+    ``write`` with its idempotency key."""
+    typed = {name: value for name, value in request.POST.items() if name in LetterForm.base_fields}
+    return _write_page(request, LetterForm(initial=typed), checked=False)
 
 
 @idempotent(SCOPE, replay=_replay_receipt, prepare=_hash_first)

@@ -5,6 +5,10 @@ to the list behind it). Every count is one aggregate query over the bodies the u
 - requests due within 3 working days and overdue ones (2019 Regulations art 33; ``gongkai.workdays``), and
   those waiting to be assigned or signed for after a transfer (待分办/签收): the same definitions as the case
   inbox's views the items link to (``InformationRequestQuerySet.in_view``), so a count equals its list;
+- mailbox letters due within 2 working days and overdue (the mailbox queue's views, ``LetterQuerySet.in_view``;
+  the reply period is the local setting ``GONGKAI_MAILBOX_REPLY_WORKING_DAYS``), consultations whose feedback
+  report is overdue (``ConsultationQuerySet.feedback_overdue_on``) and 12345 tickets open past their due time
+  (``TicketQuerySet.overdue_at``), each the filter of the staff list it links to;
 - publications waiting for their confidentiality review (保密审查, art 17): the catalog's "待保密审查" stage;
 - last year's annual reports not yet published (art 49: departments by 31 January, the government-level report
   by 31 March, ``validation.report_deadline``), and the subordinate bodies whose report is neither published
@@ -21,12 +25,16 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gongkai import permissions
 from gongkai.cases.models import InformationRequest
 from gongkai.catalog.models import Publication, PublicationStatus, ReviewConclusion
 from gongkai.catalog.transitions import latest_review_conclusion
+from gongkai.consultations.models import Consultation
+from gongkai.hotline.models import Ticket
+from gongkai.mailbox.models import REMIND_WITHIN, Letter
 from gongkai.organisations.models import Organisation, OrganisationQuerySet
 from gongkai.reports.formats import default_format_for_year
 from gongkai.reports.models import ReportPublication
@@ -45,7 +53,14 @@ class Item:
 def attention(user: Any, today: dt.date) -> list[Item]:
     """The items for ``user`` on ``today``, in the order shown (zero counts included: "nothing overdue" is news)."""
     orgs = permissions.visible_orgs(user)
-    return [*_case_items(orgs, today), _review_item(orgs), *_report_items(orgs, today.year - 1)]
+    return [
+        *_case_items(orgs, today),
+        *_letter_items(orgs, today),
+        _consultation_item(orgs, today),
+        _ticket_item(orgs),
+        _review_item(orgs),
+        *_report_items(orgs, today.year - 1),
+    ]
 
 
 def _case_items(orgs: OrganisationQuerySet, today: dt.date) -> list[Item]:
@@ -59,6 +74,34 @@ def _case_items(orgs: OrganisationQuerySet, today: dt.date) -> list[Item]:
     return [
         Item(view, label, cases.in_view(view, today).count(), f"{inbox}?view={view}") for view, label in views
     ]
+
+
+def _letter_items(orgs: OrganisationQuerySet, today: dt.date) -> list[Item]:
+    """Mailbox letters due within ``REMIND_WITHIN`` working days and overdue: the mailbox queue's own views."""
+    letters = Letter.objects.filter(body__in=orgs.values("pk"))
+    queue = reverse("mailbox_staff:queue")
+    views = (
+        ("due_soon", _("%(days)d个工作日内到期的信箱来信") % {"days": REMIND_WITHIN}),
+        ("overdue", _("已超过答复期限的信箱来信")),
+    )
+    return [
+        Item(f"letters_{view}", label, letters.in_view(view, today).count(), f"{queue}?view={view}")
+        for view, label in views
+    ]
+
+
+def _consultation_item(orgs: OrganisationQuerySet, today: dt.date) -> Item:
+    """Consultations whose feedback report (采纳情况反馈) is overdue: the staff list's ``?overdue=1``."""
+    overdue = Consultation.objects.filter(body__in=orgs.values("pk")).feedback_overdue_on(today)
+    url = reverse("consultations_staff:list") + "?overdue=1"
+    return Item("consultations_overdue", _("采纳情况反馈已超期的意见征集"), overdue.count(), url)
+
+
+def _ticket_item(orgs: OrganisationQuerySet) -> Item:
+    """12345 tickets still open past the platform's due time: the ticket list's ``?overdue=1`` (every year)."""
+    overdue = Ticket.objects.filter(body__in=orgs.values("pk")).overdue_at(timezone.now())
+    url = reverse("hotline_staff:tickets") + "?overdue=1"
+    return Item("tickets_overdue", _("超过办理时限的12345热线工单"), overdue.count(), url)
 
 
 def _review_item(orgs: OrganisationQuerySet) -> Item:

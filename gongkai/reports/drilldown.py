@@ -312,9 +312,11 @@ def _entered(record: ProactiveFigures | YearlyFigures, stat: Statistic) -> Recor
         if isinstance(record, ProactiveFigures)
         else None
     )
-    return RecordRow(
-        _("%(year)s年度填报数据") % {"year": record.year}, "", record.body.name, (), shown, url=url
-    )
+    if isinstance(record, YearlyFigures):  # issue 13 §7: typed figures are shown as such (rows 八/九 only)
+        label = _("%(year)s年度填报数（在管理后台录入，不来自平台办理记录）") % {"year": record.year}
+    else:
+        label = _("%(year)s年度填报数据") % {"year": record.year}
+    return RecordRow(label, "", record.body.name, (), shown, url=url)
 
 
 def _response(record: ResponseAction, stat: Statistic) -> RecordRow:

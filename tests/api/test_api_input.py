@@ -151,5 +151,16 @@ def test_every_request_body_is_an_input_schema() -> None:
         "CatalogItemIn",
         "CatalogItemPatch",
         "SubmissionIn",
+        # the mailbox (issue 13 §1): a letter, tracking, and the staff steps
+        "LetterIn",
+        "TrackIn",
+        "RateIn",
+        "TransferIn",
+        "ReasonIn",
+        "ReplyIn",
+        "PublishIn",
+        # the 12345 hotline's push (issue 13 §6)
+        "TicketIn",
+        "TicketUpdateIn",
     }
     assert all(issubclass(cls, schemas.InputSchema) for cls in bodies)

@@ -464,3 +464,20 @@ def test_a_report_that_only_names_the_table_rows_is_narrative_only() -> None:
 def test_an_empty_spare_column_after_the_last_one_is_ignored() -> None:
     text = training_text("pingtan-2022").replace("行政许可 | 10690", "行政许可 | 10690 | ")
     _same_cells(text)
+
+
+@pytest.mark.parametrize(
+    ("printed", "heading"),
+    [
+        ("附表：2016年上海市人民政府办公厅政府信息公开情况统计表", True),
+        ("附件2  2017年度平潭综合实验区政府信息公开情况统计表", True),
+        ("2015年政府信息公开情况统计表", True),
+        ("政府信息公开情况统计表", True),
+        ("详见附表：政府信息公开情况统计表", False),  # a sentence pointing at the table
+        ("本机关按要求填报了政府信息公开情况统计表", False),
+    ],
+)
+def test_a_title_printed_with_attachment_year_and_body_names_the_table(printed: str, heading: bool) -> None:
+    from gongkai.checker.tables import _titled
+
+    assert _titled(printed, "政府信息公开情况统计表") is heading

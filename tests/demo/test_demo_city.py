@@ -33,7 +33,7 @@ from gongkai.reports.registry import Scope
 from gongkai.reports.stats_table2 import T2
 from gongkai.reports.validation import Finding, check_in_force, table_values, validate_report, validate_table2
 
-pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("demo")]
+pytestmark = [pytest.mark.django_db]  # one worker runs the whole module (`--dist loadscope`)
 
 # label (last segment of the official row path) → the seed's figure
 SEED_TABLE = {

@@ -23,9 +23,6 @@ def city_json() -> str:
     )
 
 
-pytestmark = pytest.mark.xdist_group("demo")
-
-
 @pytest.mark.django_db
 def test_the_command_loads_once_and_two_loads_give_byte_identical_report_json() -> None:
     """The first load runs through the command (audited, one entry per batch) and a second command run finds it

@@ -1,5 +1,5 @@
-"""gongkai.engagement.models: what the database itself refuses (a principal leader on a Weibo post, a call done
-before it came in, a letter answered before it arrived, a second set of yearly figures, a negative budget), what
+"""gongkai.engagement.models: what the database itself refuses (a principal leader on a Weibo post, a second
+set of yearly figures, a negative budget), what
 validation refuses before it, and how the rows read in lists and the audit log (Beijing time)."""
 
 from __future__ import annotations
@@ -15,8 +15,6 @@ from django.db.models import ProtectedError
 
 from gongkai.engagement.models import (
     Complaint,
-    HotlineCall,
-    MailboxLetter,
     PublicConcernEvent,
     ResponseAction,
     ResponseKind,
@@ -85,38 +83,7 @@ def test_an_event_answered_several_ways_keeps_its_actions_and_takes_them_when_de
     assert not ResponseAction.objects.exists()
 
 
-# --- hotline, mailbox, complaints --------------------------------------------------------------------------------
-
-
-def test_a_call_is_completed_after_it_came_in(tree: Tree) -> None:
-    came_in = dt.datetime(2026, 3, 2, 9, 30, tzinfo=BEIJING)
-    ok = HotlineCall(body=tree.county_police, received_at=came_in, completed_at=came_in, topic="噪音扰民")
-    ok.full_clean()
-    ok.save()
-    HotlineCall.objects.create(body=tree.county_police, received_at=came_in)  # still open: fine
-    assert HotlineCall.objects.count() == 2
-    HotlineCall.objects.all().delete()
-    early = came_in - dt.timedelta(minutes=1)
-    _refused(HotlineCall(body=tree.county_police, received_at=came_in, completed_at=early), "__all__")
-
-
-def test_a_call_reads_in_beijing_time(tree: Tree) -> None:
-    """08:15 in 许昌 is 00:15 UTC: the row read back from the database still says 08:15 (audit summaries, admin)."""
-    call = HotlineCall.objects.create(
-        body=tree.county_police, received_at=dt.datetime(2026, 3, 2, 8, 15, tzinfo=BEIJING)
-    )
-    assert str(HotlineCall.objects.get(pk=call.pk)) == "2026-03-02 08:15"
-
-
-def test_a_letter_is_replied_to_after_it_arrived(tree: Tree) -> None:
-    ok = MailboxLetter(body=tree.education, received_on=DAY, replied_on=DAY)
-    ok.full_clean()
-    ok.save()
-    assert str(ok) == "2026-03-02"
-    ok.delete()
-    _refused(
-        MailboxLetter(body=tree.education, received_on=DAY, replied_on=DAY - dt.timedelta(days=1)), "__all__"
-    )
+# --- complaints --------------------------------------------------------------------------------------------------
 
 
 def test_a_complaint_reads_as_its_body_and_day(tree: Tree) -> None:
@@ -128,8 +95,6 @@ def test_a_complaint_reads_as_its_body_and_day(tree: Tree) -> None:
     ("model", "fields"),
     [
         (PublicConcernEvent, {"title": "t", "noticed_on": DAY}),
-        (HotlineCall, {"received_at": dt.datetime(2026, 3, 2, 9, tzinfo=BEIJING)}),
-        (MailboxLetter, {"received_on": DAY}),
         (Complaint, {"received_on": DAY}),
         (YearlyFigures, {"year": 2026}),
     ],

@@ -199,3 +199,20 @@ def test_a_step_the_state_does_not_allow_is_refused_and_writes_nothing(cast: Cas
     assert letter.state == LetterState.SUBMITTED and AuditEntry.objects.count() == before
     with pytest.raises(actions.IllegalStep):
         actions.reply("test", letter, text="答复")  # not signed for yet
+
+
+def test_the_body_is_found_by_search_without_javascript_and_nothing_is_stored(cast: Cast) -> None:
+    """Issue 13 §1 with issue 12's form conventions: the 查找 button posts the form to the search, which answers
+    with the matching bodies as choices and everything typed kept; no letter is stored until it is sent."""
+    client = Client()
+    typed = letter_form(cast.tree.education.pk, body=None, body_q="教育", subject="学校门口积水")
+    response = client.post("/mailbox/write/body/", typed)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert f'id="id_body_{cast.tree.education.pk}"' in html  # offered as a choice
+    assert f'id="id_body_{cast.tree.county_police.pk}"' not in html  # 公安 does not match 教育
+    assert 'value="学校门口积水"' in html and 'class="field-error"' not in html
+    assert not Letter.objects.exists()
+    unchosen = client.post("/mailbox/write/", letter_form(cast.tree.education.pk, body=None))
+    assert unchosen.status_code == 400 and "请查找并选择收信的机关" in unchosen.content.decode()
+    assert not Letter.objects.exists()

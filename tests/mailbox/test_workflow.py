@@ -137,16 +137,19 @@ def test_the_demo_letters_run_through_the_workflow(tree: Any) -> None:
 def test_the_data_migration_copies_the_typed_in_letters(cast: Cast) -> None:
     import importlib
 
-    from django.apps import apps
-
-    from gongkai.engagement.models import MailboxLetter as TypedLetter
+    from tests.legacy_rows import LegacyApps
 
     migration = importlib.import_module("gongkai.mailbox.migrations.0001_initial")
-    TypedLetter.objects.create(
-        body=cast.tree.education, received_on=dt.date(2014, 3, 3), replied_on=dt.date(2014, 3, 5)
-    )
-    TypedLetter.objects.create(body=cast.tree.city, received_on=dt.date(2014, 4, 1))
-    migration.copy_engagement_letters(apps, None)
+    typed = [  # engagement.MailboxLetter rows (the model is gone since engagement 0003)
+        {
+            "pk": 1,
+            "body_id": cast.tree.education.pk,
+            "received_on": dt.date(2014, 3, 3),
+            "replied_on": dt.date(2014, 3, 5),
+        },
+        {"pk": 2, "body_id": cast.tree.city.pk, "received_on": dt.date(2014, 4, 1), "replied_on": None},
+    ]
+    migration.copy_engagement_letters(LegacyApps({("engagement", "MailboxLetter"): typed}), None)
     copied = {(x.body_id, x.received_on, x.replied_on, x.state) for x in Letter.objects.all()}
     assert copied == {
         (cast.tree.education.pk, dt.date(2014, 3, 3), dt.date(2014, 3, 5), LetterState.CLOSED),

@@ -137,3 +137,35 @@ def test_hand_typed_digits_get_a_warning_when_saved_and_in_the_editor(
     assert "手工输入的数字" in client.get(url).content.decode() and "37" in client.get(url).content.decode()
     clean = client.post(url, {"text": "本年度共办理申请{t3.total.6}件。"}, follow=True).content.decode()
     assert "手工输入的数字" not in clean and "手工输入的数字" not in client.get(url).content.decode()
+
+
+@pytest.mark.parametrize(("fmt", "year"), [("2019", 2020), ("2021", 2024)])
+def test_section_four_states_the_engagement_of_the_year_from_its_records(
+    tree: Tree, personas: Personas, fmt: str, year: int
+) -> None:
+    """Issue 13 §7: the engagement part of the narrative comes from the mailbox, hotline and response records
+    through the registry; a kind of work with no records that year is left out rather than stated as 0."""
+    from gongkai.engagement import actions as engagement
+    from gongkai.engagement.models import ResponseKind
+    from gongkai.mailbox.actions import LetterRow, bulk_create_letters
+
+    quiet = section_text(tree.education, year, fmt, 1, Scope.OWN)
+    assert "领导信箱" not in quiet and "新闻发布会" not in quiet and "热线" not in quiet
+
+    day = dt.date(year, 3, 2)
+    rows = [LetterRow(tree.education.pk, day, day + dt.timedelta(days=3)) for _ in range(3)]
+    bulk_create_letters("test", [*rows, LetterRow(tree.education.pk, day)], "测试来信")
+    event = engagement.record_event(personas.clerk, tree.education, title="学位安排", noticed_on=day)
+    engagement.record_response(
+        personas.clerk, kind=ResponseKind.PRESS_CONFERENCE, held_on=day, event=event, title="招生发布会"
+    )
+    text = section_text(tree.education, year, fmt, 1, Scope.OWN)
+    ctx = Context(org=tree.education, year=year, scope=Scope.OWN)
+    assert (ctx.value("l.mailbox.letters"), ctx.value("l.mailbox.replied")) == (4, 3)
+    assert "领导信箱收到来信4件，已回复3件，办复率75.00%。" in text
+    assert (
+        f"回应公众关注热点或重大舆情{ctx.value('r14.events')}件次，参加或举办新闻发布会1次、在线访谈0次。"
+        in text
+    )
+    assert ctx.value("r14.events") == 1
+    assert "热线" not in text  # no hotline tickets this year

@@ -99,3 +99,65 @@ def test_the_counts_are_a_few_aggregate_queries(
     assert client.login(username=personas.clerk.username, password=PASSWORD)
     with django_assert_max_num_queries(25):
         assert client.get("/staff/").status_code == 200
+
+
+def letter_due(personas: Personas, body: Organisation, due: dt.date) -> int:
+    from gongkai.mailbox import actions as mailbox
+    from gongkai.mailbox.models import Letter
+
+    sent = mailbox.submit(
+        None,
+        body,
+        kind="consult",
+        subject="招生咨询",
+        text="请问报名时间。",
+        phone="13800138000",
+        received_at=dt.datetime(2026, 1, 5, 9, tzinfo=dt.UTC),
+    )
+    Letter.objects.filter(pk=sent.letter.pk).update(due_on=due)
+    return sent.letter.pk
+
+
+def listed_letters(client: Client, url: str) -> int:
+    return len(set(re.findall(r'href="/staff/mailbox/(\d+)/"', client.get(url).content.decode())))
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_mailbox_letters_due_soon_and_overdue_are_counted_as_the_queue_lists_them(
+    tree: Tree, personas: Personas
+) -> None:
+    """Issue 13 §1: letters have a reply deadline in working days; the staff home says how many are due within
+    2 working days (Tuesday 20 January: up to Thursday 22nd) and overdue, each count the queue's list."""
+    letter_due(personas, tree.education, D(2026, 1, 21))  # due soon
+    letter_due(personas, tree.education, D(2026, 1, 22))  # due soon (the second working day)
+    letter_due(personas, tree.education, D(2026, 1, 23))  # not yet
+    letter_due(personas, tree.education, D(2026, 1, 19))  # overdue
+    letter_due(personas, tree.county_police, D(2026, 1, 10))  # another body's
+    client = Client()
+    assert client.login(username=personas.clerk.username, password=PASSWORD)
+    found = counts(client)
+    assert found["letters_due_soon"] == (2, "/staff/mailbox/?view=due_soon")
+    assert found["letters_overdue"] == (1, "/staff/mailbox/?view=overdue")
+    for key in ("letters_due_soon", "letters_overdue"):
+        assert listed_letters(client, found[key][1]) == found[key][0], key
+
+
+def test_the_staff_home_leads_to_every_engagement_queue(personas: Personas) -> None:
+    """Issue 13: the engagement work (mailbox, 12345, public concern, interpretations, social posts,
+    consultations, interviews) is one tap from the staff home, and each link opens for the clerk."""
+    client = Client()
+    assert client.login(username=personas.clerk.username, password=PASSWORD)
+    html = client.get("/staff/").content.decode()
+    section = html[html.index('id="engagement-links"') :].split("</ul>")[0]
+    links = re.findall(r'href="([^"]+)"', section)
+    assert links == [
+        "/staff/mailbox/",
+        "/staff/hotline/",
+        "/staff/engagement/",
+        "/staff/engagement/interpretations/",
+        "/staff/engagement/posts/",
+        "/staff/consultations/",
+        "/staff/interviews/",
+    ]
+    for url in links:
+        assert client.get(url).status_code == 200, url

@@ -33,7 +33,6 @@ pytestmark = [
         not POSTGRES, reason="a streaming replica needs PostgreSQL (run with DATABASE_URL=postgres://…)"
     ),
     pytest.mark.django_db(transaction=True, databases=["default", "replica"]),
-    pytest.mark.xdist_group("replica"),  # one replica per run: every test of this module on one worker
 ]
 MIDDLEWARE = "gongkai.dbrouting.ReadYourWritesMiddleware"
 

@@ -1183,6 +1183,16 @@ def _rows_mailbox() -> list[Row]:
         r("mailbox/write/", "GET", "", ALL_OK, "/mailbox/write/"),
         r("mailbox/write/", "POST", "", ALL_OK, "/mailbox/write/", letter, note="to the receipt"),
         r(
+            "mailbox/write/body/",
+            "POST",
+            "",
+            ALL_OK,
+            "/mailbox/write/body/",
+            data={"body_q": "教育", "subject": "积水"},
+            note="the body search without JavaScript: the form comes back, nothing is stored",
+        ),
+        r("mailbox/write/body/", "GET", "", ALL_405, "/mailbox/write/body/"),
+        r(
             "mailbox/receipt/",
             "GET",
             "",

@@ -61,49 +61,6 @@
   });
   showKind();
 
-  /* --- the body step: matches as you type ---------------------------------------------------------------- */
-  var query = document.getElementById("id_body_q");
-  var results = form.querySelector("[data-pick-results]");
-  var status = form.querySelector("[data-pick-status]");
-  var timer = null;
-  var asked = 0;
-  function search() {
-    var chosen = form.querySelector("input[name='body']:checked");
-    var url = query.getAttribute("data-pick-url") + "?q=" + encodeURIComponent(query.value) +
-      (chosen ? "&chosen=" + encodeURIComponent(chosen.value) : "");
-    var mine = ++asked;
-    fetch(url, { headers: { "Accept": "text/html" }, credentials: "same-origin" })
-      .then(function (response) {
-        if (!response.ok) { throw new Error(String(response.status)); }
-        return response.text();
-      })
-      .then(function (html) {
-        if (mine !== asked) { return; } /* an answer to an older query */
-        var before = form.querySelector("input[name='body']:checked");
-        results.innerHTML = html; /* rendered and escaped by the server's template */
-        if (before) { /* chosen while the answer was on its way: keep it chosen */
-          var again = results.querySelector("input[name='body'][value='" + before.value + "']");
-          if (again) { again.checked = true; }
-        }
-        var count = results.querySelector("[data-pick-count]");
-        status.textContent = count ? count.textContent : "";
-      })
-      .catch(function () { status.textContent = t("failed"); });
-  }
-  if (query && results) {
-    query.addEventListener("input", function () {
-      window.clearTimeout(timer);
-      timer = window.setTimeout(search, 250);
-    });
-    query.addEventListener("keydown", function (event) {
-      if (event.key === "Enter") { event.preventDefault(); window.clearTimeout(timer); search(); }
-    });
-    var find = form.querySelector("button[name='find_body']");
-    if (find) {
-      find.addEventListener("click", function (event) { event.preventDefault(); search(); });
-    }
-  }
-
   /* --- steps --------------------------------------------------------------------------------------------- */
   var steps = Array.prototype.slice.call(form.querySelectorAll("section.step"));
   var nav = form.querySelector("[data-step-nav]");
