@@ -21,6 +21,19 @@ from gongkai.organisations.models import Organisation, OrgKind
 PASSWORD = "correct horse battery staple"
 
 
+FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Passwords and tracking secrets are hashed with Django's PBKDF2 (1,000,000 rounds: about 0.9 s each on a CI
+    core) in production (tests/accounts/test_models.py keeps it so). Tests hash with MD5 instead, from the first
+    fixture on (module-scoped ones such as the demo city's staff too): a persona costs milliseconds, not a
+    second. A test about the slow hash sets ``settings.PASSWORD_HASHERS`` itself."""
+    from django.conf import settings
+
+    settings.PASSWORD_HASHERS = FAST_HASHERS
+
+
 @dataclass
 class Tree:
     city: Organisation

@@ -12,17 +12,20 @@ result page refreshes itself.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import io
 import logging
 import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import PurePosixPath
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -36,6 +39,8 @@ from gongkai.inputs import strip_illegal
 
 log = logging.getLogger(__name__)
 
+STALLED_AFTER = dt.timedelta(minutes=15)  # no progress for this long: the batch's worker is gone
+RESUME_AT_ONCE = 50
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -195,14 +200,17 @@ def start(batch: Batch) -> None:
 
 
 def run(batch_id: int) -> Batch:
-    """Check every pending item of the batch, saving each row as it is done; a failure stays in its row."""
+    """Check every pending item of the batch, saving each row as it is done; a failure stays in its row. A run
+    that stops half-way (its worker lost) is taken up again by ``resume_stalled``: it checks only what is still
+    pending."""
     batch = Batch.objects.get(pk=batch_id)
     if batch.status == BatchStatus.DONE:
         return batch
-    Batch.objects.filter(pk=batch.pk).update(status=BatchStatus.RUNNING)
+    Batch.objects.filter(pk=batch.pk).update(status=BatchStatus.RUNNING, heartbeat_at=timezone.now())
     creator = batch.created_by
     for item in batch.items.filter(status=ItemStatus.PENDING).select_related("report").order_by("position"):
         check_item(item, creator)
+        Batch.objects.filter(pk=batch.pk).update(heartbeat_at=timezone.now())
     with transaction.atomic():
         batch.status, batch.finished_at = BatchStatus.DONE, timezone.now()
         batch.save(update_fields=["status", "finished_at"])
@@ -217,6 +225,31 @@ def run(batch_id: int) -> Batch:
             summary=_("批量检查完成"),
         )
     return batch
+
+
+def stalled(now: dt.datetime) -> Any:
+    """Batches not done with no sign of life for ``STALLED_AFTER``: queued ones whose task was lost, running
+    ones whose worker stopped (a report takes at most the fetch's time limit, far less than this)."""
+    quiet_since = now - STALLED_AFTER
+    return Batch.objects.exclude(status=BatchStatus.DONE).filter(
+        Q(heartbeat_at__lt=quiet_since) | Q(heartbeat_at__isnull=True, created_at__lt=quiet_since)
+    )
+
+
+def resume_stalled(now: dt.datetime) -> int:
+    """Hand each stalled batch to a worker again (its pending reports only), claiming it first so that two
+    resumers never both take it; one audit entry per batch taken up. Returns how many were."""
+    from gongkai.checker.tasks import run_batch
+
+    resumed = 0
+    for batch in stalled(now).order_by("created_at")[:RESUME_AT_ONCE]:
+        claimed = stalled(now).filter(pk=batch.pk).update(heartbeat_at=now)
+        if not claimed:
+            continue
+        record("system", "checker.batch.resume", batch, summary=_("批量检查中断后继续"))
+        transaction.on_commit(partial(run_batch, batch.pk))
+        resumed += 1
+    return resumed
 
 
 def check_item(item: BatchItem, actor: Any = None) -> None:

@@ -80,6 +80,9 @@ class Batch(models.Model):
     status = models.CharField(
         _("状态"), max_length=10, choices=BatchStatus.choices, default=BatchStatus.QUEUED
     )
+    # Set when a run starts and after each report: a batch not done whose last sign of life is old was lost
+    # with its worker (``batch.resume_stalled`` hands it to a worker again).
+    heartbeat_at = models.DateTimeField(_("最近进展时间"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("批量检查")

@@ -24,7 +24,7 @@ import shutil
 import subprocess
 import tempfile
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cache
 from html.parser import HTMLParser
@@ -549,23 +549,144 @@ def _read_docx(data: bytes) -> str:
     try:
         import docx
 
-        body = docx.Document(io.BytesIO(data)).element.body
+        document = docx.Document(io.BytesIO(data))
+        body = document.element.body
+        numbering = _Numbering(document)
     except Exception as exc:  # python-docx raises many kinds on a broken package
         raise UnreadableReport(_("DOCX 文件已损坏，无法读取")) from exc
     lines: list[str] = []
-    _docx_blocks(body, lines)
+    _docx_blocks(body, lines, numbering)
     return "\n".join(lines)
 
 
-def _docx_blocks(container: Any, lines: list[str]) -> None:
+def _docx_blocks(container: Any, lines: list[str], numbering: _Numbering | None = None) -> None:
     for element in container.iterchildren():
         tag = element.tag
         if tag == f"{_W}p":
-            lines.extend(line for line in _docx_paragraph(element).split("\n") if line.strip())
+            label = numbering.label(element) if numbering is not None else ""
+            text = label + _docx_paragraph(element)
+            lines.extend(line for line in text.split("\n") if line.strip())
         elif tag == f"{_W}tbl":
             _docx_table(element, lines)
         elif tag in {f"{_W}sdt", f"{_W}sdtContent", f"{_W}customXml", f"{_W}ins"}:
-            _docx_blocks(element, lines)
+            _docx_blocks(element, lines, numbering)
+
+
+_CHINESE_DIGITS = "零一二三四五六七八九"
+
+
+def chinese_number(n: int) -> str:
+    """1 → 一, 10 → 十, 15 → 十五, 23 → 二十三, 105 → 一百零五 (Word's chineseCounting, up to 9999)."""
+    if n <= 0 or n > 9999:
+        return str(n)
+    parts: list[str] = []
+    gap = False
+    for value, unit in ((1000, "千"), (100, "百"), (10, "十"), (1, "")):
+        digit, n = divmod(n, value)
+        if digit:
+            parts.extend(["零"] if gap else [])
+            parts.append(_CHINESE_DIGITS[digit] + unit)
+            gap = False
+        elif parts:
+            gap = True
+    text = "".join(parts)
+    return text[1:] if text.startswith("一十") else text
+
+
+def _letters(n: int, upper: bool) -> str:
+    out = ""
+    while n > 0:
+        n, rest = divmod(n - 1, 26)
+        out = chr(ord("A") + rest) + out
+    return out if upper else out.lower()
+
+
+def _roman(n: int) -> str:
+    out = ""
+    for value, numeral in ((1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"),
+                           (50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")):  # fmt: skip
+        while n >= value:
+            out, n = out + numeral, n - value
+    return out
+
+
+_FORMATS: dict[str, Callable[[int], str]] = {
+    "decimal": str,
+    "decimalZero": lambda n: f"{n:02d}",
+    "decimalFullWidth": lambda n: str(n).translate(str.maketrans("0123456789", "０１２３４５６７８９")),
+    "chineseCounting": chinese_number,
+    "chineseCountingThousand": chinese_number,
+    "ideographTraditional": lambda n: "甲乙丙丁戊己庚辛壬癸"[(n - 1) % 10],
+    "upperLetter": lambda n: _letters(n, True),
+    "lowerLetter": lambda n: _letters(n, False),
+    "upperRoman": _roman,
+    "lowerRoman": lambda n: _roman(n).lower(),
+}
+
+
+@dataclass(frozen=True)
+class _Level:
+    fmt: str
+    text: str
+    start: int
+
+
+class _Numbering:
+    """Word's automatic numbering (numbering.xml): the "一、" or "（二）" a heading shows is not in its text, so
+    it is rebuilt here, counting each list's levels in document order (a level restarts when a higher one
+    moves on). Bullets and unknown formats give nothing; a document without numbering gives nothing."""
+
+    def __init__(self, document: Any) -> None:
+        self.lists: dict[str, dict[int, _Level]] = {}
+        self.counters: dict[str, dict[int, int]] = {}
+        try:
+            root = document.part.numbering_part.element
+        except (NotImplementedError, KeyError, AttributeError):
+            return
+        abstract: dict[str, dict[int, _Level]] = {}
+        for definition in root.iterchildren(f"{_W}abstractNum"):
+            levels: dict[int, _Level] = {}
+            for lvl in definition.iterchildren(f"{_W}lvl"):
+                levels[_int(lvl.get(f"{_W}ilvl"), 0)] = _Level(
+                    _val(lvl, "numFmt") or "decimal", _val(lvl, "lvlText") or "", _int(_val(lvl, "start"), 1)
+                )
+            abstract[definition.get(f"{_W}abstractNumId") or ""] = levels
+        for num in root.iterchildren(f"{_W}num"):
+            self.lists[num.get(f"{_W}numId") or ""] = abstract.get(_val(num, "abstractNumId") or "", {})
+
+    def label(self, p: Any) -> str:
+        props = p.find(f"{_W}pPr")
+        num = props.find(f"{_W}numPr") if props is not None else None
+        if num is None:
+            return ""
+        list_id, level = _val(num, "numId") or "", _int(_val(num, "ilvl"), 0)
+        levels = self.lists.get(list_id)
+        if not levels or level not in levels:
+            return ""
+        counts = self.counters.setdefault(list_id, {})
+        counts[level] = counts.get(level, levels[level].start - 1) + 1
+        for deeper in [k for k in counts if k > level]:
+            del counts[deeper]
+
+        def number(match: re.Match[str]) -> str:
+            at = int(match.group(1)) - 1
+            spec = levels.get(at)
+            if spec is None or spec.fmt not in _FORMATS:
+                return ""
+            return str(_FORMATS[spec.fmt](counts.get(at, spec.start)))
+
+        if levels[level].fmt not in _FORMATS:  # a bullet, or a format not worth spelling
+            return ""
+        return re.sub(r"%([1-9])", number, levels[level].text)
+
+
+def _val(element: Any, child: str) -> str | None:
+    found = element.find(f"{_W}{child}")
+    return None if found is None else found.get(f"{_W}val")
+
+
+def _int(text: str | None, default: int) -> int:
+    return int(text) if text is not None and text.lstrip("-").isdigit() else default
 
 
 def _docx_paragraph(p: Any) -> str:

@@ -13,10 +13,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from gongkai import permissions
+from gongkai import permissions, staffsteps
 from gongkai.consultations import actions
 from gongkai.consultations.forms import ClassifyForm, ConsultationForm, FeedbackForm
 from gongkai.consultations.models import Comment, Consultation, ConsultationState, Moderation
@@ -101,18 +102,13 @@ def _run(request: HttpRequest, c: Consultation, name: str) -> Any:
     if name in {"approve", "reject"}:
         return actions.moderate(user, _comment(c, request), approve=name == "approve")
     if name == "classify":
-        form = ClassifyForm(request.POST)
-        if not form.is_valid():
-            raise ValidationError([e for es in form.errors.values() for e in es])
-        data = form.cleaned_data
+        data = staffsteps.cleaned(ClassifyForm(request.POST))
         return actions.classify(user, _comment(c, request), adoption=data["adoption"], reason=data["reason"])
     if name == "generate":
         return actions.generate_feedback(user, c)
     if name == "edit_feedback":
-        feedback = FeedbackForm(request.POST)
-        if not feedback.is_valid():
-            raise ValidationError([e for es in feedback.errors.values() for e in es])
-        return actions.edit_feedback(user, c, text=feedback.cleaned_data["text"])
+        text = staffsteps.cleaned(FeedbackForm(request.POST))["text"]
+        return actions.edit_feedback(user, c, text=text)
     return actions.publish_feedback(user, c)
 
 
@@ -136,17 +132,13 @@ def consultation_page(request: HttpRequest, pk: int) -> HttpResponse:
         )
         if not allowed:
             raise PermissionDenied
-        try:
-            _run(request, c, name)
-        except actions.IllegalStep as exc:
-            messages.error(request, str(exc))
-            status = 409
-        except ValidationError as exc:
-            messages.error(request, "；".join(exc.messages))
-            status = 400
-        else:
-            messages.success(request, _("已保存"))
-            return redirect("consultations_staff:detail", pk=c.pk)
+        done = reverse("consultations_staff:detail", args=[c.pk])
+        outcome = staffsteps.run(
+            request, lambda: _run(request, c, name), refused=actions.IllegalStep, done=done
+        )
+        if isinstance(outcome, HttpResponse):
+            return outcome
+        status = outcome
         c.refresh_from_db()
     today = timezone.localdate()
     context = {

@@ -13,9 +13,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from gongkai import permissions
+from gongkai import permissions, staffsteps
 from gongkai.interviews import actions
 from gongkai.interviews.forms import GUEST_ROWS, AnnounceForm, LineForm, VideoForm
 from gongkai.interviews.models import Interview, InterviewState, Question
@@ -81,12 +82,6 @@ def announce(request: HttpRequest) -> HttpResponse:
     return render(request, "interviews/staff_announce.html", {"form": form, "body": body}, status=status)
 
 
-def _form_or_fail(form: Any) -> Any:
-    if not form.is_valid():
-        raise ValidationError([e for es in form.errors.values() for e in es])
-    return form.cleaned_data
-
-
 def _run(request: HttpRequest, i: Interview, name: str) -> Any:
     user = request.user
     if name in {"approve", "reject"}:
@@ -98,10 +93,10 @@ def _run(request: HttpRequest, i: Interview, name: str) -> Any:
     if name == "live":
         return actions.go_live(user, i)
     if name == "line":
-        d = _form_or_fail(LineForm(request.POST))
+        d = staffsteps.cleaned(LineForm(request.POST))
         return actions.append(user, i, speaker=d["speaker"], text=d["text"])
     if name == "video":
-        d = _form_or_fail(VideoForm(request.POST))
+        d = staffsteps.cleaned(VideoForm(request.POST))
         return actions.set_video(user, i, video_url=d["video_url"])
     if name == "end":
         return actions.end(user, i, site=request.build_absolute_uri("/").rstrip("/"))
@@ -120,17 +115,13 @@ def interview_page(request: HttpRequest, pk: int) -> HttpResponse:
             raise Http404(_("没有这项操作"))
         if not permissions.can_handle_interview(request.user, i.body):
             raise PermissionDenied
-        try:
-            _run(request, i, name)
-        except actions.IllegalStep as exc:
-            messages.error(request, str(exc))
-            status = 409
-        except ValidationError as exc:
-            messages.error(request, "；".join(exc.messages))
-            status = 400
-        else:
-            messages.success(request, _("已保存"))
-            return redirect("interviews_staff:detail", pk=i.pk)
+        done = reverse("interviews_staff:detail", args=[i.pk])
+        outcome = staffsteps.run(
+            request, lambda: _run(request, i, name), refused=actions.IllegalStep, done=done
+        )
+        if isinstance(outcome, HttpResponse):
+            return outcome
+        status = outcome
         i.refresh_from_db()
     context = {
         "i": i,

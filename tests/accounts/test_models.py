@@ -106,3 +106,15 @@ def test_deleting_the_user_deletes_the_profile(tree: Tree) -> None:
     clerk: Any = make_user("edu-clerk", tree.education, Role.CLERK)
     clerk.delete()
     assert not StaffProfile.objects.exists()
+
+
+def test_production_hashes_passwords_and_secrets_slowly() -> None:
+    """The tests hash with MD5 for speed (tests/conftest.py); the project itself keeps Django's PBKDF2 first
+    (the settings module names no weaker hasher), so staff passwords and tracking secrets resist guessing."""
+    from django.conf import global_settings
+
+    from gongkai import settings as project
+
+    hashers = getattr(project, "PASSWORD_HASHERS", global_settings.PASSWORD_HASHERS)
+    assert hashers[0] == "django.contrib.auth.hashers.PBKDF2PasswordHasher"
+    assert not any("MD5" in h or "Unsalted" in h for h in hashers)

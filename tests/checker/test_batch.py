@@ -292,3 +292,46 @@ def test_a_file_over_the_limit_is_a_row_with_its_reason(personas: Personas, sett
     big, small = BatchItem.objects.order_by("position")
     assert big.status == ItemStatus.UNREADABLE and "过大" in big.reason and big.report is None
     assert small.status == ItemStatus.CHECKED
+
+
+def test_a_batch_whose_worker_was_lost_is_taken_up_again_where_it_stopped(
+    personas: Personas,
+    settings: Any,
+    monkeypatch: pytest.MonkeyPatch,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    """A worker restarted half-way through a batch leaves it "检查中" with reports pending: after 15 minutes
+    without progress the periodic task hands it to a worker again, once, and only the pending reports are
+    checked."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    settings.GONGKAI_CHECKER_BATCH_INLINE = 1
+    queued: list[int] = []
+    monkeypatch.setattr("gongkai.checker.tasks.run_batch", queued.append)
+    post_batch(
+        client_for(personas.supervisor),
+        [upload("a.txt", PINGTAN.encode()), upload("b.txt", SHANGHAI.encode())],
+    )
+    batch = Batch.objects.get()
+    first = batch.items.order_by("position").first()
+    assert first is not None
+    batches.check_item(first)  # the worker checked the first report, then was lost
+    now = timezone.now()
+    Batch.objects.filter(pk=batch.pk).update(status=BatchStatus.RUNNING, heartbeat_at=now)
+    checked_at = BatchItem.objects.get(pk=first.pk).checked_at
+
+    assert batches.resume_stalled(now + dt.timedelta(minutes=10)) == 0  # a slow report, not a lost worker
+    later = now + dt.timedelta(minutes=16)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert batches.resume_stalled(later) == 1
+    assert queued == [batch.pk, batch.pk]
+    assert batches.resume_stalled(later) == 0  # taken: not handed out twice
+    assert AuditEntry.objects.filter(action="checker.batch.resume").count() == 1
+
+    batches.run(batch.pk)  # what the worker does
+    batch.refresh_from_db()
+    assert batch.status == BatchStatus.DONE
+    assert batch.items.filter(status=ItemStatus.CHECKED).count() == 2
+    assert BatchItem.objects.get(pk=first.pk).checked_at == checked_at  # not checked again

@@ -269,3 +269,67 @@ def test_a_zip_that_is_not_a_document_is_unsupported() -> None:
 def test_document_from_text_is_the_stand_in_shape() -> None:
     doc = Document.from_text("資訊")
     assert (doc.text, doc.simplified, doc.source) == ("資訊", "资讯", "txt")
+
+
+def test_word_auto_numbered_headings_get_their_numbers_back() -> None:
+    """Reports typed in Word often number their headings automatically: "一、" and "（一）" live in
+    numbering.xml, not in the text. They are rebuilt in document order, the lower level restarting under each
+    higher one; a bullet list gives no number."""
+    import docx
+    from docx.oxml import parse_xml
+
+    w = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+    document = docx.Document()
+    numbering = document.part.numbering_part.element
+    numbering.append(
+        parse_xml(
+            f'<w:abstractNum {w} w:abstractNumId="90">'
+            '<w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="chineseCounting"/><w:lvlText w:val="%1、"/></w:lvl>'
+            '<w:lvl w:ilvl="1"><w:start w:val="1"/><w:numFmt w:val="chineseCounting"/><w:lvlText w:val="（%2）"/></w:lvl>'
+            '<w:lvl w:ilvl="2"><w:start w:val="1"/><w:numFmt w:val="decimal"/><w:lvlText w:val="%3."/></w:lvl>'
+            "</w:abstractNum>"
+        )
+    )
+    numbering.append(parse_xml(f'<w:abstractNum {w} w:abstractNumId="91"><w:lvl w:ilvl="0"><w:numFmt w:val="bullet"/><w:lvlText w:val="•"/></w:lvl></w:abstractNum>'))  # fmt: skip
+    numbering.append(parse_xml(f'<w:num {w} w:numId="90"><w:abstractNumId w:val="90"/></w:num>'))
+    numbering.append(parse_xml(f'<w:num {w} w:numId="91"><w:abstractNumId w:val="91"/></w:num>'))
+
+    def paragraph(text: str, num: int | None = None, level: int = 0) -> None:
+        p = document.add_paragraph(text)
+        if num is not None:
+            p._p.get_or_add_pPr().append(
+                parse_xml(f'<w:numPr {w}><w:ilvl w:val="{level}"/><w:numId w:val="{num}"/></w:numPr>')
+            )
+
+    paragraph("2023年平潭综合实验区政府信息公开工作年度报告")
+    paragraph("总体情况", 90, 0)
+    paragraph("主动公开", 90, 1)
+    paragraph("规章", 90, 2)
+    paragraph("规范性文件", 90, 2)
+    paragraph("依申请公开", 90, 1)
+    paragraph("网站发布", 91, 0)
+    paragraph("主动公开政府信息情况", 90, 0)
+    paragraph("制发规章", 90, 1)
+    out = io.BytesIO()
+    document.save(out)
+    lines = read_bytes(out.getvalue(), "report.docx").text.split("\n")
+    assert lines == [
+        "2023年平潭综合实验区政府信息公开工作年度报告",
+        "一、总体情况",
+        "（一）主动公开",
+        "1.规章",
+        "2.规范性文件",
+        "（二）依申请公开",
+        "网站发布",
+        "二、主动公开政府信息情况",
+        "（一）制发规章",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("n", "text"), [(1, "一"), (10, "十"), (15, "十五"), (23, "二十三"), (105, "一百零五"), (110, "一百一十")]
+)
+def test_chinese_counting(n: int, text: str) -> None:
+    from gongkai.checker.reading import chinese_number
+
+    assert chinese_number(n) == text
