@@ -91,11 +91,11 @@ fi
 run_pytest() {
   local label=$1 rc=0
   shift
-  # --dist load: tests go to the workers in pytest-django's order, so the transactional tests (which empty the
-  # tables, data migrations' rows included) run after the others on each worker. Grouping by module
-  # (loadscope) breaks that order. (xdist's loadgroup no longer groups under pytest 9.2 — it renames items
-  # through `_nodeid`, which pytest no longer reads — so it was `load` in effect already.)
-  env "$@" pytest -n "$workers" --dist load "${pytest_args[@]}" || rc=$?
+  # --dist loadgroup: tests/xdist_scheduling.py runs each module whose world is costly (the demo city, the
+  # studio's exports, …) on one worker, first, and every other test on its own in pytest-django's order, so the
+  # transactional tests (which empty the tables, data migrations' rows included) run after the others on each
+  # worker.
+  env "$@" pytest -n "$workers" --dist loadgroup "${pytest_args[@]}" || rc=$?
   case $rc in
     0) record "pytest $label" "ok" ;;
     5)

@@ -17,6 +17,8 @@ from gongkai.accounts.models import Role, StaffProfile
 from gongkai.organisations.actions import save_organisation
 from gongkai.organisations.codes import make_credit_code, make_org_code
 from gongkai.organisations.models import Organisation, OrgKind
+from tests.xdist_scheduling import check_grouped_modules
+from tests.xdist_scheduling import pytest_xdist_make_scheduler as pytest_xdist_make_scheduler
 
 PASSWORD = "correct horse battery staple"
 
@@ -32,6 +34,10 @@ def pytest_configure(config: pytest.Config) -> None:
     from django.conf import settings
 
     settings.PASSWORD_HASHERS = FAST_HASHERS
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    check_grouped_modules(config, items)
 
 
 @dataclass

@@ -16,7 +16,6 @@ from django.utils.translation import gettext as _
 from ninja import Field, Header, NinjaAPI, Path, Query, Status, Swagger
 from ninja.errors import AuthenticationError
 from ninja.errors import ValidationError as NinjaValidationError
-from ninja.security import django_auth
 
 from gongkai import permissions, throttle
 from gongkai.api import actions, catalog, records, validation
@@ -42,7 +41,7 @@ from gongkai.cases.clock import deadline_for
 from gongkai.cases.deadlines import DeadlineInputError, compute_deadline
 from gongkai.cases.models import OPEN_STATES, CaseEvent, InformationRequest
 from gongkai.cases.tracking import lookup
-from gongkai.cases.views import ACTIONS, action_data, action_form, may_run
+from gongkai.cases.views import ACTIONS, Action, action_data, action_form, may_run
 from gongkai.hotline import api as hotline_api
 from gongkai.mailbox import api as mailbox_api
 from gongkai.organisations.models import Organisation
@@ -178,12 +177,11 @@ def get_case(request: HttpRequest, pk: Pk) -> Any:
 
 
 def _detail(request: HttpRequest, req: InformationRequest) -> dict[str, Any]:
-    """A case with its deadline explanation, events and the steps the caller may run (none for a token)."""
-    token = token_of(request)
+    """A case with its deadline explanation, events and the steps the caller may run now."""
     allowed = [
         n
         for n, a in ACTIONS.items()
-        if token is None and req.state in a.states and a.applies(req) and may_run(request.user, a, req)
+        if req.state in a.states and a.applies(req) and _refusal(request, a, req) is None
     ]
     return _case(req) | {
         "explanation": list(deadline_for(req).explanation),
@@ -245,27 +243,46 @@ def push_case(
     return Status(201 if created else 200, _detail(request, fresh))
 
 
+def _refusal(request: HttpRequest, action: Action, req: InformationRequest) -> str | None:
+    """Why the caller may not run ``action`` on ``req`` (None: it may). Staff by their role (the staff pages'
+    rule); a token with ``cases:write`` for the case's body, for the steps that need no named person."""
+    token = token_of(request)
+    if token is None:
+        return None if may_run(request.user, action, req) else _("无权办理这一步骤")
+    if action.by_person:
+        return _("“%(step)s”须由工作人员登录办理，令牌不能办理") % {"step": action.label}
+    if not permissions.token_may(token, Scope.CASES_WRITE, req.body):
+        return _("令牌无权为该机关办理案件")
+    return None
+
+
 @api.post(
     "/cases/{pk}/actions/{name}",
     response={200: CaseDetailOut, **errors(400, 401, 403, 404, 409, 422, 429)},
-    auth=django_auth,
+    auth=TOKEN_OR_SESSION,
     tags=["cases"],
 )
 def run_action(request: HttpRequest, name: str, payload: ActionIn, pk: Pk) -> Any:
     """Run one step (the names of ``allowed_actions``) with its fields in ``data``, e.g.
-    ``{"data": {"on": "2026-03-16", "outcome": "2019.disclosed"}}``. Signed-in staff only (a session)."""
+    ``{"data": {"on": "2026-03-16", "outcome": "2019.disclosed", "text": "…"}}``. Signed-in staff as on the staff
+    pages; a token with ``cases:write`` for the case's body (another system recording what was done there), except
+    the steps a named person must take (``extend``: approved by the office's head; ``supervise``). A token's
+    steps are recorded as ``api:<token name>``. Documents cannot be attached here (JSON): answer on the staff page
+    to attach them."""
     req = _visible_case(request, pk)
     if name not in ACTIONS:
         return Status(404, {"detail": f"no such action: {name}"})
-    if not may_run(request.user, ACTIONS[name], req):
-        raise PermissionDenied
+    action = ACTIONS[name]
+    refusal = _refusal(request, action, req)
+    if refusal is not None:
+        raise PermissionDenied(refusal)
     form = action_form(name, req, {f"{name}-{k}": v for k, v in payload.data.items()})
     if not form.is_valid():
         return Status(
             400, {"detail": "invalid input", "errors": {k: list(v) for k, v in form.errors.items()}}
         )
     try:
-        ACTIONS[name].run(request.user, req, action_data(form))
+        action.run(actor(request), req, action_data(form))
     except transitions.IllegalTransition as exc:
         return Status(409, {"detail": str(exc)})
     except ValidationError as exc:

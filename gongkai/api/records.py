@@ -303,3 +303,36 @@ def upload_submission(request: HttpRequest, form: Form[SubmissionIn], file: File
         ]
         return Status(422, validation_body(items))
     return Status(201, get_submission(request, sub.pk))
+
+
+class WithdrawIn(InputSchema):
+    """Why the figures are withdrawn (kept with the submission and in the audit log)."""
+
+    reason: Annotated[str, Text(300)]
+
+
+@router.post(
+    "/submissions/{pk}/withdraw",
+    response={200: SubmissionDetailOut, **errors(400, 401, 403, 404, 409, 422, 429)},
+    tags=["submissions"],
+)
+def withdraw_submission(request: HttpRequest, pk: Pk, payload: WithdrawIn) -> Any:
+    """Withdraw a body's current submission (撤回): its figures come from its records again. A token needs
+    ``submissions:write`` for the submission's body; staff, the upload's permission (office head, admin or the
+    supervisor). A submission that is no longer current is a 409; a blank reason a 422."""
+    require(request, Scope.SUBMISSIONS_WRITE)
+    sub = get_object_or_404(_submissions(request), pk=pk)
+    token = token_of(request)
+    try:
+        if token is not None:
+            if not permissions.token_may(token, Scope.SUBMISSIONS_WRITE, sub.org):
+                raise PermissionDenied(_("无权为%(b)s填报") % {"b": sub.org.name})
+            submissions.withdraw_for_system(token.actor_label, sub, payload.reason)
+        else:
+            assert isinstance(request.user, User)
+            submissions.withdraw(request.user, sub, payload.reason)
+    except ValidationError as exc:
+        if not hasattr(exc, "error_dict"):
+            return Status(409, {"detail": "；".join(exc.messages)})
+        return invalid(exc)
+    return Status(200, get_submission(request, sub.pk))

@@ -22,6 +22,16 @@ from gongkai.organisations.models import Organisation
 FIELD_NAMES = {"extend": "extension_days"}
 
 
+def _check_outcome_of_regime(outcome: str, regime: str) -> None:
+    """An answer recorded with a request is an outcome of the regime its receipt date falls under."""
+    if outcomes.BY_CODE.get(outcome, None) is None:
+        raise ValidationError({"outcome": _("未知的办理结果：%(code)s") % {"code": outcome}})
+    if outcomes.BY_CODE[outcome].regime != regime:
+        raise ValidationError(
+            {"outcome": _("该申请适用%(regime)s年《条例》，办理结果须为该条例下的类型") % {"regime": regime}}
+        )
+
+
 @transaction.atomic
 def record_request(
     actor: Actor,
@@ -42,15 +52,8 @@ def record_request(
         deadline = compute_deadline(received, extend=extension_days)
     except DeadlineInputError as exc:
         raise ValidationError({FIELD_NAMES.get(exc.field, exc.field): str(exc)}) from exc
-    if outcome and outcomes.BY_CODE.get(outcome, None) is None:
-        raise ValidationError({"outcome": _("未知的办理结果：%(code)s") % {"code": outcome}})
-    if outcome and outcomes.BY_CODE[outcome].regime != deadline.regime:
-        raise ValidationError(
-            {
-                "outcome": _("该申请适用%(regime)s年《条例》，办理结果须为该条例下的类型")
-                % {"regime": deadline.regime}
-            }
-        )
+    if outcome:
+        _check_outcome_of_regime(outcome, deadline.regime)
     # An applicant may type an ID or phone number into the description: mask it before it is stored, so no
     # list, export, API response, letter or audit entry ever shows it.
     subject = mask_text(subject)

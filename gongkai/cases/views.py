@@ -50,6 +50,9 @@ class Action:
     states: frozenset[str]
     run: Callable[[Any, InformationRequest, dict[str, Any]], InformationRequest]
     by_supervisor: bool = False  # 督办 is done by the supervising office, every other step by the body
+    # A step a named person must take: another system's API token may not (an extension is approved by the head
+    # of the OGI office, 2019 Regulations art 33).
+    by_person: bool = False
     applies: Callable[[InformationRequest], bool] = lambda req: True
 
 
@@ -122,6 +125,7 @@ ACTIONS: dict[str, Action] = {
         lambda u, r, d: transitions.extend(
             u, r, on=d["on"], days=d["days"], reason=d["reason"], approved_by=u
         ),
+        by_person=True,
     ),
     "answer": Action(
         gettext_lazy("作出答复"),
@@ -200,6 +204,7 @@ ACTIONS: dict[str, Action] = {
         OPEN_STATES,
         lambda u, r, d: transitions.supervise(u, r, on=d["on"], comment=d["comment"], until=d["until"]),
         by_supervisor=True,
+        by_person=True,
     ),
     "close": Action(
         gettext_lazy("办结"),

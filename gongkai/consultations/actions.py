@@ -169,6 +169,39 @@ def refusal(consultation: Consultation, day: dt.date) -> str:
     return _("本次意见征集未发布")
 
 
+def _contact_error(contact: str) -> str:
+    """Why a comment's contact is neither an e-mail address nor a phone number ("" when it is one)."""
+    if "@" in contact:
+        try:
+            validate_email(contact)
+        except ValidationError:
+            return _("请填写正确的联系电话或电子邮箱")
+        return ""
+    if sum(c.isdigit() for c in contact) < 7 or len(contact) > 30:
+        return _("请填写正确的联系电话或电子邮箱")
+    return ""
+
+
+def _comment_errors(text: str, name: str, contact: str, *, requires_contact: bool) -> dict[str, list[str]]:
+    """A comment's field errors: its text required and bounded, the name bounded, the contact well-formed,
+    and both given when the consultation requires them."""
+    errors: dict[str, list[str]] = {}
+    if not text:
+        errors["text"] = [_("请填写意见内容")]
+    elif len(text) > 5000:
+        errors["text"] = [_("不得超过%(n)s个字符") % {"n": 5000}]
+    if len(name) > 50:
+        errors["name"] = [_("不得超过%(n)s个字符") % {"n": 50}]
+    if contact and (why := _contact_error(contact)):
+        errors["contact"] = [why]
+    if requires_contact:
+        if not name:
+            errors.setdefault("name", [_("本次意见征集须留姓名")])
+        if not contact:
+            errors.setdefault("contact", [_("本次意见征集须留联系方式")])
+    return errors
+
+
 @transaction.atomic
 def submit_comment(
     actor: Actor,
@@ -185,31 +218,12 @@ def submit_comment(
     consultation = Consultation.objects.select_related("body").get(pk=consultation.pk)
     at = received_at or timezone.now()
     day = timezone.localdate(at)
-    errors: dict[str, list[str]] = {}
     why = refusal(consultation, day)
     if why:
         raise ValidationError({"__all__": [why]})
     text = (text or "").strip()
     name, contact = (name or "").strip(), (contact or "").strip()
-    if not text:
-        errors["text"] = [_("请填写意见内容")]
-    elif len(text) > 5000:
-        errors["text"] = [_("不得超过%(n)s个字符") % {"n": 5000}]
-    if len(name) > 50:
-        errors["name"] = [_("不得超过%(n)s个字符") % {"n": 50}]
-    if contact:
-        if "@" in contact:
-            try:
-                validate_email(contact)
-            except ValidationError:
-                errors["contact"] = [_("请填写正确的联系电话或电子邮箱")]
-        elif sum(c.isdigit() for c in contact) < 7 or len(contact) > 30:
-            errors["contact"] = [_("请填写正确的联系电话或电子邮箱")]
-    if consultation.requires_contact:
-        if not name:
-            errors.setdefault("name", [_("本次意见征集须留姓名")])
-        if not contact:
-            errors.setdefault("contact", [_("本次意见征集须留联系方式")])
+    errors = _comment_errors(text, name, contact, requires_contact=consultation.requires_contact)
     if errors:
         raise ValidationError(errors)
     comment = Comment.objects.create(

@@ -100,6 +100,23 @@ def set_first_response(actor: Actor, event: PublicConcernEvent, at: dt.datetime)
     return event
 
 
+def _responding_body(
+    actor: Actor, event: PublicConcernEvent | None, body: Organisation | None, held_on: dt.date
+) -> Organisation:
+    """The body of a response: the event's (not before the event was noticed), else ``body``, else the
+    actor's own."""
+    if event is not None:
+        if body is not None and body.pk != event.body_id:
+            raise ValidationError({"body": _("回应机关须是事件的回应机关")})
+        if held_on < event.noticed_on:
+            raise ValidationError({"held_on": _("回应日期不得早于事件发现日期")})
+        return event.body
+    found = body or _actor_body(actor)
+    if found is None:
+        raise ValidationError({"body": _("请指定回应机关")})
+    return found
+
+
 @transaction.atomic
 def record_response(
     actor: Actor,
@@ -121,15 +138,7 @@ def record_response(
         raise ValidationError({"kind": _("未知的回应方式：%(v)s") % {"v": kind}})
     if principal_leader and kind not in LEADER_KINDS:
         raise ValidationError({"principal_leader": _("只有新闻发布会和在线访谈记录主要负责同志参加")})
-    if event is not None:
-        if body is not None and body.pk != event.body_id:
-            raise ValidationError({"body": _("回应机关须是事件的回应机关")})
-        body = event.body
-        if held_on < event.noticed_on:
-            raise ValidationError({"held_on": _("回应日期不得早于事件发现日期")})
-    body = body or _actor_body(actor)
-    if body is None:
-        raise ValidationError({"body": _("请指定回应机关")})
+    body = _responding_body(actor, event, body, held_on)
     action = ResponseAction(
         body=body,
         event=event,
@@ -165,6 +174,20 @@ class EventRow:
     source: str = ConcernSource.OTHER
 
 
+def _check_event_row(row: EventRow, where: str) -> None:
+    """One row of a bulk load: a title, a known source, known response kinds (a principal leader only at a
+    conference or interview), no response before the event was noticed. ``where`` names the row."""
+    if not row.title.strip() or len(row.title) > 200:
+        raise ValidationError({"title": where})
+    if row.source not in ConcernSource.values:
+        raise ValidationError({"source": where})
+    for kind, held, leader in row.responses:
+        if kind not in ResponseKind.values or (leader and kind not in LEADER_KINDS):
+            raise ValidationError({"kind": where})
+        if held < row.noticed_on:
+            raise ValidationError({"held_on": where})
+
+
 @transaction.atomic
 def record_events_bulk(
     actor: Actor, rows: Sequence[EventRow], summary: str, *, batch_size: int = 5000
@@ -174,16 +197,7 @@ def record_events_bulk(
     dirty. Each event's first response time is the start (09:00) of its earliest response's day.
     Returns (events, actions)."""
     for n, row in enumerate(rows):
-        where = _("第%(n)s条") % {"n": n + 1}
-        if not row.title.strip() or len(row.title) > 200:
-            raise ValidationError({"title": where})
-        if row.source not in ConcernSource.values:
-            raise ValidationError({"source": where})
-        for kind, held, leader in row.responses:
-            if kind not in ResponseKind.values or (leader and kind not in LEADER_KINDS):
-                raise ValidationError({"kind": where})
-            if held < row.noticed_on:
-                raise ValidationError({"held_on": where})
+        _check_event_row(row, _("第%(n)s条") % {"n": n + 1})
     events = [
         PublicConcernEvent(
             body=r.body,

@@ -31,7 +31,7 @@ from gongkai.engagement.forms import (
     SocialPostForm,
 )
 from gongkai.engagement.interpretations import is_interpretation, is_late, late_condition
-from gongkai.engagement.models import PublicConcernEvent, ResponseAction, SocialPost
+from gongkai.engagement.models import Interpretation, PublicConcernEvent, ResponseAction, SocialPost
 from gongkai.organisations.models import Organisation, OrganisationQuerySet
 
 PAGE_SIZE = 50
@@ -191,6 +191,29 @@ def posts(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _draft_interpretation(request: HttpRequest, form: InterpretationDraftForm) -> Interpretation | None:
+    """The interpretation a valid form drafts for a policy the user may see (None: the form says why)."""
+    data = form.cleaned_data
+    body: Organisation = data["body"]
+    if not permissions.can_record_engagement(request.user, body):
+        raise PermissionDenied
+    policy = find_by_index_number(data["policy"])
+    if policy is None or not (
+        permissions.can_view_org(request.user, policy.body)
+        or Publication.objects.public().filter(pk=policy.pk).exists()
+    ):
+        form.add_error("policy", _("没有这个索引号的政策文件"))
+        return None
+    fields = ("title", "made_on", "form", "text", "official_name", "official_post", "media_url")
+    try:
+        return actions.draft_interpretation(request.user, policy, body=body, **{k: data[k] for k in fields})
+    except ValidationError as exc:
+        _errors(form, exc)
+    except IllegalStep as exc:
+        form.add_error(None, str(exc))
+    return None
+
+
 @login_required
 def interpretations(request: HttpRequest) -> HttpResponse:
     """The visible bodies' interpretations (drafts too), newest first, each flagged when published later than
@@ -200,38 +223,10 @@ def interpretations(request: HttpRequest) -> HttpResponse:
     _check_posted_body(request, writable)
     form = InterpretationDraftForm(request.POST or None, bodies=writable)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        body: Organisation = data["body"]
-        if not permissions.can_record_engagement(request.user, body):
-            raise PermissionDenied
-        policy = find_by_index_number(data["policy"])
-        if policy is None or not (
-            permissions.can_view_org(request.user, policy.body)
-            or Publication.objects.public().filter(pk=policy.pk).exists()
-        ):
-            form.add_error("policy", _("没有这个索引号的政策文件"))
-        else:
-            try:
-                interp = actions.draft_interpretation(
-                    request.user,
-                    policy,
-                    body=body,
-                    title=data["title"],
-                    made_on=data["made_on"],
-                    form=data["form"],
-                    text=data["text"],
-                    official_name=data["official_name"],
-                    official_post=data["official_post"],
-                    media_url=data["media_url"],
-                )
-            except (ValidationError, IllegalStep) as exc:
-                if isinstance(exc, ValidationError):
-                    _errors(form, exc)
-                else:
-                    form.add_error(None, str(exc))
-            else:
-                messages.success(request, _("已起草解读，请进行保密审查后发布"))
-                return redirect("engagement_staff:interpretation", pk=interp.publication_id)
+        interp = _draft_interpretation(request, form)
+        if interp is not None:
+            messages.success(request, _("已起草解读，请进行保密审查后发布"))
+            return redirect("engagement_staff:interpretation", pk=interp.publication_id)
     qs = (
         Publication.objects.filter(is_interpretation(), body__in=permissions.visible_orgs(request.user))
         .select_related("body", "interprets", "interpretation_record")

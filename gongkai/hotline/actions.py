@@ -280,6 +280,21 @@ def _progress(
     return changed
 
 
+def _replayed(
+    actor: Actor, existing: Ticket, *, status: str, at: dt.datetime | None, result: str, satisfaction: str
+) -> bool:
+    """A ticket the platform sends again with its content unchanged: moved forward to ``status`` when it may
+    move there (a status that moves back is a ``Conflict``), rated if a rating came. Whether it changed."""
+    if status and status != existing.status and may_move(existing.status, status):
+        return _progress(actor, existing, status=status, at=at, result=result, satisfaction=satisfaction)
+    if status and status != existing.status:
+        raise Conflict(
+            _("工单处于“%(old)s”状态，不能变为“%(new)s”")
+            % {"old": existing.get_status_display(), "new": TicketStatus(status).label}
+        )
+    return _progress(actor, existing, at=at, satisfaction=satisfaction)
+
+
 @transaction.atomic
 def receive_ticket(
     actor: Actor,
@@ -307,17 +322,7 @@ def receive_ticket(
     if existing is not None:
         if existing.body_id != body.pk or existing.content_sha256 != digest:
             raise Conflict(_("工单%(n)s已登记，内容与本次不同；状态变更请使用状态更新接口") % {"n": number})
-        if not status or existing.status == status or not may_move(existing.status, status):
-            if status and status != existing.status:
-                raise Conflict(
-                    _("工单处于“%(old)s”状态，不能变为“%(new)s”")
-                    % {"old": existing.get_status_display(), "new": TicketStatus(status).label}
-                )
-            changed = _progress(actor, existing, at=at, satisfaction=satisfaction)
-        else:
-            changed = _progress(
-                actor, existing, status=status, at=at, result=result, satisfaction=satisfaction
-            )
+        changed = _replayed(actor, existing, status=status, at=at, result=result, satisfaction=satisfaction)
         return existing, Outcome.UPDATED if changed else Outcome.UNCHANGED
     ticket = _ticket(body, source, number, intake)
     try:
@@ -386,6 +391,36 @@ class NewTicket:
     satisfaction: str = Satisfaction.UNRATED
 
 
+def _bulk_events(ticket: Ticket, label: str) -> list[TicketEvent]:
+    """The timeline of a ticket written in bulk: received; completed or its status if it moved on; rated."""
+    events = [
+        TicketEvent(
+            ticket=ticket,
+            kind=EventKind.RECEIVED,
+            status=TicketStatus.RECEIVED,
+            at=ticket.received_at,
+            actor_label=label,
+        )
+    ]
+    if ticket.status != TicketStatus.RECEIVED:
+        kind = EventKind.COMPLETED if ticket.completed_at else EventKind.STATUS
+        at = ticket.completed_at or ticket.received_at
+        events.append(TicketEvent(ticket=ticket, kind=kind, status=ticket.status, at=at, actor_label=label))
+    if ticket.rated_at is not None:
+        note = str(Satisfaction(ticket.satisfaction).label)
+        events.append(
+            TicketEvent(
+                ticket=ticket,
+                kind=EventKind.RATED,
+                status=ticket.status,
+                at=ticket.rated_at,
+                actor_label=label,
+                note=note,
+            )
+        )
+    return events
+
+
 def create_tickets_bulk(actor: Actor, source: str, rows: Sequence[NewTicket], summary: str) -> list[Ticket]:
     """Write many tickets (already validated: an import, the demo) with their events in one transaction and
     ONE audit entry for the batch (``bulk_create``); the statistics' aggregates are marked dirty."""
@@ -402,34 +437,7 @@ def create_tickets_bulk(actor: Actor, source: str, rows: Sequence[NewTicket], su
                 ticket.rated_at = row.completed_at
             tickets.append(ticket)
         Ticket.objects.bulk_create(tickets, batch_size=2000)
-        events = []
-        for ticket in tickets:
-            events.append(
-                TicketEvent(
-                    ticket=ticket,
-                    kind=EventKind.RECEIVED,
-                    status=TicketStatus.RECEIVED,
-                    at=ticket.received_at,
-                    actor_label=label,
-                )
-            )
-            if ticket.status != TicketStatus.RECEIVED:
-                kind = EventKind.COMPLETED if ticket.completed_at else EventKind.STATUS
-                at = ticket.completed_at or ticket.received_at
-                events.append(
-                    TicketEvent(ticket=ticket, kind=kind, status=ticket.status, at=at, actor_label=label)
-                )
-            if ticket.rated_at is not None:
-                events.append(
-                    TicketEvent(
-                        ticket=ticket,
-                        kind=EventKind.RATED,
-                        status=ticket.status,
-                        at=ticket.rated_at,
-                        actor_label=label,
-                        note=str(Satisfaction(ticket.satisfaction).label),
-                    )
-                )
+        events = [e for ticket in tickets for e in _bulk_events(ticket, label)]
         TicketEvent.objects.bulk_create(events, batch_size=5000)
         record(
             actor,

@@ -211,6 +211,77 @@ def _bodies(org: Organisation) -> dict[str, Organisation]:
     return {o.org_code: o for o in Organisation.objects.subtree_of(org)}
 
 
+class _RowCheck:
+    """One row's checks, each naming its column as the file names it; ``problems`` collects what is wrong."""
+
+    def __init__(self, line: int, values: dict[str, Any], named: dict[str, str]) -> None:
+        self.line, self.values, self.named = line, values, named
+        self.problems: list[Problem] = []
+
+    def problem(self, key: str, reason: str) -> None:
+        self.problems.append(Problem(self.line, self.named.get(key, key), reason))
+
+    def text(self, key: str) -> str:
+        return _cell_text(self.values.get(key))
+
+    def body(self, org: Organisation, bodies: dict[str, Organisation]) -> Organisation:
+        """The row's body: its 机关代码 when given (the importing body or one below it), else the importing body."""
+        code = self.text("body_code")
+        if not code:
+            return org
+        found = bodies.get(code)
+        if found is None:
+            self.problem("body_code", _("不是%(org)s或其所属单位的机关代码") % {"org": org.name})
+            return org
+        return found
+
+    def number(self) -> str:
+        try:
+            return actions.check_number(self.text("number"))
+        except ValidationError as exc:
+            self.problem("number", "；".join(exc.messages))
+            return ""
+
+    def time(self, key: str) -> dt.datetime | None:
+        try:
+            return _cell_time(self.values.get(key))
+        except ValueError as exc:
+            self.problem(key, str(exc))
+            return None
+
+    def choice(self, key: str, enum: Any, aliases: dict[str, str], default: str) -> str:
+        text = self.text(key)
+        try:
+            return _choice(text, enum, aliases) if text else default
+        except ValueError as exc:
+            self.problem(key, str(exc))
+            return default
+
+    def intake(self, intake: dict[str, Any]) -> dict[str, Any]:
+        try:
+            return actions.clean_intake(intake)
+        except ValidationError as exc:
+            for key, messages in exc.message_dict.items():
+                self.problem(key, "；".join(messages))
+            return intake
+
+    def completion(
+        self, status: str, received: Any, completed: dt.datetime | None, satisfaction: str
+    ) -> None:
+        """A completed ticket has its completion time, after receipt and not in the future; only it is rated."""
+        done = status == TicketStatus.COMPLETED
+        if done and completed is None:
+            self.problem("completed_at", _("已办结的工单须填写办结时间"))
+        if not done and completed is not None:
+            self.problem("status", _("填写了办结时间，工单状态应为“已办结”"))
+        if completed is not None and isinstance(received, dt.datetime) and completed < received:
+            self.problem("completed_at", _("办结时间不能早于受理时间"))
+        if completed is not None and completed > timezone.now() + actions.CLOCK_SKEW:
+            self.problem("completed_at", _("办结时间不能晚于现在"))
+        if satisfaction != Satisfaction.UNRATED and not done:
+            self.problem("satisfaction", _("工单办结后才能评价"))
+
+
 def _validate_row(
     line: int,
     values: dict[str, Any],
@@ -218,83 +289,33 @@ def _validate_row(
     bodies: dict[str, Organisation],
     named: dict[str, str],
 ) -> tuple[_Row | None, list[Problem]]:
-    problems: list[Problem] = []
-
-    def problem(key: str, reason: str) -> None:
-        problems.append(Problem(line, named.get(key, key), reason))
-
-    body = org
-    code = _cell_text(values.get("body_code"))
-    if code:
-        found = bodies.get(code)
-        if found is None:
-            problem("body_code", _("不是%(org)s或其所属单位的机关代码") % {"org": org.name})
-        else:
-            body = found
-    texts = {
-        k: _cell_text(values.get(k)) for k in ("number", "topic", "caller_name", "phone", "content", "result")
-    }
-    try:
-        number = actions.check_number(texts["number"])
-    except ValidationError as exc:
-        problem("number", "；".join(exc.messages))
-        number = ""
-    times: dict[str, dt.datetime | None] = {}
-    for key in ("received_at", "due_at", "completed_at"):
-        try:
-            times[key] = _cell_time(values.get(key))
-        except ValueError as exc:
-            problem(key, str(exc))
-            times[key] = None
-    choices: dict[str, str] = {}
-    for key, enum, aliases, default in (
-        ("category", Category, {}, Category.OTHER),
-        ("status", TicketStatus, STATUS_ALIASES, ""),
-        ("satisfaction", Satisfaction, SATISFACTION_ALIASES, Satisfaction.UNRATED),
-    ):
-        text = _cell_text(values.get(key))
-        try:
-            choices[key] = _choice(text, enum, aliases) if text else default
-        except ValueError as exc:
-            problem(key, str(exc))
-            choices[key] = default
-    intake = {
-        "received_at": times["received_at"],
-        "category": choices["category"],
-        "topic": texts["topic"],
-        "caller_name": texts["caller_name"],
-        "phone": texts["phone"],
-        "content": texts["content"],
-        "due_at": times["due_at"],
-    }
-    try:
-        intake = actions.clean_intake(intake)
-    except ValidationError as exc:
-        for key, messages in exc.message_dict.items():
-            problem(key, "；".join(messages))
-    status = choices["status"] or (TicketStatus.COMPLETED if times["completed_at"] else TicketStatus.RECEIVED)
-    completed = times["completed_at"]
-    if status == TicketStatus.COMPLETED and completed is None:
-        problem("completed_at", _("已办结的工单须填写办结时间"))
-    if status != TicketStatus.COMPLETED and completed is not None:
-        problem("status", _("填写了办结时间，工单状态应为“已办结”"))
-    received = intake.get("received_at")
-    if completed is not None and isinstance(received, dt.datetime) and completed < received:
-        problem("completed_at", _("办结时间不能早于受理时间"))
-    if completed is not None and completed > timezone.now() + actions.CLOCK_SKEW:
-        problem("completed_at", _("办结时间不能晚于现在"))
-    if choices["satisfaction"] != Satisfaction.UNRATED and status != TicketStatus.COMPLETED:
-        problem("satisfaction", _("工单办结后才能评价"))
-    if problems:
-        return None, problems
+    check = _RowCheck(line, values, named)
+    body = check.body(org, bodies)
+    number = check.number()
+    received_at, due_at, completed = (check.time(k) for k in ("received_at", "due_at", "completed_at"))
+    category = check.choice("category", Category, {}, Category.OTHER)
+    status = check.choice("status", TicketStatus, STATUS_ALIASES, "")
+    satisfaction = check.choice("satisfaction", Satisfaction, SATISFACTION_ALIASES, Satisfaction.UNRATED)
+    intake = check.intake(
+        {
+            "received_at": received_at,
+            "category": category,
+            **{k: check.text(k) for k in ("topic", "caller_name", "phone", "content")},
+            "due_at": due_at,
+        }
+    )
+    status = status or (TicketStatus.COMPLETED if completed else TicketStatus.RECEIVED)
+    check.completion(status, intake.get("received_at"), completed, satisfaction)
+    if check.problems:
+        return None, check.problems
     new = actions.NewTicket(
         body,
         number,
         intake,
         status=status,
         completed_at=completed,
-        result=texts["result"],
-        satisfaction=choices["satisfaction"],
+        result=check.text("result"),
+        satisfaction=satisfaction,
     )
     return _Row(line, new, actions.content_digest(body, intake)), []
 

@@ -232,6 +232,29 @@ def _check(
         raise ValidationError(errors)
 
 
+def _replay(
+    idempotency_key: str, body: Organisation, subject: str, text: str, secret: str
+) -> Submitted | None:
+    """The letter stored the first time with this key (None: the key is new); another letter with it is a
+    ``Conflict``. The same letter may have been transferred to another body since."""
+    existing = Letter.objects.filter(idempotency_key_hash=key_hash(idempotency_key)).first()
+    if existing is None:
+        return None
+    same = (existing.subject, existing.text) == (mask_text(subject), text) and (
+        existing.body_id == body.pk or existing.events.filter(kind=E.TRANSFERRED).exists()
+    )
+    if not same:
+        raise Conflict(_("该幂等键已用于另一封来信"))
+    return Submitted(existing, secret or secret_from_key(idempotency_key), False)
+
+
+def _new_secret(idempotency_key: str) -> str:
+    """A new letter's tracking secret: derived from the key (a retry shows the same one), else random."""
+    if idempotency_key:
+        return secret_from_key(idempotency_key)
+    return "".join(secrets.choice(ALPHABET) for _ in range(SECRET_LENGTH))
+
+
 @transaction.atomic
 def submit(
     actor: Actor,
@@ -255,25 +278,14 @@ def submit(
     slow hash of its secret (``secret_hash`` when the caller computed it). With ``idempotency_key``, the same
     key answers with the letter stored the first time (``created`` False); another letter with it is a
     ``Conflict``."""
-    if idempotency_key:
-        existing = Letter.objects.filter(idempotency_key_hash=key_hash(idempotency_key)).first()
-        if existing is not None:
-            same = (existing.subject, existing.text) == (mask_text(subject), text) and (
-                existing.body_id == body.pk or existing.events.filter(kind=E.TRANSFERRED).exists()
-            )
-            if not same:
-                raise Conflict(_("该幂等键已用于另一封来信"))
-            return Submitted(existing, secret or secret_from_key(idempotency_key), False)
+    if idempotency_key and (replay := _replay(idempotency_key, body, subject, text, secret)) is not None:
+        return replay
     _check(body, kind=kind, addressed_to=addressed_to, subject=subject, text=text, phone=phone, email=email)
     at = received_at or timezone.now()
     if at > timezone.now() + dt.timedelta(minutes=5):
         raise ValidationError({"received_at": [_("来信时间不能晚于现在")]})
     day = timezone.localdate(at)
-    secret = _normalised_secret(secret) or (
-        secret_from_key(idempotency_key)
-        if idempotency_key
-        else "".join(secrets.choice(ALPHABET) for _ in range(SECRET_LENGTH))
-    )
+    secret = _normalised_secret(secret) or _new_secret(idempotency_key)
     letter = Letter(
         body=body,
         kind=kind,

@@ -5,6 +5,7 @@ whether the body accepts anonymous letters. A letter of a body the user may not 
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Any
 
 from django import forms as djforms
@@ -139,46 +140,63 @@ def _run(request: HttpRequest, letter: Letter, name: str, form: djforms.Form | N
     return actions.reveal_contact(user, letter)
 
 
+@dataclass
+class _Posted:
+    """What a posted step leaves for the page shown again: the form with its errors, a revealed contact, the
+    status (400: input refused; 409: the letter's state does not allow the step)."""
+
+    bound: dict[str, djforms.Form] = field(default_factory=dict)
+    revealed: Any = None
+    status: int = 200
+
+
+def _take_step(request: HttpRequest, letter: Letter, posted: _Posted) -> HttpResponse | None:
+    """Run the posted step (its name in ``action``): a redirect when it is saved, else None with ``posted``
+    filled in."""
+    name = request.POST.get("action", "")
+    if name not in STEPS:
+        raise Http404(_("没有这项操作"))
+    label, form_class, who, _states = STEPS[name]
+    if not _may(request, who, letter):
+        raise PermissionDenied
+    form = form_class(request.POST) if form_class is not None else None
+    if form is not None and not form.is_valid():
+        posted.status, posted.bound[name] = 400, form
+        return None
+    try:
+        result = _run(request, letter, name, form)
+    except actions.IllegalStep as exc:
+        messages.error(request, str(exc))
+        posted.status = 409
+        return None
+    except ValidationError as exc:
+        posted.status = 400
+        if form is None:
+            messages.error(request, "；".join(exc.messages))
+            return None
+        for field_name, errs in exc.message_dict.items():
+            form.add_error(field_name if field_name in form.fields else None, errs)
+        posted.bound[name] = form
+        return None
+    if name == "reveal":
+        posted.revealed = result
+        return None
+    messages.success(request, _("已%(step)s") % {"step": label})
+    return redirect("mailbox_staff:letter", pk=letter.pk)
+
+
 @login_required
 def letter_page(request: HttpRequest, pk: int) -> HttpResponse:
     letter = get_object_or_404(Letter.objects.select_related("body", "request"), pk=pk)
     if not permissions.can_view_org(request.user, letter.body):
         raise PermissionDenied
-    bound: dict[str, djforms.Form] = {}
-    revealed = None
-    status = 200
+    posted = _Posted()
     if request.method == "POST":
-        name = request.POST.get("action", "")
-        if name not in STEPS:
-            raise Http404(_("没有这项操作"))
-        label, form_class, who, _states = STEPS[name]
-        if not _may(request, who, letter):
-            raise PermissionDenied
-        form = form_class(request.POST) if form_class is not None else None
-        if form is None or form.is_valid():
-            try:
-                result = _run(request, letter, name, form)
-            except actions.IllegalStep as exc:
-                messages.error(request, str(exc))
-                status = 409
-            except ValidationError as exc:
-                if form is None:
-                    messages.error(request, "；".join(exc.messages))
-                else:
-                    for field, errs in exc.message_dict.items():
-                        form.add_error(field if field in form.fields else None, errs)
-                status = 400
-            else:
-                if name == "reveal":
-                    revealed = result
-                else:
-                    messages.success(request, _("已%(step)s") % {"step": label})
-                    return redirect("mailbox_staff:letter", pk=letter.pk)
-        else:
-            status = 400
-        if form is not None and status == 400:
-            bound[name] = form
+        done = _take_step(request, letter, posted)
+        if done is not None:
+            return done
         letter.refresh_from_db()
+    bound, revealed, status = posted.bound, posted.revealed, posted.status
     steps = [
         (name, label, bound.get(name) or (cls() if cls is not None else None))
         for name, (label, cls, who, _states) in STEPS.items()

@@ -127,6 +127,11 @@ def withdraw(actor: User, submission: Submission, reason: str) -> Submission:
     """Withdraw a current submission: the body's figures come from its records again."""
     if not permissions.can_submit_figures(actor, submission.org):
         raise PermissionDenied
+    return _withdraw(actor, actor, submission, reason)
+
+
+def _withdraw(actor: Actor, withdrawn_by: User | None, submission: Submission, reason: str) -> Submission:
+    """``withdraw``'s and ``withdraw_for_system``'s shared part: the reason checked, one transaction, audited."""
     try:
         reason = normalise_text(reason)
     except InputError as exc:
@@ -134,12 +139,12 @@ def withdraw(actor: User, submission: Submission, reason: str) -> Submission:
     if not reason:
         raise ValidationError({"reason": _("请填写撤回理由")})
     with transaction.atomic():
-        locked = Submission.objects.select_for_update().get(pk=submission.pk)
+        locked = Submission.objects.select_for_update().select_related("org").get(pk=submission.pk)
         if not locked.is_current:
             raise ValidationError(_("只能撤回现行的填报"))
         locked.is_current = False
         locked.withdrawn_at = timezone.now()
-        locked.withdrawn_by = actor
+        locked.withdrawn_by = withdrawn_by
         locked.withdraw_reason = reason[:300]
         locked.save(update_fields=["is_current", "withdrawn_at", "withdrawn_by", "withdraw_reason"])
         record(
@@ -163,3 +168,9 @@ def submit_for_system(
     with the ``submissions:write`` scope (``permissions.token_may``). The same checks and the same one
     transaction as ``submit``; the upload has no user and its audit entries name the token (``api:<name>``)."""
     return _store(actor_label, None, org, year, fmt, fileobj, filename)
+
+
+def withdraw_for_system(actor_label: str, submission: Submission, reason: str) -> Submission:
+    """``withdraw`` for another system's API token (the API has checked that it holds ``submissions:write`` for
+    the submission's body): the same checks and transaction; the audit entry names the token."""
+    return _withdraw(actor_label, None, submission, reason)

@@ -151,6 +151,7 @@ def test_every_request_body_is_an_input_schema() -> None:
         "CatalogItemIn",
         "CatalogItemPatch",
         "SubmissionIn",
+        "WithdrawIn",  # withdrawing a submission (issue 12 §5)
         # the mailbox (issue 13 §1): a letter, tracking, and the staff steps
         "LetterIn",
         "TrackIn",

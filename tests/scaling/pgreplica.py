@@ -30,6 +30,10 @@ MATCH_PRIMARY = (
 )
 
 
+# Seconds to wait for the standby to open for reads (see _wait_accepting).
+READY_WITHIN = float(os.environ.get("GONGKAI_REPLICA_READY_WITHIN", "600"))
+
+
 class ReplicaUnavailable(RuntimeError):
     """The replica could not be made or started; the message says why."""
 
@@ -97,6 +101,32 @@ def _write_config(replica: Replica, settings: dict[str, str]) -> None:
             shutil.chown(replica.datadir / name, "postgres", "postgres")
 
 
+def _wait_accepting(replica: Replica, seconds: float = READY_WITHIN) -> None:
+    """Wait until the standby accepts read-only connections. It does once it has a snapshot of the primary's
+    running transactions, and a snapshot is incomplete ("overflowed") while a transaction with over 64
+    subtransactions runs there: then the standby waits until every transaction running at the backup has ended.
+    On a test server another worker may be inside a module-long transaction (a module's world, the demo city) for
+    minutes, hence the generous bound. A server that stopped is reported at once."""
+    started = time.monotonic()
+    deadline = started + seconds
+    last = "no answer"
+    while time.monotonic() < deadline:
+        try:
+            with psycopg.connect(replica.dsn("postgres"), connect_timeout=2) as conn:
+                conn.execute("SELECT 1")
+                return
+        except psycopg.Error as exc:
+            last = str(exc).strip()
+        # The postmaster writes its pid file within moments of starting, and removes it when it stops.
+        if time.monotonic() - started > 10 and not (replica.datadir / "postmaster.pid").exists():
+            raise ReplicaUnavailable(f"the replica stopped while starting (last: {last})")
+        time.sleep(0.5)
+    raise ReplicaUnavailable(
+        f"the replica did not accept connections within {seconds:.0f}s (last: {last}); a transaction with many "
+        "subtransactions running on the primary that long keeps a standby from opening"
+    )
+
+
 def _wait_streaming(replica: Replica, seconds: float = 60) -> None:
     deadline = time.monotonic() + seconds
     status = "no answer"
@@ -132,7 +162,10 @@ def start_replica(primary: dict[str, Any]) -> Replica:
         _write_config(replica, settings)
         options = f"-p {replica.port} -c listen_addresses=127.0.0.1 -c unix_socket_directories={replica.root}"
         start = [str(PG_BIN / "pg_ctl"), "-D", str(replica.datadir), "-l", str(replica.root / "log")]
-        _run([*as_postgres, *start, "-w", "-t", "60", "-o", options, "start"], "pg_ctl start", timeout=90)
+        # -W: pg_ctl would give up after its timeout while the standby is still correctly waiting (see
+        # _wait_accepting); the wait is ours.
+        _run([*as_postgres, *start, "-W", "-o", options, "start"], "pg_ctl start", timeout=90)
+        _wait_accepting(replica)
         _wait_streaming(replica)
     except BaseException as exc:
         log = replica.root / "log"

@@ -917,6 +917,25 @@ def _rows_api_systems() -> list[Row]:
         r("api/v1/submissions", "GET", "other", listed_other, "/api/v1/submissions", marker="{org}"),
         r("api/v1/submissions/<pk>", "GET", "own", API_READ_OWN, "/api/v1/submissions/{sub}"),
         r("api/v1/submissions/<pk>", "GET", "other", hidden, "/api/v1/submissions/{sub}"),
+        r("api/v1/submissions/<pk>/withdraw", "GET", "own", ALL_405, "/api/v1/submissions/{sub}/withdraw"),
+        r(
+            "api/v1/submissions/<pk>/withdraw",
+            "POST",
+            "own",
+            "401 401 403 403 403 ok ok ok ok",
+            "/api/v1/submissions/{sub}/withdraw",
+            {"reason": "数据有误"},
+            json=True,
+        ),
+        r(
+            "api/v1/submissions/<pk>/withdraw",
+            "POST",
+            "other",
+            hidden,
+            "/api/v1/submissions/{sub}/withdraw",
+            {"reason": "数据有误"},
+            json=True,
+        ),
     ]
 
 
