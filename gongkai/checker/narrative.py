@@ -372,90 +372,163 @@ def _classified(sentence: Sentence, f: Figure, siblings: list[Figure], continued
     return Figure(f.sentence, f.start, f.end, f.value, f.unit, concept, label)
 
 
+@dataclass(frozen=True)
+class _Where:
+    """Where a figure stands: its sentence (simplified), the clause before it, the sentence up to it, and
+    whether the sentence is about OGI requests."""
+
+    simple: str
+    clause: str
+    head: str
+    f: Figure
+    about_ogi: bool
+
+    @property
+    def tail(self) -> str:
+        return self.clause[-14:]
+
+
+_SHARE = re.compile(r"占(?:[^\d，。；]{0,8}的)?(?:比例|比重|比)?(?:约|为|达)?\s*$")
+
+
 def _concept(simple: str, clause: str, head: str, f: Figure, continued: bool = False) -> str:
-    about_ogi = continued or bool(_ABOUT_OGI.search(simple))
-    tail = clause[-14:]
+    """What a figure counts (a key of the checker's concepts, "" when none), from the words before and after
+    it. The detectors are tried in order; the first that knows the figure decides."""
     if f.percent:
-        return (
-            "share"
-            if re.search(r"占(?:[^\d，。；]{0,8}的)?(?:比例|比重|比)?(?:约|为|达)?\s*$", clause)
-            else ""
-        )
-    if re.search(r"行政复议(?:案件)?(?:申请)?(?:共|数|为)?\s*$", tail) and about_ogi:
+        return "share" if _SHARE.search(clause) else ""
+    at = _Where(simple, clause, head, f, continued or bool(_ABOUT_OGI.search(simple)))
+    for detect in _DETECTORS:
+        if concept := detect(at):
+            return concept
+    return ""
+
+
+def _remedies_and_carry_over(at: _Where) -> str:
+    if re.search(r"行政复议(?:案件)?(?:申请)?(?:共|数|为)?\s*$", at.tail) and at.about_ogi:
         return "reviews.total"
-    if re.search(r"(?:行政)?诉讼(?:案件)?(?:共|数|为)?\s*$", tail) and about_ogi:
+    if re.search(r"(?:行政)?诉讼(?:案件)?(?:共|数|为)?\s*$", at.tail) and at.about_ogi:
         return "lawsuits.total"
-    if re.search(r"(?:上年度?|去年)结转(?:的)?(?:申请)?\s*$", tail):
+    if re.search(r"(?:上年度?|去年)结转(?:的)?(?:申请)?\s*$", at.tail):
         return "requests.carried_in"
-    after = _clause_after(simple, f.end)
+    after = _clause_after(at.simple, at.f.end)
     if re.search(r"(?:顺延|结转)(?:(?:到|至)?下(?:一)?年度?|(?:到|至)\d{4}年)", after) or re.search(
         r"(?:顺延|结转)(?:到|至)?下(?:一)?年度?(?:继续)?(?:办理|答[复覆])?(?:的)?(?:申请)?(?:共|为)?\s*$",
-        tail,
+        at.tail,
     ):
         return "requests.carried_out"
-    outcome_words = sum(1 for word, _c in _OUTCOMES if word in simple)
+    return ""
+
+
+def _outcome(at: _Where) -> str:
+    outcome_words = sum(1 for word, _c in _OUTCOMES if word in at.simple)
     for word, concept in _OUTCOMES:
-        if re.search(re.escape(word) + r"(?:答[复覆]|决定|的)?(?:申请)?(?:共|为)?\s*$", clause) and (
-            about_ogi or outcome_words >= 2
+        if re.search(re.escape(word) + r"(?:答[复覆]|决定|的)?(?:申请)?(?:共|为)?\s*$", at.clause) and (
+            at.about_ogi or outcome_words >= 2
         ):
             return concept
+    return ""
+
+
+def _applicant(at: _Where) -> str:
+    if not (at.about_ogi and "申请" in at.simple):
+        return ""
     for word, column in _APPLICANTS.items():
-        if re.search(word + r"(?:提出|提交)?(?:的)?(?:申请)?\s*$", clause) and about_ogi and "申请" in simple:
+        if re.search(word + r"(?:提出|提交)?(?:的)?(?:申请)?\s*$", at.clause):
             return "applicant." + column
-    if (
-        about_ogi
-        and re.search(r"(?:申请|依申请公开事项)(?:共|数|数量|总数)?(?:为|达)?\s*$", clause)
-        and not re.search(r"复议|诉讼", clause)
+    return ""
+
+
+def _requests_by_channel(at: _Where) -> str:
+    """ "…申请N件": received (by a channel), by a channel alone, or answered."""
+    if not (
+        at.about_ogi
+        and re.search(r"(?:申请|依申请公开事项)(?:共|数|数量|总数)?(?:为|达)?\s*$", at.clause)
+        and not re.search(r"复议|诉讼", at.clause)
     ):
-        channel = next(
-            (c for w, c in _CHANNELS.items() if re.search(w + r"(?:方式)?(?:的)?申请", clause)), ""
-        )
-        if re.search(r"(?:收到|受理|接收|新收|接到)", head) and not re.search(
-            r"答[复覆]|办结|回[复覆]", clause
-        ):
-            return "requests.received" + ("|channel." + channel if channel else "")
-        if channel:
-            return "channel." + channel
-        if re.search(r"答[复覆]|办结|回[复覆]|办理", clause):
-            return "requests.answered"
-    if re.search(r"(?:答[复覆]|办结)(?:政府信息公开)?申请\s*$|^\s*答[复覆]\s*$", clause) and about_ogi:
+        return ""
+    channel = next((c for w, c in _CHANNELS.items() if re.search(w + r"(?:方式)?(?:的)?申请", at.clause)), "")
+    if re.search(r"(?:收到|受理|接收|新收|接到)", at.head) and not re.search(
+        r"答[复覆]|办结|回[复覆]", at.clause
+    ):
+        return "requests.received" + ("|channel." + channel if channel else "")
+    if channel:
+        return "channel." + channel
+    if re.search(r"答[复覆]|办结|回[复覆]|办理", at.clause):
         return "requests.answered"
-    after_unit = simple[f.end :]
-    if about_ogi or "申请" in simple:
-        if re.match(r"\s*[件条个]\s*(?:政府信息公开|信息公开|依申请公开)?申请", after_unit) and re.search(
-            r"收到|受理|接收|新收|接到", clause
-        ):
-            return "requests.received"
-        if (
-            re.search(r"(?:办结|答[复覆])\s*$", clause)
-            and not re.search(r"(?:类型|类|公开|范围|其他)(?:的)?答[复覆]\s*$", clause)
-            and re.search(r"申请", head)
-            and not re.search(r"复议|诉讼|热线|信箱|来电|来信", head)
-        ):
-            return "requests.answered"
-    if f.unit in ("件", "个", "份", "") and re.search(r"规范性文件\s*$", clause):
-        if re.search(r"现行有效", clause):
-            return "normative.in_force"
-        if re.search(r"制发|印发|出台", clause):
-            return "normative.issued"
-        if re.search(r"废止", clause):
-            return "normative.repealed"
-        if re.search(r"主动公开", simple) and not re.search(r"刊登|公报", clause):
-            return "normative.published"
+    return ""
+
+
+def _requests_received_or_answered(at: _Where) -> str:
+    """ "收到…N件申请", "答复申请N件", "…申请…办结N件"."""
+    if re.search(r"(?:答[复覆]|办结)(?:政府信息公开)?申请\s*$|^\s*答[复覆]\s*$", at.clause) and at.about_ogi:
+        return "requests.answered"
+    if not (at.about_ogi or "申请" in at.simple):
+        return ""
+    after_unit = at.simple[at.f.end :]
+    if re.match(r"\s*[件条个]\s*(?:政府信息公开|信息公开|依申请公开)?申请", after_unit) and re.search(
+        r"收到|受理|接收|新收|接到", at.clause
+    ):
+        return "requests.received"
     if (
-        about_ogi
-        and f.unit in ("万元", "元")
-        and re.search(r"(?:收取|收费)[^，。；]*$", head)
-        and not re.search(r"(?:行政事业性|减免|退还|退费)[^，。；]*$", head)
+        re.search(r"(?:办结|答[复覆])\s*$", at.clause)
+        and not re.search(r"(?:类型|类|公开|范围|其他)(?:的)?答[复覆]\s*$", at.clause)
+        and re.search(r"申请", at.head)
+        and not re.search(r"复议|诉讼|热线|信箱|来电|来信", at.head)
+    ):
+        return "requests.answered"
+    return ""
+
+
+def _normative(at: _Where) -> str:
+    if at.f.unit not in ("件", "个", "份", "") or not re.search(r"规范性文件\s*$", at.clause):
+        return ""
+    for pattern, concept in (
+        (r"现行有效", "normative.in_force"),
+        (r"制发|印发|出台", "normative.issued"),
+        (r"废止", "normative.repealed"),
+    ):
+        if re.search(pattern, at.clause):
+            return concept
+    if re.search(r"主动公开", at.simple) and not re.search(r"刊登|公报", at.clause):
+        return "normative.published"
+    return ""
+
+
+def _fees(at: _Where) -> str:
+    if (
+        at.about_ogi
+        and at.f.unit in ("万元", "元")
+        and re.search(r"(?:收取|收费)[^，。；]*$", at.head)
+        and not re.search(r"(?:行政事业性|减免|退还|退费)[^，。；]*$", at.head)
     ):
         return "fees"
-    if re.search(r"规章\s*$", clause) and re.search(r"主动公开", clause) and not re.search(r"刊登", clause):
-        return "rules.published"
-    if re.search(r"主动公开(?:政府)?信息(?:共|数|总数)?(?:为|达)?\s*$", clause):
-        return "proactive.total"
-    if re.search(r"类(?:信息)?\s*$", clause) or (re.search(r"类别", simple) and f.unit == "条"):
-        return "proactive.category" if re.search(r"类别|分类", simple) else ""
     return ""
+
+
+def _proactive(at: _Where) -> str:
+    if (
+        re.search(r"规章\s*$", at.clause)
+        and re.search(r"主动公开", at.clause)
+        and not re.search(r"刊登", at.clause)
+    ):
+        return "rules.published"
+    if re.search(r"主动公开(?:政府)?信息(?:共|数|总数)?(?:为|达)?\s*$", at.clause):
+        return "proactive.total"
+    if re.search(r"类(?:信息)?\s*$", at.clause) or (re.search(r"类别", at.simple) and at.f.unit == "条"):
+        return "proactive.category" if re.search(r"类别|分类", at.simple) else ""
+    return ""
+
+
+_DETECTORS = (
+    _remedies_and_carry_over,
+    _outcome,
+    _applicant,
+    _requests_by_channel,
+    _requests_received_or_answered,
+    _normative,
+    _fees,
+    _proactive,
+)
 
 
 def _label(clause: str, concept: str, f: Figure, siblings: list[Figure], simple: str) -> str:

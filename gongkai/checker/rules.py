@@ -1050,80 +1050,95 @@ def _rounds_to(count: Number, base: Number, printed: Number) -> bool:
     )
 
 
+_SHARE_AFTER_COUNT = re.compile(
+    r"\s*[^\d，。；]{0,3}[，,]?\s*(?:约)?占(?:[^\d，。；]{0,8}的)?(?:比例|比重|比)?(?:约|为|达)?\s*"
+)
+Share = tuple[Figure, Figure]  # a count and its stated percentage
+
+
 def _percentages(figures: Sequence[Figure]) -> list[Finding]:
     """“N件，占P%”: P must be N over the total the shares are of (the stated figure before them that explains
     the most shares exactly; without one, nothing is said)."""
-    by_sentence: dict[int, list[tuple[Figure, Figure]]] = {}
+    problems: list[str] = []
+    for index, shares in _shares_by_sentence(figures).items():
+        base = _share_base(figures, index, shares)
+        if base is None:
+            continue
+        wrong = [(c, p) for c, p in shares if not _rounds_to(c.value, base.value, p.value)]
+        if wrong:
+            problems.append(_shares_problem(shares, wrong, base))
+    if not problems:
+        return []
+    return [Finding("narrative percentages", "warning", "；".join(problems) + "。")]
+
+
+def _shares_by_sentence(figures: Sequence[Figure]) -> dict[int, list[Share]]:
+    """Each sentence's counts followed by their share (“N件，占P%”)."""
+    by_sentence: dict[int, list[Share]] = {}
     for i, f in enumerate(figures):
         if f.concept != "share" or i == 0:
             continue
         count = figures[i - 1]
         if count.percent or count.sentence.index != f.sentence.index or count.implicit:
             continue
-        between = f.sentence.simple[count.end : f.start]
-        if not re.fullmatch(
-            r"\s*[^\d，。；]{0,3}[，,]?\s*(?:约)?占(?:[^\d，。；]{0,8}的)?(?:比例|比重|比)?(?:约|为|达)?\s*",
-            between,
-        ):
-            continue
-        by_sentence.setdefault(f.sentence.index, []).append((count, f))
-    problems: list[str] = []
-    for index, shares in by_sentence.items():
-        counts = {id(c) for c, _p in shares}
-        candidates = [
-            g
-            for g in figures
-            if index - 2 <= g.sentence.index <= index
-            and not g.percent
-            and not g.implicit
-            and id(g) not in counts
-            and (g.sentence.index < index or g.start < shares[0][0].start)
-            and isinstance(g.value, int)
-            and g.value > 0
-            and all(g.value >= c.value for c, _p in shares)
-        ]
-        if not candidates:
-            continue
-        scored = [
-            (sum(_rounds_to(c.value, g.value, p.value) for c, p in shares), i, g)
-            for i, g in enumerate(candidates)
-        ]
-        best, _i, base = max(scored, key=lambda t: (t[0], t[1]))
-        if best == 0:
-            continue
-        wrong = [(c, p) for c, p in shares if not _rounds_to(c.value, base.value, p.value)]
-        if not wrong:
-            continue
-        listed = [c for c, _p in shares]
-        note = ""
-        if len(listed) >= 3 and sum(exact(c.value) for c in listed) != base.value:
-            note = _("正文所列%(items)s=%(sum)s件，不等于%(base)s件（所列比例合计%(pct)s%%）；") % {
-                "items": "+".join(_n(c.value) for c in listed),
-                "sum": _n(sum(exact(c.value) for c in listed)),
-                "base": _n(base.value),
-                "pct": _n(sum(Decimal(str(p.value)) for _c, p in shares)),
-            }
-        problems.append(
-            note
-            + "；".join(
-                _("%(count)s/%(base)s=%(share)s%%，正文印为%(printed)s%%")
-                % {
-                    "count": _n(c.value),
-                    "base": _n(base.value),
-                    "share": str(
-                        (Decimal(str(c.value)) * 100 / Decimal(base.value)).quantize(
-                            _places(p.value, at_least=1),
-                            rounding=ROUND_HALF_UP,
-                        )
-                    ),
-                    "printed": _n(p.value),
-                }
-                for c, p in wrong
-            )
-        )
-    if not problems:
-        return []
-    return [Finding("narrative percentages", "warning", "；".join(problems) + "。")]
+        if _SHARE_AFTER_COUNT.fullmatch(f.sentence.simple[count.end : f.start]):
+            by_sentence.setdefault(f.sentence.index, []).append((count, f))
+    return by_sentence
+
+
+def _share_base(figures: Sequence[Figure], index: int, shares: list[Share]) -> Figure | None:
+    """The total the shares of sentence ``index`` are of: among the whole numbers stated before them (in that
+    sentence or the two before) and not below any count, the one that explains the most shares exactly (the
+    later on a tie); None when none explains any."""
+    counts = {id(c) for c, _p in shares}
+    candidates = [
+        g
+        for g in figures
+        if index - 2 <= g.sentence.index <= index
+        and not g.percent
+        and not g.implicit
+        and id(g) not in counts
+        and (g.sentence.index < index or g.start < shares[0][0].start)
+        and isinstance(g.value, int)
+        and g.value > 0
+        and all(g.value >= c.value for c, _p in shares)
+    ]
+    if not candidates:
+        return None
+    scored = [
+        (sum(_rounds_to(c.value, g.value, p.value) for c, p in shares), i, g)
+        for i, g in enumerate(candidates)
+    ]
+    best, _i, base = max(scored, key=lambda t: (t[0], t[1]))
+    return base if best else None
+
+
+def _shares_problem(shares: list[Share], wrong: list[Share], base: Figure) -> str:
+    """What is wrong with a sentence's shares: each wrong one with the share its count gives, after the sum of
+    the listed counts when three or more do not add up to the total."""
+    listed = [c for c, _p in shares]
+    note = ""
+    if len(listed) >= 3 and sum(exact(c.value) for c in listed) != base.value:
+        note = _("正文所列%(items)s=%(sum)s件，不等于%(base)s件（所列比例合计%(pct)s%%）；") % {
+            "items": "+".join(_n(c.value) for c in listed),
+            "sum": _n(sum(exact(c.value) for c in listed)),
+            "base": _n(base.value),
+            "pct": _n(sum(Decimal(str(p.value)) for _c, p in shares)),
+        }
+    return note + "；".join(
+        _("%(count)s/%(base)s=%(share)s%%，正文印为%(printed)s%%")
+        % {
+            "count": _n(c.value),
+            "base": _n(base.value),
+            "share": str(
+                (Decimal(str(c.value)) * 100 / Decimal(base.value)).quantize(
+                    _places(p.value, at_least=1), rounding=ROUND_HALF_UP
+                )
+            ),
+            "printed": _n(p.value),
+        }
+        for c, p in wrong
+    )
 
 
 def _categories(figures: Sequence[Figure]) -> list[Finding]:

@@ -656,69 +656,11 @@ def _title(tokens: Sequence[Token], header: int) -> str:
 
 def _provincial_table(tokens: Sequence[Token], header: int) -> tuple[list[Cell], list[Finding], int]:
     title = _title(tokens, header)
-    columns: list[str] = []
-    unit_column = -1
-    i = header + 1
-    while (
-        i < len(tokens)
-        and not tokens[i].value
-        and _COLUMN.search(tokens[i].simple)
-        and len(tokens[i].simple) < 20
-    ):
-        if re.search(r"单位", tokens[i].simple):
-            unit_column = len(columns)
-        columns.append(_squash(tokens[i].raw))
-        i += 1
+    columns, unit_column, i = _provincial_columns(tokens, header)
     value_columns = [c for n, c in enumerate(columns) if n != unit_column]
     if not value_columns:
         return [], [], header + 1
-    rows: list[tuple[str, list[str]]] = []
-    prefix = ""
-    while i < len(tokens):
-        label_tokens: list[Token] = []
-        unit_seen = False
-        while i < len(tokens) and not tokens[i].value:
-            tok = tokens[i]
-            if tok.unit and label_tokens and unit_column >= 0:
-                unit_seen = True
-                i += 1
-                break
-            if len(tok.simple) > 40 or tok.raw.endswith(_SENTENCE_END) or len(label_tokens) >= 4:
-                label_tokens = []
-                break
-            label_tokens.append(tok)
-            i += 1
-        if not label_tokens:
-            break
-        piped_row = label_tokens[0].piped
-        if (
-            unit_column >= 0
-            and not unit_seen
-            and len(label_tokens) >= 2
-            and _unit_like(label_tokens[-1].simple)
-        ):
-            label_tokens.pop()  # a unit this module does not list (份数, 宗 …)
-        raws: list[str] = []
-        line = label_tokens[-1].line
-        while i < len(tokens) and tokens[i].value and (not piped_row or tokens[i].line == line):
-            raws.append(tokens[i].simple)
-            i += 1
-        if (
-            piped_row
-            and not unit_seen
-            and unit_column >= 0
-            and len(raws) == len(value_columns) + 1
-            and numbers.is_blank(raws[unit_column])
-        ):
-            del raws[unit_column]  # the unit cell left empty (columns are counted after the label column)
-        label = prefix + _squash("".join(t.raw for t in label_tokens))
-        if not raws and not piped_row:
-            if re.fullmatch(r"其中[:：]?", label):
-                prefix = label
-                continue
-            break
-        prefix = ""
-        rows.append((label, raws))
+    rows, i = _provincial_rows(tokens, i, unit_column, len(value_columns))
     grid = Grid(_provincial_equations(title, [r for r, _v in rows], value_columns))
     cumulative = next((n for n, c in enumerate(value_columns) if "累计" in c), None)
 
@@ -732,6 +674,81 @@ def _provincial_table(tokens: Sequence[Token], header: int) -> tuple[list[Cell],
         grid.row(keys, raws, rule)
     cells, findings = grid.cells()
     return cells, findings, i
+
+
+def _provincial_columns(tokens: Sequence[Token], header: int) -> tuple[list[str], int, int]:
+    """The column headers after the table's header token (指标名称 | 计量单位 | 本年度 | 历年累计), the index of
+    the unit column among them (-1: none) and the index of the first token after them."""
+    columns: list[str] = []
+    unit_column = -1
+    i = header + 1
+    while (
+        i < len(tokens)
+        and not tokens[i].value
+        and _COLUMN.search(tokens[i].simple)
+        and len(tokens[i].simple) < 20
+    ):
+        if re.search(r"单位", tokens[i].simple):
+            unit_column = len(columns)
+        columns.append(_squash(tokens[i].raw))
+        i += 1
+    return columns, unit_column, i
+
+
+def _provincial_rows(
+    tokens: Sequence[Token], i: int, unit_column: int, value_count: int
+) -> tuple[list[tuple[str, list[str]]], int]:
+    """The rows from token ``i`` on, each its label (a "其中" line prefixing the next) and its raw value cells,
+    up to the first token that is not part of a row; and the index of that token."""
+    rows: list[tuple[str, list[str]]] = []
+    prefix = ""
+    while i < len(tokens):
+        label_tokens, unit_seen, i = _provincial_label(tokens, i, unit_column)
+        if not label_tokens:
+            break
+        piped_row = label_tokens[0].piped
+        raws: list[str] = []
+        line = label_tokens[-1].line
+        while i < len(tokens) and tokens[i].value and (not piped_row or tokens[i].line == line):
+            raws.append(tokens[i].simple)
+            i += 1
+        if (
+            piped_row
+            and not unit_seen
+            and unit_column >= 0
+            and len(raws) == value_count + 1
+            and numbers.is_blank(raws[unit_column])
+        ):
+            del raws[unit_column]  # the unit cell left empty (columns are counted after the label column)
+        label = prefix + _squash("".join(t.raw for t in label_tokens))
+        if not raws and not piped_row:
+            if re.fullmatch(r"其中[:：]?", label):
+                prefix = label
+                continue
+            break
+        prefix = ""
+        rows.append((label, raws))
+    return rows, i
+
+
+def _provincial_label(tokens: Sequence[Token], i: int, unit_column: int) -> tuple[list[Token], bool, int]:
+    """A row's label tokens from ``i`` (none: the table ended), whether its unit was read, and the index after
+    them. A sentence or a long text ends the table; a unit this module does not list is dropped."""
+    label_tokens: list[Token] = []
+    unit_seen = False
+    while i < len(tokens) and not tokens[i].value:
+        tok = tokens[i]
+        if tok.unit and label_tokens and unit_column >= 0:
+            unit_seen = True
+            i += 1
+            break
+        if len(tok.simple) > 40 or tok.raw.endswith(_SENTENCE_END) or len(label_tokens) >= 4:
+            return [], unit_seen, i
+        label_tokens.append(tok)
+        i += 1
+    if unit_column >= 0 and not unit_seen and len(label_tokens) >= 2 and _unit_like(label_tokens[-1].simple):
+        label_tokens.pop()  # a unit this module does not list (份数, 宗 …)
+    return label_tokens, unit_seen, i
 
 
 def _unit_like(text: str) -> bool:

@@ -17,6 +17,7 @@ from django.core.management import call_command
 from django.db.models import Exists, F, OuterRef, Q, Sum
 
 from gongkai import permissions
+from gongkai.audit.models import AuditEntry
 from gongkai.catalog.models import (
     ConfidentialityReview,
     Genre,
@@ -25,6 +26,7 @@ from gongkai.catalog.models import (
     ReviewConclusion,
 )
 from gongkai.organisations.actions import resolve_org
+from gongkai.organisations.models import Organisation
 from gongkai.reports.build import build_report, report_json
 from gongkai.reports.document import freeze
 from gongkai.reports.exports import SUFFIXES, render_frozen
@@ -32,6 +34,7 @@ from gongkai.reports.formats import DATA_FILE, all_cells
 from gongkai.reports.registry import Scope
 from gongkai.reports.stats_table2 import T2
 from gongkai.reports.validation import Finding, check_in_force, table_values, validate_report, validate_table2
+from tests.demo.snapshot import SNAPSHOT, city_json
 
 pytestmark = [pytest.mark.django_db]  # one worker runs the whole module (`--dist loadscope`)
 
@@ -97,7 +100,7 @@ def table_rows(markdown: str) -> dict[str, str]:
     return rows
 
 
-def test_markdown_shows_every_seed_figure_next_to_its_label(demo_city: dict[str, int]) -> None:
+def test_markdown_shows_every_seed_figure_next_to_its_label(demo_city: str) -> None:
     rows = table_rows(markdown_report())
     for label, figure in SEED_TABLE.items():
         if figure is not None:
@@ -105,7 +108,7 @@ def test_markdown_shows_every_seed_figure_next_to_its_label(demo_city: dict[str,
     assert 2600 <= int(rows["来电数"]) <= 2699
 
 
-def test_narrative_states_the_seed_figures_from_the_registry(demo_city: dict[str, int]) -> None:
+def test_narrative_states_the_seed_figures_from_the_registry(demo_city: str) -> None:
     text = markdown_report()
     for phrase in (
         "全市共主动公开政府信息115144条",
@@ -132,7 +135,7 @@ def test_narrative_states_the_seed_figures_from_the_registry(demo_city: dict[str
     assert "任务栏" not in text and "文件馆" not in text
 
 
-def test_json_export_uses_the_official_labels_in_order(demo_city: dict[str, int], tmp_path: Path) -> None:
+def test_json_export_uses_the_official_labels_in_order(demo_city: str, tmp_path: Path) -> None:
     target = tmp_path / "report.json"
     call_command(
         "report", "--org", "许昌市人民政府", "--year", "2014", "--output", str(target), stdout=io.StringIO()
@@ -152,7 +155,7 @@ def test_json_export_uses_the_official_labels_in_order(demo_city: dict[str, int]
     assert values["书记市长信箱/办复率（%）"] == 98.32
 
 
-def test_bundled_formats_file_is_the_statutory_reference(demo_city: dict[str, int]) -> None:
+def test_bundled_formats_file_is_the_statutory_reference(demo_city: str) -> None:
     shared = Path(__file__).resolve().parents[3] / "shared" / "docs" / "report-formats.json"
     if not shared.exists():
         pytest.skip("the shared folder is not beside this checkout")
@@ -160,7 +163,7 @@ def test_bundled_formats_file_is_the_statutory_reference(demo_city: dict[str, in
 
 
 def test_channel_rows_exceed_the_total_because_items_go_out_on_several_channels(
-    demo_city: dict[str, int],
+    demo_city: str,
 ) -> None:
     report = build_report(resolve_org("许昌市"), 2014, "2014", Scope.SUBTREE)
     values = report.values()
@@ -168,7 +171,7 @@ def test_channel_rows_exceed_the_total_because_items_go_out_on_several_channels(
     assert channels == 117458 > values["p14.items"] == 115144
 
 
-def test_a_county_report_is_part_of_the_city_total(demo_city: dict[str, int]) -> None:
+def test_a_county_report_is_part_of_the_city_total(demo_city: str) -> None:
     city = build_report(resolve_org("许昌市"), 2014, "2014").values()
     county = build_report(resolve_org("禹州市"), 2014, "2014").values()
     own = build_report(resolve_org("许昌市"), 2014, "2014", Scope.OWN).values()
@@ -177,14 +180,14 @@ def test_a_county_report_is_part_of_the_city_total(demo_city: dict[str, int]) ->
     assert own["a14.received"] == 4  # the four requests handled by 许昌市人民政府 itself
 
 
-def test_building_twice_from_the_same_records_gives_the_same_json(demo_city: dict[str, int]) -> None:
+def test_building_twice_from_the_same_records_gives_the_same_json(demo_city: str) -> None:
     org = resolve_org("许昌市")
     first = json.dumps(report_json(build_report(org, 2014, "2014")), ensure_ascii=False)
     assert first == json.dumps(report_json(build_report(org, 2014, "2014")), ensure_ascii=False)
 
 
 def test_published_items_have_channels_and_unpublished_ones_none(
-    demo_city: dict[str, int],
+    demo_city: str,
 ) -> None:
     from gongkai.catalog.models import Publication
 
@@ -193,7 +196,7 @@ def test_published_items_have_channels_and_unpublished_ones_none(
     assert Publication.objects.filter(published_on__isnull=True).count() == 25  # issued, never published
 
 
-def test_recent_cases_fill_tables_3_and_4_consistently(demo_city: dict[str, int]) -> None:
+def test_recent_cases_fill_tables_3_and_4_consistently(demo_city: str) -> None:
     from gongkai.reports.stats_requests import CARRIED_IN, CARRIED_OUT, NEW, OUTCOME_ROWS_2021, T3, T4
     from gongkai.reports.validation import table_values, validate_request_tables
 
@@ -221,7 +224,7 @@ NORMATIVE = "第二十条第（一）项/行政规范性文件"
 LICENSING = "第二十条第（五）项/行政许可"
 
 
-def test_in_force_carries_over_from_year_to_year(demo_city: dict[str, int]) -> None:
+def test_in_force_carries_over_from_year_to_year(demo_city: str) -> None:
     city = resolve_org("许昌市")
     values = {y: table_values(city, y, "2021", T2) for y in (2023, 2024, 2025)}
     for year in (2024, 2025):
@@ -242,7 +245,7 @@ def test_in_force_carries_over_from_year_to_year(demo_city: dict[str, int]) -> N
         )
 
 
-def test_every_recent_item_was_reviewed_before_publication(demo_city: dict[str, int]) -> None:
+def test_every_recent_item_was_reviewed_before_publication(demo_city: str) -> None:
     recent = Publication.objects.filter(published_on__year__gte=2015)
     passed = ConfidentialityReview.objects.filter(
         publication=OuterRef("pk"),
@@ -269,7 +272,7 @@ def test_every_recent_item_was_reviewed_before_publication(demo_city: dict[str, 
         ), (review.reviewer, body)
 
 
-def test_interpretations_explain_earlier_policies(demo_city: dict[str, int]) -> None:
+def test_interpretations_explain_earlier_policies(demo_city: str) -> None:
     jiedu = Publication.objects.filter(published_on__year__in=(2024, 2025), genre__code=Genre.INTERPRETATION)
     assert jiedu.count() > 50
     assert not jiedu.filter(interprets__isnull=True).exists()
@@ -280,7 +283,7 @@ def test_interpretations_explain_earlier_policies(demo_city: dict[str, int]) -> 
     assert explained.distinct().count() > 20
 
 
-def test_entered_figures_have_a_previous_year(demo_city: dict[str, int]) -> None:
+def test_entered_figures_have_a_previous_year(demo_city: str) -> None:
     city = resolve_org("许昌市")
     assert {2023, 2024, 2025} <= set(ProactiveFigures.objects.values_list("year", flat=True))
     values = table_values(city, 2024, "2019", T2)
@@ -298,7 +301,7 @@ def test_entered_figures_have_a_previous_year(demo_city: dict[str, int]) -> None
 
 
 @pytest.mark.parametrize("fmt", ["2019", "2021"])
-def test_reports_of_2024_and_2025_build_in_both_formats(demo_city: dict[str, int], fmt: str) -> None:
+def test_reports_of_2024_and_2025_build_in_both_formats(demo_city: str, fmt: str) -> None:
     city = resolve_org("许昌市")
     for year in (2024, 2025):
         report = build_report(city, year, fmt)
@@ -308,7 +311,7 @@ def test_reports_of_2024_and_2025_build_in_both_formats(demo_city: dict[str, int
         assert validate_table2(city, year, fmt) == []
 
 
-def test_report_command_writes_2019_and_2021_formats(demo_city: dict[str, int], tmp_path: Path) -> None:
+def test_report_command_writes_2019_and_2021_formats(demo_city: str, tmp_path: Path) -> None:
     target = tmp_path / "2024.json"
     call_command(
         "report",
@@ -333,7 +336,7 @@ def test_report_command_writes_2019_and_2021_formats(demo_city: dict[str, int], 
     assert "| 指标 | 自然人 | 法人或其他组织/商业企业 |" in text
 
 
-def test_nothing_recent_is_dated_in_2014(demo_city: dict[str, int]) -> None:
+def test_nothing_recent_is_dated_in_2014(demo_city: str) -> None:
     recent = Publication.objects.filter(index_year__gte=2015)
     dated_2014 = (
         Q(made_on__year=2014)
@@ -352,7 +355,7 @@ def _errors(findings: list[Finding]) -> list[str]:
 
 
 @pytest.mark.parametrize("year", [2024, 2025])
-def test_the_demo_city_report_validates_without_errors(demo_city: dict[str, int], year: int) -> None:
+def test_the_demo_city_report_validates_without_errors(demo_city: str, year: int) -> None:
     """Every §3.4 rule, the fee statement included (the demo's fee payments are FeeCollected rows), before the
     deadline; unpublished after 31 March the deadline is the one error."""
     city = resolve_org("许昌市")
@@ -366,7 +369,7 @@ def test_the_demo_city_report_validates_without_errors(demo_city: dict[str, int]
     assert _errors(own) == []
 
 
-def test_the_demo_city_exports_every_format_to_every_file_type(demo_city: dict[str, int]) -> None:
+def test_the_demo_city_exports_every_format_to_every_file_type(demo_city: str) -> None:
     """2024 and 2025 in the 2014, 2019 and 2021 formats, each suffix; the XLSX numbers are the report's
     cells. (PDF fonts and text are checked in tests/reports/test_exports.py; one PDF here keeps CI short.)"""
     city = resolve_org("许昌市")
@@ -388,3 +391,22 @@ def test_the_demo_city_exports_every_format_to_every_file_type(demo_city: dict[s
                 if isinstance(v, int | float) and not isinstance(v, bool)
             ]
             assert numbers == [c["value"] for c in report_json(report)["cells"]], (year, fmt)
+
+
+def test_the_command_loaded_the_city_and_a_second_run_changes_nothing(demo_city: str) -> None:
+    """The load is audited with one entry per batch; running the command again finds the city loaded."""
+    assert "demo city loaded" in demo_city
+    orgs, entries = Organisation.objects.count(), AuditEntry.objects.count()
+    out = io.StringIO()
+    call_command("demo", stdout=out)
+    assert "already loaded" in out.getvalue()
+    assert (Organisation.objects.count(), AuditEntry.objects.count()) == (orgs, entries)
+    bulk = AuditEntry.objects.filter(action="demo.bulk_create", object_type="catalog.publication").get()
+    assert bulk.batch_size == 115169  # 115144 published + 25 normative documents issued but never published
+
+
+def test_the_city_report_is_the_committed_snapshot_byte_for_byte(demo_city: str) -> None:
+    """Loads are deterministic: this process's load gives the bytes that loads in other processes (other hash
+    seeds, SQLite and PostgreSQL) gave (tests/demo/snapshot.py says how to write it again after an intended
+    change)."""
+    assert city_json() == SNAPSHOT.read_text(encoding="utf-8")
