@@ -292,56 +292,48 @@ def workbook(batch: Batch) -> bytes:
     def row(sheet: Any, values: list[Any]) -> None:
         sheet.append([xlsx_cell(sheet, v) for v in values])
 
-    row(
-        reports,
-        [
-            _("序号"),
-            _("文件名或地址"),
-            _("状态"),
-            _("机关"),
-            _("年度"),
-            _("报告格式"),
-            _("文件类型"),
-            _("错误"),
-            _("提示"),
-            _("原因"),
-        ],
-    )
+    headings = [_("序号"), _("文件名或地址"), _("状态"), _("机关"), _("年度"), _("报告格式"), _("文件类型")]
+    row(reports, [*headings, _("错误"), _("提示"), _("原因")])
     row(findings, [_("序号"), _("文件名或地址"), _("严重程度"), _("规则"), _("说明"), _("涉及单元格")])
-    severity = {"error": _("错误"), "warning": _("提示")}
     for item in batch.items.order_by("position"):
         checked = item.status == ItemStatus.CHECKED
-        row(
-            reports,
-            [
-                item.position,
-                item.name,
-                item.get_status_display(),
-                item.body,
-                item.year,
-                item.format,
-                item.source,
-                item.errors if checked else None,
-                item.warnings if checked else None,
-                item.reason,
-            ],
-        )
+        row(reports, _report_row(item, checked))
         for finding in item.result.get("findings", []) if checked else []:
-            cells = "；".join(
-                f"{c.get('table', '')}/{c.get('row', '')}/{c.get('column', '')}={c.get('value')}"
-                for c in finding.get("cells", [])
-            )
-            row(
-                findings,
-                [
-                    item.position,
-                    item.name,
-                    severity.get(finding.get("severity", ""), finding.get("severity", "")),
-                    finding.get("rule", ""),
-                    finding.get("message", ""),
-                    cells,
-                ],
-            )
+            row(findings, _finding_row(item, finding))
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def _report_row(item: Any, checked: bool) -> list[Any]:
+    """A report's row of the workbook (its counts only once it was checked)."""
+    return [
+        item.position,
+        item.name,
+        item.get_status_display(),
+        item.body,
+        item.year,
+        item.format,
+        item.source,
+        item.errors if checked else None,
+        item.warnings if checked else None,
+        item.reason,
+    ]
+
+
+def _finding_row(item: Any, finding: dict[str, Any]) -> list[Any]:
+    """A finding's row: its report, severity in words, rule, message and the cells it cites."""
+    severity = {"error": _("错误"), "warning": _("提示")}
+    cells = "；".join(
+        f"{c.get('table', '')}/{c.get('row', '')}/{c.get('column', '')}={c.get('value')}"
+        for c in finding.get("cells", [])
+    )
+    given = finding.get("severity", "")
+    return [
+        item.position,
+        item.name,
+        severity.get(given, given),
+        finding.get("rule", ""),
+        finding.get("message", ""),
+        cells,
+    ]

@@ -564,13 +564,27 @@ def to_text(comparison: Comparison) -> str:
 def to_docx(comparison: Comparison) -> bytes:
     """The comparison as a DOCX (python-docx); every text through ``exportsafe.xml_text``."""
     from docx import Document
-    from docx.shared import RGBColor
 
     c = comparison
     document = Document()
     document.add_heading(xml_text(title(c)), level=1)
     for note in c.notes:
         document.add_paragraph(xml_text(note), style="List Bullet")
+    _docx_cells(document, c)
+    _docx_paragraphs(document, c)
+    document.add_heading(xml_text(_("三、跨年度衔接检查（%(n)d项问题）") % {"n": len(c.findings)}), level=2)
+    if not c.findings:
+        document.add_paragraph(xml_text(_("未发现跨年度衔接问题。")))
+    for f in c.findings:
+        severity = _("错误") if f.severity == "error" else _("提示")
+        document.add_paragraph(xml_text(f"【{severity}】{f.rule}：{f.message}"))
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def _docx_cells(document: Any, c: Comparison) -> None:
+    """Part 一: every changed cell with both years' values and why it changed; the cells not comparable."""
     document.add_heading(
         xml_text(
             _("一、表格（比较%(n)d个单元格，%(changed)d处变化）") % {"n": c.compared, "changed": len(c.cells)}
@@ -595,6 +609,12 @@ def to_docx(comparison: Comparison) -> bytes:
                 cell.text = xml_text(text)
     for where in c.unknown:
         document.add_paragraph(xml_text(_("无法比较（数字粘连）：") + " | ".join(where)))
+
+
+def _docx_paragraphs(document: Any, c: Comparison) -> None:
+    """Part 二: the paragraphs added (underlined, green), removed (struck, red) and changed (both, by piece)."""
+    from docx.shared import RGBColor
+
     document.add_heading(
         xml_text(
             _("二、正文（%(n)d段相同，%(changed)d处变化；本年正文%(share)s与上年相同）")
@@ -603,28 +623,21 @@ def to_docx(comparison: Comparison) -> bytes:
         level=2,
     )
     red, green = RGBColor(0xB0, 0x00, 0x20), RGBColor(0x00, 0x6B, 0x2E)
+
+    def piece(para: Any, kind: str, text: str) -> None:
+        run = para.add_run(xml_text(text))
+        if kind == "removed":
+            run.font.strike, run.font.color.rgb = True, red
+        elif kind == "added":
+            run.font.underline, run.font.color.rgb = True, green
+
     for p in c.paragraphs:
         para = document.add_paragraph()
         para.add_run(xml_text(f"【{kind_label(p.kind)}】")).bold = True
         if p.kind == "changed":
             for kind, text in p.pieces():
-                run = para.add_run(xml_text(text))
-                if kind == "removed":
-                    run.font.strike, run.font.color.rgb = True, red
-                elif kind == "added":
-                    run.font.underline, run.font.color.rgb = True, green
+                piece(para, kind, text)
         elif p.kind == "added":
-            run = para.add_run(xml_text(p.new))
-            run.font.underline, run.font.color.rgb = True, green
+            piece(para, "added", p.new)
         else:
-            run = para.add_run(xml_text(p.old))
-            run.font.strike, run.font.color.rgb = True, red
-    document.add_heading(xml_text(_("三、跨年度衔接检查（%(n)d项问题）") % {"n": len(c.findings)}), level=2)
-    if not c.findings:
-        document.add_paragraph(xml_text(_("未发现跨年度衔接问题。")))
-    for f in c.findings:
-        severity = _("错误") if f.severity == "error" else _("提示")
-        document.add_paragraph(xml_text(f"【{severity}】{f.rule}：{f.message}"))
-    out = io.BytesIO()
-    document.save(out)
-    return out.getvalue()
+            piece(para, "removed", p.old)

@@ -150,28 +150,15 @@ def _cumulative(now: object, before: object) -> list[Finding]:
             last_row = last_rows.get(_label(row))
             if last_row is None:
                 continue
-            year_cell = now.get(table, row, years[0])
-            cum_cell = now.get(table, row, cumulative)
-            last_cum = before.get(last_table, last_row, last_cumulative)
-            if not _usable(year_cell, cum_cell, last_cum):
-                continue
-            assert year_cell is not None and cum_cell is not None and last_cum is not None
-            if any(c.value is None for c in (year_cell, cum_cell, last_cum)):
-                continue
-            expected = _v(last_cum) + _v(year_cell)
-            if _v(cum_cell) == expected:
-                continue
-            messages.append(
-                _("“%(row)s”历年累计%(now)s，而上年历年累计%(last)s＋本年度%(year)s＝%(expected)s")
-                % {
-                    "row": row,
-                    "now": _v(cum_cell),
-                    "last": _v(last_cum),
-                    "year": _v(year_cell),
-                    "expected": expected,
-                }
+            trio = (
+                now.get(table, row, years[0]),
+                now.get(table, row, cumulative),
+                before.get(last_table, last_row, last_cumulative),
             )
-            cited += [year_cell, cum_cell]
+            message = _cumulative_message(row, *trio)
+            if message:
+                messages.append(message)
+                cited += [c for c in trio[:2] if c is not None]
     if not messages:
         return []
     return [
@@ -182,6 +169,27 @@ def _cumulative(now: object, before: object) -> list[Finding]:
             tuple(cited),
         )
     ]
+
+
+def _cumulative_message(
+    row: str, year_cell: Cell | None, cum_cell: Cell | None, last_cum: Cell | None
+) -> str:
+    """What is wrong with a row's 历年累计 (“” when it is last year's plus this year's, or cannot be checked)."""
+    if not _usable(year_cell, cum_cell, last_cum):
+        return ""
+    assert year_cell is not None and cum_cell is not None and last_cum is not None
+    if any(c.value is None for c in (year_cell, cum_cell, last_cum)):
+        return ""
+    expected = _v(last_cum) + _v(year_cell)
+    if _v(cum_cell) == expected:
+        return ""
+    return _("“%(row)s”历年累计%(now)s，而上年历年累计%(last)s＋本年度%(year)s＝%(expected)s") % {
+        "row": row,
+        "now": _v(cum_cell),
+        "last": _v(last_cum),
+        "year": _v(year_cell),
+        "expected": expected,
+    }
 
 
 def _rows_by_label(rows: Sequence[str]) -> dict[str, str]:

@@ -175,6 +175,12 @@ def _connection(
     return _PinnedHTTPConnection(host, port, address, timeout)
 
 
+_ACCEPT = (
+    "text/html,application/pdf,application/vnd.openxmlformats-officedocument.wordprocessingml.document,"
+    "text/plain;q=0.9,*/*;q=0.5"
+)
+
+
 def fetch(url: str) -> Fetched:
     """GET ``url`` under every rule of the module docstring; FetchError otherwise."""
     limit = max_bytes()
@@ -190,31 +196,14 @@ def fetch(url: str) -> Fetched:
             connection.request(
                 "GET",
                 target,
-                headers={
-                    "User-Agent": USER_AGENT,
-                    "Accept": "text/html,application/pdf,application/vnd.openxmlformats-officedocument."
-                    "wordprocessingml.document,text/plain;q=0.9,*/*;q=0.5",
-                    "Accept-Encoding": "identity",
-                },
+                headers={"User-Agent": USER_AGENT, "Accept": _ACCEPT, "Accept-Encoding": "identity"},
             )
             response = connection.getresponse()
-            if response.status in {301, 302, 303, 307, 308}:
-                location = response.getheader("Location") or ""
-                if not location:
-                    raise FetchError(_("服务器返回跳转但没有给出新地址"))
-                current = urljoin(current, location.strip())
+            location = _redirect(response)
+            if location is not None:
+                current = urljoin(current, location)
                 continue
-            if response.status != 200:
-                raise FetchError(_("服务器返回 HTTP %(status)s，无法获取") % {"status": response.status})
-            content_type = (response.getheader("Content-Type") or "").split(";", 1)[0].strip().lower()
-            allowed = CONTENT_TYPES.get(content_type, ANY if not content_type else None)
-            if allowed is None:
-                raise FetchError(_("不支持的内容类型：%(type)s") % {"type": content_type[:80]})
-            declared = response.getheader("Content-Length")
-            if declared and declared.isdigit() and int(declared) > limit:
-                raise FetchError(_too_large())
-            data = _read_capped(response, limit, deadline)
-            name = _filename(response.getheader("Content-Disposition") or "", current)
+            content_type, allowed, data, name = _body(response, current, limit, deadline)
         except FetchError:
             raise
         except TimeoutError as exc:
@@ -230,6 +219,34 @@ def fetch(url: str) -> Fetched:
             url=url.strip(), final_url=current, content_type=content_type, data=data, filename=name
         )
     raise FetchError(_("跳转次数过多（超过 %(n)s 次），已停止") % {"n": MAX_REDIRECTS})
+
+
+def _redirect(response: http.client.HTTPResponse) -> str | None:
+    """Where a redirect points (None: not a redirect); any other status than 200 is a FetchError."""
+    if response.status in {301, 302, 303, 307, 308}:
+        location = (response.getheader("Location") or "").strip()
+        if not location:
+            raise FetchError(_("服务器返回跳转但没有给出新地址"))
+        return location
+    if response.status != 200:
+        raise FetchError(_("服务器返回 HTTP %(status)s，无法获取") % {"status": response.status})
+    return None
+
+
+def _body(
+    response: http.client.HTTPResponse, url: str, limit: int, deadline: float
+) -> tuple[str, frozenset[str], bytes, str]:
+    """A 200 answer's content type (one we read), the file signatures it allows, its bytes (at most ``limit``,
+    by the deadline) and its file name."""
+    content_type = (response.getheader("Content-Type") or "").split(";", 1)[0].strip().lower()
+    allowed = CONTENT_TYPES.get(content_type, ANY if not content_type else None)
+    if allowed is None:
+        raise FetchError(_("不支持的内容类型：%(type)s") % {"type": content_type[:80]})
+    declared = response.getheader("Content-Length")
+    if declared and declared.isdigit() and int(declared) > limit:
+        raise FetchError(_too_large())
+    data = _read_capped(response, limit, deadline)
+    return content_type, allowed, data, _filename(response.getheader("Content-Disposition") or "", url)
 
 
 def _too_large() -> str:

@@ -174,6 +174,11 @@ def _map_cells(p: Plan, result: Result, doc: TextDocument | None) -> None:
                 % {"where": _where(ref), "yuan": cell.value, "wan": format(value.normalize(), "f")}
             )
         p.values[key] = value
+    _say_unmapped(p, ambiguous, missing, blank, optional)
+
+
+def _say_unmapped(p: Plan, ambiguous: list[str], missing: list[str], blank: list[str], optional: int) -> None:
+    """The cells that keep the report from being imported (ambiguous, missing) and those stored as 0."""
     if ambiguous:
         p.problems.append(
             _("以下单元格数字粘连、无法确定（共%(n)d个），不能导入：%(cells)s")

@@ -551,73 +551,58 @@ def _label(clause: str, concept: str, f: Figure, siblings: list[Figure], simple:
     return (words or "数量") + unit
 
 
+_ANSWERED_ALREADY = r"已(?:受理)?(?:并)?(?:回复|答复)(?:完毕)?"
+
+
 def _implicit(sentence: Sentence, found: list[Figure]) -> list[Figure]:
     """Figures stated without their own digits: the total of requests that all came by one channel
     (收到…信函申请1条), requests answered (…申请1条，已受理回复) and a 0 said in words (暂不收费)."""
-    simple = sentence.simple
     extra: list[Figure] = []
+    channels = [g for g in found if "channel." in g.concept]
     for f in found:
         earlier = [g for g in found if g.concept.startswith("requests.received") and g.start < f.start]
-        channels = [g for g in found if "channel." in g.concept]
         if f.concept.startswith("requests.received|channel.") and not earlier and len(channels) == 1:
-            channel = f.concept.split("channel.")[1]
-            extra.append(
-                Figure(
-                    sentence,
-                    f.start,
-                    f.end,
-                    f.value,
-                    f.unit,
-                    "channel." + channel,
-                    f"{channel}申请（{f.unit or '件'}）",
-                    implicit=True,
-                )
-            )
-            after = _clause_after(simple, f.end + len(f.unit))
-            nxt = simple[f.end + len(f.unit) :].lstrip("，, ")
-            clause = _clause_after(nxt, 0) if nxt else after
-            if re.fullmatch(r"已(?:受理)?(?:并)?(?:回复|答复)(?:完毕)?", clause.strip()):
-                extra.append(
-                    Figure(
-                        sentence,
-                        f.start,
-                        f.end,
-                        f.value,
-                        f.unit,
-                        "requests.answered",
-                        _LABELS["requests.answered"] + f"（{f.unit or '件'}）",
-                        implicit=True,
-                    )
-                )
+            extra += _one_channel_total(sentence, f)
         elif f.concept == "requests.received":
-            nxt = simple[f.end + len(f.unit) :].lstrip("，, ")
-            if re.match(r"已(?:受理)?(?:并)?(?:回复|答复)(?:完毕)?[；;，,。]", nxt):
-                extra.append(
-                    Figure(
-                        sentence,
-                        f.start,
-                        f.end,
-                        f.value,
-                        f.unit,
-                        "requests.answered",
-                        _LABELS["requests.answered"] + f"（{f.unit or '件'}）",
-                        implicit=True,
-                    )
-                )
+            nxt = sentence.simple[f.end + len(f.unit) :].lstrip("，, ")
+            if re.match(_ANSWERED_ALREADY + r"[；;，,。]", nxt):
+                extra.append(_same_number(sentence, f, "requests.answered", _LABELS["requests.answered"]))
+    return extra + _zeros_in_words(sentence)
+
+
+def _same_number(sentence: Sentence, f: Figure, concept: str, label: str) -> Figure:
+    """Another figure the digits of ``f`` state (implicit: they are not its own)."""
+    return Figure(
+        sentence, f.start, f.end, f.value, f.unit, concept, f"{label}（{f.unit or '件'}）", implicit=True
+    )
+
+
+def _one_channel_total(sentence: Sentence, f: Figure) -> list[Figure]:
+    """Requests received that all came by one channel: the number is that channel's too, and the requests
+    answered when the sentence goes on “已受理回复”."""
+    channel = f.concept.split("channel.")[1]
+    found = [_same_number(sentence, f, "channel." + channel, f"{channel}申请")]
+    simple = sentence.simple
+    after = _clause_after(simple, f.end + len(f.unit))
+    nxt = simple[f.end + len(f.unit) :].lstrip("，, ")
+    clause = _clause_after(nxt, 0) if nxt else after
+    if re.fullmatch(_ANSWERED_ALREADY, clause.strip()):
+        found.append(_same_number(sentence, f, "requests.answered", _LABELS["requests.answered"]))
+    return found
+
+
+def _zeros_in_words(sentence: Sentence) -> list[Figure]:
+    """A 0 said in words (暂不收费, 未收到…申请): one per concept."""
+    zeros: list[Figure] = []
     taken: set[str] = set()
     for pattern, concept, label in _ZERO_PATTERNS:
-        for match in pattern.finditer(simple):
-            if concept in taken or any(a <= match.start() < b for a, b in _zero_spans(extra)):
+        for match in pattern.finditer(sentence.simple):
+            if concept in taken:
                 continue
             if concept == "requests.received" and re.search(r"复议|诉讼", match.group(0)):
                 continue
             taken.add(concept)
-            extra.append(
+            zeros.append(
                 Figure(sentence, -1, -1, 0, "", concept, f"{label}（{match.group(0)}：0）", implicit=True)
             )
-    # the concept of a channel-only total: the number is the total received
-    return extra
-
-
-def _zero_spans(figures: list[Figure]) -> list[tuple[int, int]]:
-    return []
+    return zeros

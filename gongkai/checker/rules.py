@@ -553,6 +553,35 @@ def _t3_total(cells: Cells, row: str, columns: Sequence[str]) -> Exact:
     return _row_value(cells, row, columns)[0]
 
 
+def _received_with_carried(
+    cells: Cells,
+    figure: Figure,
+    columns: Sequence[str],
+    mismatched: list[tuple[Figure, Cell]],
+    new: Exact,
+    carried: Exact,
+) -> Finding:
+    """The narrative's “received” is this year's new requests plus last year's carried over (a warning)."""
+    total = _t3_total(cells, TOTAL, columns)
+    cited_columns = [c.column for _f, c in mismatched] + [SUM]
+    cells_cited = [cells.get(T3, r, col) for r in (NEW, CARRIED_IN) for col in cited_columns]
+    extra = ""
+    if figure.value == total:
+        cells_cited += [cells.get(T3, TOTAL, col) for col in cited_columns]
+        extra = _("（等于（七）总计%(total)s）") % {"total": _n(total)}
+    message = _(
+        "正文称“%(quote)s”，表三“一、本年新收政府信息公开申请数量”为%(new)s件%(applicants)s；正文的数字是本年新收加上年结转%(carried)s件之和%(extra)s。"
+    ) % {
+        "quote": _quote(figure),
+        "new": _n(new),
+        "carried": _n(carried),
+        "extra": extra,
+        "applicants": _applicant_note(mismatched),
+    }
+    cited = tuple(c for c in cells_cited if c is not None)
+    return Finding("narrative ↔ table (requests received)", "warning", message, cited)
+
+
 def _requests_received(cells: Cells, figures: Sequence[Figure], fmt: str) -> list[Finding]:
     stated = [f for f in _stated(figures, "requests.received") if not f.implicit or f.start < 0]
     if not stated or not cells.has_table(T3):
@@ -573,34 +602,11 @@ def _requests_received(cells: Cells, figures: Sequence[Figure], fmt: str) -> lis
         ]
     figure = max(stated, key=lambda f: f.value)
     carried = _t3_total(cells, CARRIED_IN, columns)
-    total = _t3_total(cells, TOTAL, columns)
     mismatched = [(f, c) for f, c in _applicants(cells, figures, columns, NEW)]
     if carried and figure.value == new + carried:
         if re.search(r"结转", figure.sentence.simple):
             return []  # the sentence says the figure includes last year's requests: not a defect
-        cited_columns = [c.column for _f, c in mismatched] + [SUM]
-        cells_cited = [cells.get(T3, r, col) for r in (NEW, CARRIED_IN) for col in cited_columns]
-        extra = ""
-        if figure.value == total:
-            cells_cited += [cells.get(T3, TOTAL, col) for col in cited_columns]
-            extra = _("（等于（七）总计%(total)s）") % {"total": _n(total)}
-        message = _(
-            "正文称“%(quote)s”，表三“一、本年新收政府信息公开申请数量”为%(new)s件%(applicants)s；正文的数字是本年新收加上年结转%(carried)s件之和%(extra)s。"
-        ) % {
-            "quote": _quote(figure),
-            "new": _n(new),
-            "carried": _n(carried),
-            "extra": extra,
-            "applicants": _applicant_note(mismatched),
-        }
-        return [
-            Finding(
-                "narrative ↔ table (requests received)",
-                "warning",
-                message,
-                tuple(c for c in cells_cited if c is not None),
-            )
-        ]
+        return [_received_with_carried(cells, figure, columns, mismatched, new, carried)]
     new_cell = cells.get(T3, NEW, SUM)
     message = _("正文称“%(quote)s”，而表三“一、本年新收政府信息公开申请数量”为%(new)s件%(applicants)s。") % {
         "quote": _quote(figure),
@@ -861,67 +867,47 @@ def _compare(rule: str, stated: Sequence[Figure], cell: Cell | None, what: str) 
     ]
 
 
+_P1_2014 = "一、主动公开情况/（一）主动公开政府信息数（不同渠道和方式公开相同信息计1条）"
+# What the narrative states against the 2014 table's row that counts it: (concept, row, the rule's name for
+# it, the row as a finding names it).
+_ROWS_2014: tuple[tuple[str, str, str, str], ...] = (
+    ("proactive.total", _P1_2014, "主动公开", "主动公开政府信息数"),
+    ("requests.received", "三、依申请公开情况/（一）收到申请数", "requests received", "收到申请数"),
+    ("reviews.total", "四、行政复议数量", "行政复议", "行政复议数量"),
+    ("fees", "七、依申请公开信息收取的费用（万元）", "收费", "依申请公开信息收取的费用（万元）"),
+    ("lawsuits.total", "五、行政诉讼数量", "行政诉讼", "行政诉讼数量"),
+    (
+        "normative.published",
+        _P1_2014 + "/其中：主动公开规范性文件数",
+        "主动公开规范性文件",
+        "主动公开规范性文件数",
+    ),
+)
+
+
 def _narrative_2014(cells: Cells, figures: Sequence[Figure]) -> list[Finding]:
     def cell(row: str) -> Cell | None:
         return cells.get(T2014, row, COLUMN_2014)
 
-    p1 = "一、主动公开情况/（一）主动公开政府信息数（不同渠道和方式公开相同信息计1条）"
-    return (
-        _compare(
-            "narrative ↔ table (主动公开)",
-            _stated(figures, "proactive.total"),
-            cell(p1),
-            "主动公开政府信息数",
+    findings: list[Finding] = []
+    for concept, row, rule, named in _ROWS_2014:
+        stated = _stated(figures, concept)
+        if concept == "fees":
+            stated = [_in_wan(f) for f in stated]  # the table counts fees in 万元
+        findings += _compare(f"narrative ↔ table ({rule})", stated, cell(row), named)
+    findings += _answered_2014(figures, cell)
+    for concept, row, what in _OUTCOMES_2014:
+        findings += _compare(
+            f"narrative ↔ table ({what})", _stated(figures, concept), cell(_ANSWERS_2014 + row), what
         )
-        + _compare(
-            "narrative ↔ table (requests received)",
-            _stated(figures, "requests.received"),
-            cell("三、依申请公开情况/（一）收到申请数"),
-            "收到申请数",
+    for channel, row in _CHANNELS_2014:
+        findings += _compare(
+            f"narrative ↔ table ({re.sub(r'^[1-4][.]', '', row)})",
+            _stated(figures, "channel." + channel),
+            cell("三、依申请公开情况/（一）收到申请数/" + row),
+            row,
         )
-        + _compare(
-            "narrative ↔ table (行政复议)",
-            _stated(figures, "reviews.total"),
-            cell("四、行政复议数量"),
-            "行政复议数量",
-        )
-        + _compare(
-            "narrative ↔ table (收费)",
-            [_in_wan(f) for f in _stated(figures, "fees")],
-            cell("七、依申请公开信息收取的费用（万元）"),
-            "依申请公开信息收取的费用（万元）",
-        )
-        + _compare(
-            "narrative ↔ table (行政诉讼)",
-            _stated(figures, "lawsuits.total"),
-            cell("五、行政诉讼数量"),
-            "行政诉讼数量",
-        )
-        + _compare(
-            "narrative ↔ table (主动公开规范性文件)",
-            _stated(figures, "normative.published"),
-            cell(p1 + "/其中：主动公开规范性文件数"),
-            "主动公开规范性文件数",
-        )
-        + _answered_2014(figures, cell)
-        + [
-            finding
-            for concept, row, what in _OUTCOMES_2014
-            for finding in _compare(
-                f"narrative ↔ table ({what})", _stated(figures, concept), cell(_ANSWERS_2014 + row), what
-            )
-        ]
-        + [
-            finding
-            for channel, row in _CHANNELS_2014
-            for finding in _compare(
-                f"narrative ↔ table ({row.removeprefix('1.').removeprefix('2.').removeprefix('3.').removeprefix('4.')})",
-                _stated(figures, "channel." + channel),
-                cell("三、依申请公开情况/（一）收到申请数/" + row),
-                row,
-            )
-        ]
-    )
+    return findings
 
 
 def _in_wan(f: Figure) -> Figure:
@@ -965,70 +951,74 @@ def _find_row(cells: Cells, table: str, pattern: str, exclude: str = r"^其中|^
 _NUMBERED_ROW = r"^(?:其中[:：]?)?\s*[（(]?\d{1,2}[)）]?[、.．]\s*"
 
 
+# What the narrative states against the provincial table's row that counts it: (concept, the row's label,
+# labels excluded, rule).
+_PROVINCIAL_ROWS: tuple[tuple[str, str, str, str], ...] = (
+    (
+        "proactive.total",
+        r"^主动公开.*(?:数|总数)$",
+        r"^其中|^\d|[、，]",
+        "narrative ↔ table (主动公开)",
+    ),
+    (
+        "requests.received",
+        r"(?:受理|收到).*申请.*(?:总数|数)$",
+        r"^其中|^\d",
+        "narrative ↔ table (requests received)",
+    ),
+    ("requests.answered", r"答复总数$", r"^其中|^\d", "narrative ↔ table (答复)"),
+    ("reviews.total", r"^行政复议(?:案件)?数$", r"^其中", "narrative ↔ table (行政复议)"),
+    ("lawsuits.total", r"^行政诉讼(?:案件)?数$", r"^其中", "narrative ↔ table (行政诉讼)"),
+    # the numbered 其中 rows of the answers and channels, when the label names exactly one of them
+    (
+        "outcome.disclosed",
+        _NUMBERED_ROW + r"同意公开(?:答复)?数$",
+        r"部分|不同意",
+        "narrative ↔ table (同意公开)",
+    ),
+    (
+        "outcome.partly",
+        _NUMBERED_ROW + r"(?:同意)?部分公开(?:答复)?数$",
+        r"不",
+        "narrative ↔ table (部分公开)",
+    ),
+    (
+        "outcome.refused",
+        _NUMBERED_ROW + r"(?:不予公开|不同意公开)(?:答复)?数$",
+        r"部分",
+        "narrative ↔ table (不予公开)",
+    ),
+    (
+        "channel.当面",
+        _NUMBERED_ROW + r"当面申请数$",
+        r"[^\d\s][、，和及]",
+        "narrative ↔ table (当面申请)",
+    ),
+    (
+        "channel.网络",
+        _NUMBERED_ROW + r"(?:网上|网络)申请数$",
+        r"[^\d\s][、，和及]",
+        "narrative ↔ table (网上申请)",
+    ),
+    (
+        "channel.信函",
+        _NUMBERED_ROW + r"信函申请数$",
+        r"[^\d\s][、，和及]",
+        "narrative ↔ table (信函申请)",
+    ),
+)
+
+
 def _narrative_provincial(cells: Cells, figures: Sequence[Figure]) -> list[Finding]:
     findings: list[Finding] = []
     for table in dict.fromkeys(c.table for c in cells.list):
         years, _cumulative = provincial_columns(cells, table)
         if len(years) != 1:
             continue
-        column = years[0]
-        for concept, pattern, exclude, rule in (
-            (
-                "proactive.total",
-                r"^主动公开.*(?:数|总数)$",
-                r"^其中|^\d|[、，]",
-                "narrative ↔ table (主动公开)",
-            ),
-            (
-                "requests.received",
-                r"(?:受理|收到).*申请.*(?:总数|数)$",
-                r"^其中|^\d",
-                "narrative ↔ table (requests received)",
-            ),
-            ("requests.answered", r"答复总数$", r"^其中|^\d", "narrative ↔ table (答复)"),
-            ("reviews.total", r"^行政复议(?:案件)?数$", r"^其中", "narrative ↔ table (行政复议)"),
-            ("lawsuits.total", r"^行政诉讼(?:案件)?数$", r"^其中", "narrative ↔ table (行政诉讼)"),
-            # the numbered 其中 rows of the answers and channels, when the label names exactly one of them
-            (
-                "outcome.disclosed",
-                _NUMBERED_ROW + r"同意公开(?:答复)?数$",
-                r"部分|不同意",
-                "narrative ↔ table (同意公开)",
-            ),
-            (
-                "outcome.partly",
-                _NUMBERED_ROW + r"(?:同意)?部分公开(?:答复)?数$",
-                r"不",
-                "narrative ↔ table (部分公开)",
-            ),
-            (
-                "outcome.refused",
-                _NUMBERED_ROW + r"(?:不予公开|不同意公开)(?:答复)?数$",
-                r"部分",
-                "narrative ↔ table (不予公开)",
-            ),
-            (
-                "channel.当面",
-                _NUMBERED_ROW + r"当面申请数$",
-                r"[^\d\s][、，和及]",
-                "narrative ↔ table (当面申请)",
-            ),
-            (
-                "channel.网络",
-                _NUMBERED_ROW + r"(?:网上|网络)申请数$",
-                r"[^\d\s][、，和及]",
-                "narrative ↔ table (网上申请)",
-            ),
-            (
-                "channel.信函",
-                _NUMBERED_ROW + r"信函申请数$",
-                r"[^\d\s][、，和及]",
-                "narrative ↔ table (信函申请)",
-            ),
-        ):
+        for concept, pattern, exclude, rule in _PROVINCIAL_ROWS:
             row = _find_row(cells, table, pattern, exclude)
             if row is not None:
-                findings += _compare(rule, _stated(figures, concept), cells.get(table, row, column), row)
+                findings += _compare(rule, _stated(figures, concept), cells.get(table, row, years[0]), row)
     return findings
 
 
