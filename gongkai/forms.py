@@ -137,3 +137,41 @@ class Form(NormalisedForm, forms.Form):
 
 class ModelForm(NormalisedForm, forms.ModelForm[M]):
     """The base of every model form (and of the admin's, through ``AuditedModelAdmin.form``)."""
+
+
+class AccessibleFields(forms.BaseForm):
+    """A public form laid out field by field (``portal/_apply_field.html``: the application and the mailbox
+    letter): each field says whether it is marked required (``marked_required``), is described by its hint and
+    character counter (``aria-describedby``; ``counted``: the fields with a counter and their limit), and after
+    cleaning by its error (``aria-invalid``). Mixed in before the form's base class."""
+
+    counted: dict[str, int] = {}
+
+    def marked_required(self, name: str, field: forms.Field) -> bool:
+        """Whether the field shows the required mark (a form may mark fields its ``clean`` requires)."""
+        return field.required
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name, fld in self.fields.items():
+            marked = self.marked_required(name, fld)
+            fld.marked_required = marked  # type: ignore[attr-defined]  # read by portal/_apply_field.html
+            attrs = fld.widget.attrs
+            if marked and not isinstance(fld.widget, forms.RadioSelect):
+                attrs["aria-required"] = "true"
+            described = [f"id_{name}_hint"] if fld.help_text else []
+            if name in self.counted:
+                attrs["data-counter"] = str(self.counted[name])
+                described.append(f"id_{name}_counter")
+            if described:
+                attrs["aria-describedby"] = " ".join(described)
+
+    def full_clean(self) -> None:
+        super().full_clean()
+        for name in self.errors:
+            if name in self.fields:
+                attrs = self.fields[name].widget.attrs
+                attrs["aria-invalid"] = "true"
+                attrs["aria-describedby"] = " ".join(
+                    [f"id_{name}_error", attrs.get("aria-describedby", "")]
+                ).strip()

@@ -17,7 +17,7 @@ from gongkai.accounts.models import Role, StaffProfile
 from gongkai.organisations.actions import save_organisation
 from gongkai.organisations.codes import make_credit_code, make_org_code
 from gongkai.organisations.models import Organisation, OrgKind
-from tests.xdist_scheduling import check_grouped_modules
+from tests.xdist_scheduling import check_grouped_modules, check_transactional_tests_restore_data
 from tests.xdist_scheduling import pytest_xdist_make_scheduler as pytest_xdist_make_scheduler
 
 PASSWORD = "correct horse battery staple"
@@ -38,6 +38,7 @@ def pytest_configure(config: pytest.Config) -> None:
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     check_grouped_modules(config, items)
+    check_transactional_tests_restore_data(items)
 
 
 @dataclass

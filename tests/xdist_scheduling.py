@@ -75,3 +75,22 @@ def check_grouped_modules(config: pytest.Config, items: list[pytest.Item]) -> No
             "a module run on one worker (tests/xdist_scheduling.py ONE_WORKER) holds transactional tests, which "
             f"would run before ordinary ones and empty their tables: {wrong[:5]}"
         )
+
+
+def restores_data(item: pytest.Item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    serialized = marker is not None and bool(marker.kwargs.get("serialized_rollback"))
+    return serialized or "django_db_serialized_rollback" in getattr(item, "fixturenames", ())
+
+
+def check_transactional_tests_restore_data(items: list[pytest.Item]) -> None:
+    """Every transactional test restores the data migrations' rows (``serialized_rollback=True``). One that does
+    not empties the tables at its end and lets ``post_migrate`` create the content types again, numbered anew;
+    a serialized test after it on the same worker then fails to load its rows ("UNIQUE constraint failed:
+    django_content_type"), depending on where the scheduler put the two. Stop the run with the names."""
+    wrong = sorted(i.nodeid for i in items if is_transactional(i) and not restores_data(i))
+    if wrong:
+        raise pytest.UsageError(
+            "transactional tests without serialized_rollback=True (see tests/xdist_scheduling.py): "
+            f"{wrong[:5]}"
+        )

@@ -8,7 +8,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from gongkai.forms import Form
+from gongkai.forms import AccessibleFields, Form
 from gongkai.mailbox.models import Addressee, LetterKind, ReplyChannel, Satisfaction
 from gongkai.organisations.models import Organisation
 
@@ -24,7 +24,7 @@ class BodyChoice(forms.ModelChoiceField):  # type: ignore[type-arg]
         return str(obj.name)
 
 
-class LetterForm(Form):
+class LetterForm(AccessibleFields, Form):
     # Chosen among the matches of a search over the tree (portal.bodyindex, as on the application form): a
     # province has thousands of bodies, too many for one drop-down.
     body = BodyChoice(
@@ -56,29 +56,7 @@ class LetterForm(Form):
         label=_("同意在网站上公开本信及答复（姓名、联系方式等个人信息不公开）"), required=False
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        for name, fld in self.fields.items():
-            fld.marked_required = fld.required  # type: ignore[attr-defined]  # read by portal/_apply_field.html
-            attrs = fld.widget.attrs
-            if fld.required and not isinstance(fld.widget, forms.RadioSelect):
-                attrs["aria-required"] = "true"
-            described = [f"id_{name}_hint"] if fld.help_text else []
-            if name in COUNTED:
-                attrs["data-counter"] = str(COUNTED[name])
-                described.append(f"id_{name}_counter")
-            if described:
-                attrs["aria-describedby"] = " ".join(described)
-
-    def full_clean(self) -> None:
-        super().full_clean()
-        for name in self.errors:
-            if name in self.fields:
-                attrs = self.fields[name].widget.attrs
-                attrs["aria-invalid"] = "true"
-                attrs["aria-describedby"] = " ".join(
-                    [f"id_{name}_error", attrs.get("aria-describedby", "")]
-                ).strip()
+    counted = COUNTED
 
 
 class TrackForm(Form):

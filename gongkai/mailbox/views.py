@@ -79,8 +79,7 @@ def _hash_first(request: HttpRequest, sub: keys.Submission) -> None:
 
 
 def _write_page(request: HttpRequest, form: LetterForm, *, checked: bool, status: int = 200) -> HttpResponse:
-    chosen = str(form["body"].value() or "")
-    picked = bodyindex.pick(str(form["body_q"].value() or ""), int(chosen) if chosen.isdigit() else None)
+    picked = bodyindex.pick_for(form)
     context = {"form": form, "checked": checked and bool(form.errors), "counted": COUNTED, "picked": picked}
     return _no_store(render(request, "mailbox/write.html", context, status=status))
 

@@ -17,6 +17,7 @@ import heapq
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from gongkai import pagecache
 from gongkai.organisations.models import Organisation, OrgKind
@@ -223,3 +224,10 @@ def pick(query: str, chosen: int | None, index: BodyIndex | None = None) -> Pick
         governments=[g for g in governments if g.pk not in shown],
         all_governments=governments,
     )
+
+
+def pick_for(form: Any) -> Picked:
+    """``pick`` for a bound form with the body search's two fields, ``body_q`` (the query) and ``body`` (the
+    body chosen, kept among the matches): the application's and the mailbox letter's."""
+    chosen = str(form["body"].value() or "")
+    return pick(str(form["body_q"].value() or ""), int(chosen) if chosen.isdigit() else None)

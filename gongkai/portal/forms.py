@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from gongkai.cases.forms import ApplicantFields
 from gongkai.cases.models import ApplicantKind, DeliveryMethod, IdDocument, ProvisionForm
-from gongkai.forms import Form
+from gongkai.forms import AccessibleFields, Form
 from gongkai.organisations.models import Organisation
 
 # Filled by individuals only, or by legal persons and other organisations only (2019 Regulations art 29 (1)):
@@ -21,7 +21,7 @@ COUNTED = {"subject": 500, "address": 200}  # long texts get a character counter
 POSTCODE = RegexValidator(r"^\d{6}$", _("邮政编码为6位数字"))
 
 
-class ApplicationForm(ApplicantFields):
+class ApplicationForm(AccessibleFields, ApplicantFields):
     """The online application, laid out in steps (``portal/apply.html``): the applicant's kind, the applicant
     (an individual's identity document, or an organisation's credit code and contact person), the body, the
     request. Every text is normalised and every limit is said in words (``gongkai.forms``); the applicant's
@@ -74,30 +74,11 @@ class ApplicationForm(ApplicantFields):
         label=_("获取信息的方式"), choices=DeliveryMethod.choices, widget=forms.RadioSelect
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        for name, fld in self.fields.items():
-            marked = fld.required or name in PERSON_FIELDS + ORGANISATION_FIELDS
-            fld.marked_required = marked  # type: ignore[attr-defined]  # read by portal/_apply_field.html
-            attrs = fld.widget.attrs
-            if marked and not isinstance(fld.widget, forms.RadioSelect):
-                attrs["aria-required"] = "true"
-            described = [f"id_{name}_hint"] if fld.help_text else []
-            if name in COUNTED:
-                attrs["data-counter"] = str(COUNTED[name])
-                described.append(f"id_{name}_counter")
-            if described:
-                attrs["aria-describedby"] = " ".join(described)
+    counted = COUNTED
 
-    def full_clean(self) -> None:
-        super().full_clean()
-        for name in self.errors:
-            if name in self.fields:
-                attrs = self.fields[name].widget.attrs
-                attrs["aria-invalid"] = "true"
-                attrs["aria-describedby"] = " ".join(
-                    [f"id_{name}_error", attrs.get("aria-describedby", "")]
-                ).strip()
+    def marked_required(self, name: str, field: forms.Field) -> bool:
+        """Also the fields the chosen applicant kind requires (``ApplicantFields.clean`` checks them)."""
+        return field.required or name in PERSON_FIELDS + ORGANISATION_FIELDS
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()

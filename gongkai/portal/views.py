@@ -171,16 +171,11 @@ def _hash_secret_first(request: HttpRequest, sub: keys.Submission) -> None:
     request.META[PREPARED_HASH] = hash_secret(secret_from_key(sub.key))
 
 
-def _chosen_body(form: ApplicationForm) -> int | None:
-    value = str(form["body"].value() or "")
-    return int(value) if value.isdigit() else None
-
-
 def _apply_page(
     request: HttpRequest, form: ApplicationForm, *, checked: bool, status: int = 200
 ) -> HttpResponse:
     """The form in its steps; ``checked``: show the errors of a submission (not on a first view or a search)."""
-    picked = bodyindex.pick(str(form["body_q"].value() or ""), _chosen_body(form))
+    picked = bodyindex.pick_for(form)
     context = {"form": form, "picked": picked, "checked": checked and bool(form.errors)}
     return _no_store(render(request, "portal/apply.html", context, status=status))
 

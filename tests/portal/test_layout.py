@@ -83,9 +83,8 @@ def test_stylesheet_rules_for_phones() -> None:
 
 
 @pytest.mark.browser
-def test_no_horizontal_scroll_at_360px(
-    transactional_db: None, live_server: Any, tree: Tree, monkeypatch: pytest.MonkeyPatch
-) -> None:
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_no_horizontal_scroll_at_360px(live_server: Any, tree: Tree, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
     playwright = pytest.importorskip("playwright.sync_api")
     chromium = Path("/usr/bin/chromium")

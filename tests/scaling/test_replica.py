@@ -32,7 +32,7 @@ pytestmark = [
     pytest.mark.skipif(
         not POSTGRES, reason="a streaming replica needs PostgreSQL (run with DATABASE_URL=postgres://…)"
     ),
-    pytest.mark.django_db(transaction=True, databases=["default", "replica"]),
+    pytest.mark.django_db(transaction=True, serialized_rollback=True, databases=["default", "replica"]),
 ]
 MIDDLEWARE = "gongkai.dbrouting.ReadYourWritesMiddleware"
 

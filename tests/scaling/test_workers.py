@@ -32,7 +32,7 @@ pytestmark = [
         not POSTGRES,
         reason="worker processes share the database: PostgreSQL only (SQLite's test database is in memory)",
     ),
-    pytest.mark.django_db(transaction=True),
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
 MESSAGES = 120
 TASKS = 12
