@@ -145,6 +145,19 @@ def build_hotline_and_mailbox(rng: random.Random, bodies: list[Organisation], we
     return len(calls) + len(letters)
 
 
+_SUBJECTS = (
+    "房屋征收补偿安置方案",
+    "某路段改造工程招标文件",
+    "本单位年度部门预算",
+    "低保审批名单",
+    "建设项目环评批复",
+    "食品抽检结果",
+    "土地出让合同",
+    "学校划片招生方案",
+    "企业信用信息",
+)
+
+
 def build_requests(
     rng: random.Random,
     bodies: list[Organisation],
@@ -162,41 +175,34 @@ def build_requests(
         weights=[w for b, w in zip(bodies, weights, strict=True) if b.pk != city.pk],
         k=len(channels) - seed.CITY_REQUESTS,
     )
-    subjects = (
-        "房屋征收补偿安置方案",
-        "某路段改造工程招标文件",
-        "本单位年度部门预算",
-        "低保审批名单",
-        "建设项目环评批复",
-        "食品抽检结果",
-        "土地出让合同",
-        "学校划片招生方案",
-        "企业信用信息",
-    )
-    rows = []
-    for channel, outcome, body in zip(channels, outcomes, handling, strict=True):
-        received = dt.date(seed.YEAR, 1, 2) + dt.timedelta(days=rng.randint(0, 320))
-        deadline = compute_deadline(received, regime="2008", extend=0, calendar=calendar)
-        answer_window = working_days(calendar, deadline.receipt_date, deadline.due_date)
-        rows.append(
-            InformationRequest(
-                body=body,
-                received_on=received,
-                receipt_date=deadline.receipt_date,
-                channel=channel,
-                applicant_kind=ApplicantKind.NATURAL_PERSON
-                if rng.random() < 0.85
-                else ApplicantKind.BUSINESS,
-                subject=f"申请公开{rng.choice(subjects)}",
-                regime="2008",
-                due_date=deadline.due_date,
-                answered_on=rng.choice(answer_window[1:] or answer_window),
-                outcome=outcome,
-                state=CaseState.ANSWERED,
-            )
-        )
+    rows = [
+        _request_row(rng, calendar, channel, outcome, body)
+        for channel, outcome, body in zip(channels, outcomes, handling, strict=True)
+    ]
     InformationRequest.objects.bulk_create(rows)
     return rows
+
+
+def _request_row(
+    rng: random.Random, calendar: WorkCalendar, channel: str, outcome: str, body: Organisation
+) -> InformationRequest:
+    """One 2014 request received on a random day, answered on a working day within its 15 (art 24)."""
+    received = dt.date(seed.YEAR, 1, 2) + dt.timedelta(days=rng.randint(0, 320))
+    deadline = compute_deadline(received, regime="2008", extend=0, calendar=calendar)
+    answer_window = working_days(calendar, deadline.receipt_date, deadline.due_date)
+    return InformationRequest(
+        body=body,
+        received_on=received,
+        receipt_date=deadline.receipt_date,
+        channel=channel,
+        applicant_kind=ApplicantKind.NATURAL_PERSON if rng.random() < 0.85 else ApplicantKind.BUSINESS,
+        subject=f"申请公开{rng.choice(_SUBJECTS)}",
+        regime="2008",
+        due_date=deadline.due_date,
+        answered_on=rng.choice(answer_window[1:] or answer_window),
+        outcome=outcome,
+        state=CaseState.ANSWERED,
+    )
 
 
 def build_remedies(rng: random.Random, requests: list[InformationRequest]) -> int:

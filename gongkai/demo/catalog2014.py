@@ -238,24 +238,9 @@ def _publication(
     body = item.body
     serials[body.pk] += 1
     area = rng.choice(areas)
-    if item.interpretation:
-        genre = genres[Genre.INTERPRETATION]
-    elif item.document:
-        genre = genres[
-            rng.choice(
-                ["tongzhi", "yijian", "jueding", "ling"]
-                if item.normative
-                else ["tongzhi", "yijian", "pifu", "han", "tongbao"]
-            )
-        ]
-    else:
-        genre = genres[rng.choice(["qita", "qita", "qita", "gonggao", "tongbao", "baogao", "jiyao"])]
+    genre = genres[_genre_code(rng, item)]
     published = item.published_on
-    if item.normative:
-        latest = published or dt.date(seed.YEAR, 12, 31)
-        made = max(dt.date(seed.YEAR, 1, 1), latest - dt.timedelta(days=rng.randint(0, 10)))
-    else:
-        made = (published or dt.date(seed.YEAR, 12, 31)) - dt.timedelta(days=rng.randint(0, 10))
+    made = _made_on(rng, item)
     number = ""
     if item.document:
         doc_numbers[body.pk] += 1
@@ -278,6 +263,29 @@ def _publication(
         status=PublicationStatus.PUBLISHED if published else PublicationStatus.DRAFT,
         issued_on=made if item.normative else None,
     )
+
+
+def _genre_code(rng: random.Random, item: Item) -> str:
+    """An interpretation is 解读; a document a kind of official document (a normative one 通知, 意见, 决定 or
+    令); anything else mostly 其他."""
+    if item.interpretation:
+        return Genre.INTERPRETATION
+    if item.document:
+        kinds = (
+            ["tongzhi", "yijian", "jueding", "ling"]
+            if item.normative
+            else ["tongzhi", "yijian", "pifu", "han", "tongbao"]
+        )
+        return rng.choice(kinds)
+    return rng.choice(["qita", "qita", "qita", "gonggao", "tongbao", "baogao", "jiyao"])
+
+
+def _made_on(rng: random.Random, item: Item) -> dt.date:
+    """Made up to ten days before publication (the year's end for an unpublished item); a normative document
+    not before the year began."""
+    latest = item.published_on or dt.date(seed.YEAR, 12, 31)
+    made = latest - dt.timedelta(days=rng.randint(0, 10))
+    return max(dt.date(seed.YEAR, 1, 1), made) if item.normative else made
 
 
 def _doc_prefix(body: Organisation) -> str:
