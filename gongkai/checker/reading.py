@@ -87,10 +87,17 @@ def _simple_char(ch: str) -> str:
     return converted if len(converted) == 1 else ch
 
 
+# Words a character-by-character conversion leaves Traditional, because their characters are also Simplified
+# ones (覆 in 答覆 is Simplified 复 here, but 覆 also in 覆盖): replaced as words, of the same length.
+_WORDS = {"答覆": "答复", "回覆": "回复", "批覆": "批复", "函覆": "函复"}
+_WORD = re.compile("|".join(_WORDS))
+
+
 def simplify(text: str) -> str:
     """opencc t2s character by character (a conversion that would change the length keeps the character),
-    full-width digits and letters and U+3000 to ASCII: the result has the length and offsets of ``text``."""
-    return "".join(_simple_char(ch) for ch in text)
+    full-width digits and letters and U+3000 to ASCII, and the few words of ``_WORDS``: the result has the
+    length and offsets of ``text``."""
+    return _WORD.sub(lambda m: _WORDS[m.group(0)], "".join(_simple_char(ch) for ch in text))
 
 
 # Entry points -------------------------------------------------------------------------------------------------

@@ -485,19 +485,26 @@ def _equations(fmt: str, specs: Sequence[TableSpec]) -> list[Equation]:
     return eqs
 
 
+def _header_padding(token: Token, header_lines: set[int]) -> bool:
+    """An empty cell of a row that also holds labels: the layout of a header row, not a blank value."""
+    return token.piped and numbers.is_blank(token.simple) and token.line in header_lines
+
+
 def _table4(tokens: Sequence[Token], start: int, spec: TableSpec, grid: Grid) -> int:
     """Table 4: printed as one row of 15 values (or as three labelled rows of 5)."""
     keys = [(spec.table, spec.row_path(r), c) for r in spec.rows for c in spec.columns]
     heading = _heading(tokens, start, spec.table)
     i = heading + 1 if heading is not None else start
     end = min(len(tokens), i + 120)
-    # the first run of values after the last 总计 header cell
+    # the first run of values after the last 总计 header cell; the empty cells of a header row (a table typed
+    # without merging its header cells, or padded to the full width) are not values
+    header_lines = {t.line for t in tokens[i:end] if t.simple.strip() and not t.value}
     last_total = None
     first_value = None
     for j in range(i, end):
         if tokens[j].simple == "总计":
             last_total = j
-        elif tokens[j].value and last_total is not None:
+        elif tokens[j].value and last_total is not None and not _header_padding(tokens[j], header_lines):
             first_value = j
             break
     row_leaves = [labels.leaf(r) for r in spec.rows]
