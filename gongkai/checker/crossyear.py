@@ -16,6 +16,7 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
+from gongkai.checker.reading import simplify
 from gongkai.checker.types import Cell, Finding, Result
 
 
@@ -125,7 +126,7 @@ def _in_force(now: object, before: object, last_year: int | None) -> list[Findin
 
 def _label(row: str) -> str:
     """A row label without its numbering, for matching rows between years."""
-    return re.sub(r"^(?:其中[:：]?)?\s*[（(]?\d{1,2}[)）]?[、.．]\s*|\s", "", row)
+    return re.sub(r"^(?:其中[:：]?)?\s*[（(]?\d{1,2}[)）]?[、.．]\s*|\s", "", simplify(row))
 
 
 def _cumulative(now: object, before: object) -> list[Finding]:
@@ -205,5 +206,5 @@ def _matching_table(table: str, previous: Sequence[str]) -> str | None:
         return table
     if len(previous) == 1:
         return previous[0]
-    plain = re.sub(r"\d{4}年度?|\s", "", table)
-    return next((t for t in previous if re.sub(r"\d{4}年度?|\s", "", t) == plain), None)
+    plain = re.sub(r"\d{4}年度?|\s", "", simplify(table))
+    return next((t for t in previous if re.sub(r"\d{4}年度?|\s", "", simplify(t)) == plain), None)

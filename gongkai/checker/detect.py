@@ -95,9 +95,11 @@ def title_line(text: str) -> tuple[int, str]:
     else the first such phrase anywhere near the top (a page flattened to one line)."""
     offset = 0
     found: tuple[int, str] | None = None
-    for line in text.split("\n"):
+    for printed in text.split("\n"):
+        line = printed.lstrip()  # an indented line (spaces, U+3000) starts at its first character
+        start = offset + len(printed) - len(line)
         if line.startswith(("标题:", "标题：")) and _TITLE.search(line):
-            return offset, line
+            return start, line
         if (
             found is None
             and len(line.strip()) <= 100
@@ -105,8 +107,8 @@ def title_line(text: str) -> tuple[int, str]:
             and _TITLE_WORDS.search(line)
             and not re.match(r"https?://", line)
         ):
-            found = (offset, line)
-        offset += len(line) + 1
+            found = (start, line)
+        offset += len(printed) + 1
     if found is not None:
         return found
     m = _TITLE_IN_TEXT.search(text[:20000])

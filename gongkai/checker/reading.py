@@ -23,6 +23,7 @@ import re
 import shutil
 import subprocess
 import tempfile
+import unicodedata
 import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -789,12 +790,32 @@ def _read_pdf(data: bytes) -> str:
     return pdf_lines(text)
 
 
+_PAGE_NUMBER = re.compile(
+    r"^\s*(?:[-—–－]\s*\d{1,4}\s*[-—–－]|第\s*\d{1,4}\s*页(?:\s*[/，,]?\s*共\s*\d{1,4}\s*页)?)\s*$"
+)
+
+
+def _without_page_breaks(text: str) -> list[str]:
+    """The lines of pdftotext's output with its pages run together: the blank lines and page numbers
+    (“- 3 -”, “第3页 共8页”) around a form feed dropped, so a paragraph cut by the page's end is joined again."""
+    lines: list[str] = []
+    for n, page in enumerate(text.split("\f")):
+        page_lines = [line.rstrip() for line in page.split("\n")]
+        if n > 0:
+            while page_lines and (not page_lines[0].strip() or _PAGE_NUMBER.match(page_lines[0])):
+                page_lines.pop(0)
+        while lines and (not lines[-1].strip() or _PAGE_NUMBER.match(lines[-1])):
+            lines.pop()
+        lines += page_lines
+    return lines
+
+
 def pdf_lines(text: str) -> str:
     """pdftotext -layout output as lines: pages joined, trailing spaces removed, paragraph lines wrapped by
     the page width joined again; a table row (cells apart by two or more spaces) keeps its spacing."""
-    raw = [line.rstrip() for line in text.replace("\f", "\n").split("\n")]
+    raw = _without_page_breaks(text)
     text_lines = [line.strip() for line in raw if line.strip() and not _GAP.search(line.strip())]
-    width = max((len(line) for line in text_lines), default=0)
+    width = max((_columns(line) for line in text_lines), default=0)
     out: list[str] = []
     joinable = False
     for line in raw:
@@ -808,6 +829,16 @@ def pdf_lines(text: str) -> str:
         else:
             out.append(stripped)
         joinable = (
-            not table_like and width >= 20 and len(stripped) >= 0.85 * width and not stripped.endswith(_END)
+            not table_like
+            and width >= 20
+            and _columns(stripped) >= 0.8 * width
+            and not stripped.endswith(_END)
         )
     return "\n".join(out)
+
+
+def _columns(line: str) -> int:
+    """How wide a line prints: a Chinese character takes two columns, a Latin letter or digit one. Counting
+    characters would make a line of a web address (page chrome) look wider than a full line of Chinese text,
+    and no wrapped line of the text would be joined again."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in line)

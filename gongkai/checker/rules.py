@@ -29,6 +29,7 @@ from django.utils.translation import gettext as _
 
 from gongkai.checker import crossyear
 from gongkai.checker.narrative import Figure, TextDocument, analyse
+from gongkai.checker.reading import simplify
 from gongkai.checker.types import Cell, Finding, Number, Result, Severity
 from gongkai.reports.formats import tables as format_tables
 
@@ -352,19 +353,20 @@ _CUMULATIVE = re.compile(r"累计")
 def provincial_columns(cells: Cells, table: str) -> tuple[list[str], str | None]:
     """The year columns and the 历年累计 column of a 2008-era table."""
     columns = cells.columns(table)
-    cumulative = next((c for c in columns if _CUMULATIVE.search(c)), None)
-    return [c for c in columns if c != cumulative and not re.search(r"单位", c)], cumulative
+    cumulative = next((c for c in columns if _CUMULATIVE.search(simplify(c))), None)
+    return [c for c in columns if c != cumulative and not re.search(r"单位", simplify(c))], cumulative
 
 
 def provincial_groups(rows: Sequence[str]) -> list[tuple[str, list[str]]]:
     """(parent row, its numbered 其中 rows) in printed order: "受理…总数", "其中：1、当面申请数", "2、网上申请数"…"""
     groups: list[tuple[str, list[str]]] = []
+    simple = [simplify(r) for r in rows]  # labels are kept as printed, Traditional too
     for i, row in enumerate(rows):
-        if _NUMBERED.match(row) or i + 1 >= len(rows) or not rows[i + 1].startswith("其中"):
+        if _NUMBERED.match(simple[i]) or i + 1 >= len(rows) or not simple[i + 1].startswith("其中"):
             continue
         children = []
-        for nxt in rows[i + 1 :]:
-            if not _NUMBERED.match(nxt):
+        for nxt, plain in zip(rows[i + 1 :], simple[i + 1 :], strict=True):
+            if not _NUMBERED.match(plain):
                 break
             children.append(nxt)
         if len(children) >= 2:
@@ -380,7 +382,8 @@ def _provincial(cells: Cells) -> list[Finding]:
         rows = cells.rows(table)
         years, cumulative = provincial_columns(cells, table)
         for parent, children in provincial_groups(rows):
-            exhaustive = bool(re.search(r"申请|答复", parent)) and bool(re.search(r"总数|合计|总计", parent))
+            plain = simplify(parent)  # labels are kept as printed, Traditional too
+            exhaustive = bool(re.search(r"申请|答复", plain)) and bool(re.search(r"总数|合计|总计", plain))
             for column in [*years, *([cumulative] if cumulative else [])]:
                 whole = cells.get(table, parent, column)
                 parts = [cells.get(table, r, column) for r in children]
@@ -388,7 +391,7 @@ def _provincial(cells: Cells) -> list[Finding]:
                     subsets += _safe(_not_above, part, whole)
                 if not exhaustive:
                     continue
-                has_other = any(re.search(r"其他", r) for r in children)
+                has_other = any(re.search(r"其他", simplify(r)) for r in children)
                 found = _safe(
                     lambda w, p, col, row: [
                         _sum_broken(
@@ -943,7 +946,8 @@ def _answered_2014(figures: Sequence[Figure], cell: Any) -> list[Finding]:
 
 def _find_row(cells: Cells, table: str, pattern: str, exclude: str = r"^其中|^\d") -> str | None:
     for row in cells.rows(table):
-        if re.search(pattern, row) and not re.search(exclude, row):
+        plain = simplify(row)  # a label as printed may be Traditional
+        if re.search(pattern, plain) and not re.search(exclude, plain):
             return row
     return None
 

@@ -28,6 +28,7 @@ from typing import Protocol
 from django.utils.translation import gettext as _
 
 from gongkai.checker import detect, labels, numbers
+from gongkai.checker.reading import simplify
 from gongkai.checker.types import Cell, Finding, FormatCode, Number
 from gongkai.reports.formats import TableSpec
 from gongkai.reports.formats import tables as format_tables
@@ -669,7 +670,7 @@ def _provincial_table(tokens: Sequence[Token], header: int) -> tuple[list[Cell],
         return [], [], header + 1
     rows, i = _provincial_rows(tokens, i, unit_column, len(value_columns))
     grid = Grid(_provincial_equations(title, [r for r, _v in rows], value_columns))
-    cumulative = next((n for n, c in enumerate(value_columns) if "累计" in c), None)
+    cumulative = next((n for n, c in enumerate(value_columns) if "累计" in simplify(c)), None)
 
     def rule(values: tuple[Number | None, ...]) -> bool:
         if cumulative is None:
@@ -768,9 +769,10 @@ def _provincial_equations(title: str, rows: Sequence[str], columns: Sequence[str
 
     eqs: list[Equation] = []
     for parent, children in provincial_groups(list(rows)):
-        if not (re.search(r"申请|答复", parent) and re.search(r"总数|合计|总计", parent)):
+        plain = simplify(parent)  # labels are kept as printed, Traditional too
+        if not (re.search(r"申请|答复", plain) and re.search(r"总数|合计|总计", plain)):
             continue
-        if not any(re.search(r"其他", r) for r in children):
+        if not any(re.search(r"其他", simplify(r)) for r in children):
             continue
         for c in columns:
             eqs.append(([(title, parent, c)], [(title, r, c) for r in children]))

@@ -14,7 +14,7 @@ from typing import Any
 import opencc
 import pytest
 
-from gongkai.checker import engine
+from gongkai.checker import engine, reading
 from gongkai.checker.types import Result
 from tests.checker.rules_support import DATA
 
@@ -101,3 +101,34 @@ def test_a_traditional_copy_states_the_same_figures(name: str) -> None:
         (n.value, n.label) for n in simplified.narrative
     ]
     assert sorted(f.rule for f in traditional.findings) == sorted(f.rule for f in simplified.findings)
+
+
+def test_a_traditional_copy_of_a_provincial_table_keeps_every_finding() -> None:
+    """2008-era labels are kept as printed, so in Traditional script they read 歷年累計, 其中 … 總數: the sums,
+    the cumulative column and last year's rows are still found (labels are matched in Simplified)."""
+    convert = opencc.OpenCC("s2t").convert
+    text = (DATA / "variety" / "pingtan-2015-defects.txt").read_text(encoding="utf-8")
+    last = (DATA / "pingtan-2014.txt").read_text(encoding="utf-8")
+    simplified = engine.check_bytes(text.encode(), "r.txt", (last.encode(), "last.txt"))
+    traditional = engine.check_bytes(convert(text).encode(), "r.txt", (convert(last).encode(), "last.txt"))
+    rules = sorted((f.rule, f.severity) for f in simplified.findings)
+    assert len(rules) >= 3 and sorted((f.rule, f.severity) for f in traditional.findings) == rules
+    assert {c.row for c in traditional.cells} == {convert(c.row) for c in simplified.cells}  # as printed
+
+
+def test_an_indented_title_gives_the_body_and_year() -> None:
+    indented = "\n".join("\u3000\u3000" + line for line in PINGTAN_2022.splitlines())
+    result = _check(indented)
+    assert (result.body, result.year, result.format) == ("平潭综合实验区", 2022, "2021")
+
+
+def test_pdf_lines_join_a_paragraph_cut_by_the_page_and_measure_chinese_as_wide() -> None:
+    """A page address in Latin letters is longer in characters than a full line of Chinese text but narrower
+    on the page; a page break (with its page number) in the middle of a sentence is not a paragraph break."""
+    full = "全区收到政府信息公开申请75件，涉及自然人72件、商业企业3件，均在法定期限内予以答复，"
+    text = (
+        "https://www.example.gov.cn/zwgk/zfxxgk/zfxxgknb/202302/report-of-the-year.html\n\n"
+        f"{full}办结率\n\n          - 1 -\n\f100%。全年未收取费用。\n"
+    )
+    lines = reading.pdf_lines(text).splitlines()
+    assert lines[-1] == f"{full}办结率100%。全年未收取费用。"
