@@ -491,6 +491,16 @@ def _header_padding(token: Token, header_lines: set[int]) -> bool:
     return token.piped and numbers.is_blank(token.simple) and token.line in header_lines
 
 
+def _first_run(tokens: Sequence[Token], start: int, end: int, length: int) -> int | None:
+    """The index of the first run of at least ``length`` value tokens between ``start`` and ``end``."""
+    run = 0
+    for j in range(start, end):
+        run = run + 1 if tokens[j].value else 0
+        if run >= length:
+            return j - length + 1
+    return None
+
+
 def _table4(tokens: Sequence[Token], start: int, spec: TableSpec, grid: Grid) -> int:
     """Table 4: printed as one row of 15 values (or as three labelled rows of 5)."""
     keys = [(spec.table, spec.row_path(r), c) for r in spec.rows for c in spec.columns]
@@ -508,9 +518,16 @@ def _table4(tokens: Sequence[Token], start: int, spec: TableSpec, grid: Grid) ->
         elif tokens[j].value and last_total is not None and not _header_padding(tokens[j], header_lines):
             first_value = j
             break
+    if last_total is None:
+        # 总计 not found as one word: a narrow PDF wraps the header cells (“总” over “计”); the values are then
+        # the first run of ten or more
+        first_value = _first_run(tokens, i, end, 10)
     row_leaves = [labels.leaf(r) for r in spec.rows]
-    labelled = first_value is not None and any(
-        labels.match(t.simple, row_leaves) for t in tokens[(last_total or 0) + 1 : first_value]
+    # (a run of ten or more values is the one row of 15, whatever labels the wrapped header left before it)
+    labelled = (
+        first_value is not None
+        and last_total is not None
+        and any(labels.match(t.simple, row_leaves) for t in tokens[last_total + 1 : first_value])
     )
     if first_value is not None and not labelled:
         j = first_value

@@ -7,6 +7,7 @@ expects the cells and figures of the original."""
 
 from __future__ import annotations
 
+import html
 import io
 from decimal import Decimal
 from typing import Any
@@ -132,3 +133,35 @@ def test_pdf_lines_join_a_paragraph_cut_by_the_page_and_measure_chinese_as_wide(
     )
     lines = reading.pdf_lines(text).splitlines()
     assert lines[-1] == f"{full}办结率100%。全年未收取费用。"
+
+
+def _html(text: str) -> str:
+    """The report as a page: a paragraph per line, each run of ` | ` rows a bordered table."""
+    out, rows = ["<html><head><meta charset='utf-8'></head><body>"], []
+
+    def table() -> None:
+        if rows:
+            out.append("<table border='1'>" + "".join(f"<tr>{r}</tr>" for r in rows) + "</table>")
+            rows.clear()
+
+    for line in text.splitlines():
+        if " | " in line:
+            rows.append("".join(f"<td>{html.escape(c.strip())}</td>" for c in line.split(" | ")))
+            continue
+        table()
+        if line.strip():
+            out.append(f"<p>{html.escape(line)}</p>")
+    table()
+    return "\n".join([*out, "</body></html>"])
+
+
+def test_a_pdf_printed_on_a_narrow_page_reads_the_same(original: Result) -> None:
+    """On an A4 page Table 4's 15 columns are narrow: pdftotext wraps its header cells (“总” over “计”) and runs
+    the last values together (“1 00000”); paragraphs wrap at the page width and across pages."""
+    from weasyprint import HTML
+
+    pdf = HTML(string=_html(PINGTAN_2022)).write_pdf()
+    printed = engine.check_bytes(pdf, "report.pdf", PREVIOUS)
+    assert _cells(printed) == _cells(original)
+    assert sorted(f.rule for f in printed.findings) == sorted(f.rule for f in original.findings)
+    assert [(n.value, n.label) for n in printed.narrative] == [(n.value, n.label) for n in original.narrative]
