@@ -790,6 +790,7 @@ def _read_pdf(data: bytes) -> str:
     return pdf_lines(text)
 
 
+_WORDS_APART = re.compile(r"[\u3400-\u9fff] [\u3400-\u9fff]")  # Chinese words apart by a space
 _PAGE_NUMBER = re.compile(
     r"^\s*(?:[-—–－]\s*\d{1,4}\s*[-—–－]|第\s*\d{1,4}\s*页(?:\s*[/，,]?\s*共\s*\d{1,4}\s*页)?)\s*$"
 )
@@ -818,16 +819,21 @@ def pdf_lines(text: str) -> str:
     width = max((_columns(line) for line in text_lines), default=0)
     out: list[str] = []
     joinable = False
+    previous = ""
     for line in raw:
         if not line.strip():
             joinable = False
             continue
         table_like = bool(_GAP.search(line.strip()))
         stripped = line if table_like else line.strip()
-        if joinable and not table_like and not _HEADING.match(stripped):
+        # a page flattened to words apart by spaces (a copied web page) is not joined: whether the wrap fell
+        # between two words or inside one cannot be told, and a line's end is a word's end for the tables
+        apart = bool(_WORDS_APART.search(previous) or _WORDS_APART.search(stripped))
+        if joinable and not table_like and not _HEADING.match(stripped) and not apart:
             out[-1] = _join([out[-1], stripped])
         else:
             out.append(stripped)
+        previous = stripped
         joinable = (
             not table_like
             and width >= 20
