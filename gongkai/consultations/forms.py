@@ -12,22 +12,12 @@ from django.utils.translation import gettext_lazy as _
 
 from gongkai.catalog.models import Publication
 from gongkai.consultations.models import Adoption
-from gongkai.forms import Form
+from gongkai.forms import AccessibleFields, Form
 
 RECENT_DAYS = 365  # the draft document is one of the body's items made in the last year
 
 
-def mark_fields(form: forms.Form) -> None:
-    """What portal/_apply_field.html reads: required marks and aria attributes."""
-    for name, fld in form.fields.items():
-        fld.marked_required = fld.required  # type: ignore[attr-defined]
-        if fld.required:
-            fld.widget.attrs["aria-required"] = "true"
-        if fld.help_text:
-            fld.widget.attrs["aria-describedby"] = f"id_{name}_hint"
-
-
-class CommentForm(Form):
+class CommentForm(AccessibleFields, Form):
     text = forms.CharField(
         label=_("意见内容"),
         max_length=5000,
@@ -43,20 +33,14 @@ class CommentForm(Form):
     )
 
     def __init__(self, *args: Any, requires_contact: bool = False, **kwargs: Any) -> None:
+        self.requires_contact = requires_contact  # read while the fields are marked (AccessibleFields)
         super().__init__(*args, **kwargs)
         self.fields["name"].required = requires_contact
         self.fields["contact"].required = requires_contact
-        mark_fields(self)
 
-    def full_clean(self) -> None:
-        super().full_clean()
-        for name in self.errors:
-            if name in self.fields:
-                attrs = self.fields[name].widget.attrs
-                attrs["aria-invalid"] = "true"
-                attrs["aria-describedby"] = " ".join(
-                    [f"id_{name}_error", attrs.get("aria-describedby", "")]
-                ).strip()
+    def marked_required(self, name: str, field: forms.Field) -> bool:
+        """Name and contact too when the consultation requires them."""
+        return field.required or (self.requires_contact and name in ("name", "contact"))
 
 
 class DocumentChoice(forms.ModelChoiceField):  # type: ignore[type-arg]

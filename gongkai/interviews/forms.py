@@ -7,14 +7,13 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from gongkai.consultations.forms import mark_fields
-from gongkai.forms import Form
+from gongkai.forms import AccessibleFields, Form
 from gongkai.interviews.models import InterviewKind
 
 GUEST_ROWS = 4
 
 
-class QuestionForm(Form):
+class QuestionForm(AccessibleFields, Form):
     text = forms.CharField(
         label=_("您的问题"),
         max_length=1000,
@@ -22,10 +21,6 @@ class QuestionForm(Form):
         help_text=_("问题经审核后公开；不要写入身份证号码、手机号码等个人信息"),
     )
     asker = forms.CharField(label=_("网友昵称"), max_length=30, required=False)
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        mark_fields(self)
 
 
 class AnnounceForm(Form):
