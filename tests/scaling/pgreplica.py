@@ -13,6 +13,7 @@ import socket
 import subprocess
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -101,46 +102,54 @@ def _write_config(replica: Replica, settings: dict[str, str]) -> None:
             shutil.chown(replica.datadir / name, "postgres", "postgres")
 
 
+def _wait(
+    replica: Replica, seconds: float, probe: Callable[[psycopg.Connection[Any]], str], why: str
+) -> None:
+    """Poll the replica until ``probe`` (run on a fresh connection) answers "" (ready) or ``seconds`` pass; the
+    failure names ``why`` and the last answer or error. A server that stopped is reported at once: the
+    postmaster writes its pid file within moments of starting and removes it when it stops."""
+    started = time.monotonic()
+    last = "no answer"
+    while time.monotonic() < started + seconds:
+        try:
+            with psycopg.connect(replica.dsn("postgres"), connect_timeout=2) as conn:
+                last = probe(conn)
+                if not last:
+                    return
+        except psycopg.Error as exc:
+            last = str(exc).strip()
+        if time.monotonic() - started > 10 and not (replica.datadir / "postmaster.pid").exists():
+            raise ReplicaUnavailable(f"the replica stopped while starting (last: {last})")
+        time.sleep(0.3)
+    raise ReplicaUnavailable(f"the replica {why} within {seconds:.0f}s (last: {last})")
+
+
+def _accepting(conn: psycopg.Connection[Any]) -> str:
+    conn.execute("SELECT 1")
+    return ""
+
+
+def _streaming(conn: psycopg.Connection[Any]) -> str:
+    row = conn.execute("SELECT status FROM pg_stat_wal_receiver").fetchone()
+    status = str(row[0]) if row else "no WAL receiver yet"
+    return "" if status == "streaming" else status
+
+
 def _wait_accepting(replica: Replica, seconds: float = READY_WITHIN) -> None:
     """Wait until the standby accepts read-only connections. It does once it has a snapshot of the primary's
     running transactions, and a snapshot is incomplete ("overflowed") while a transaction with over 64
     subtransactions runs there: then the standby waits until every transaction running at the backup has ended.
     On a test server another worker may be inside a module-long transaction (a module's world, the demo city) for
-    minutes, hence the generous bound. A server that stopped is reported at once."""
-    started = time.monotonic()
-    deadline = started + seconds
-    last = "no answer"
-    while time.monotonic() < deadline:
-        try:
-            with psycopg.connect(replica.dsn("postgres"), connect_timeout=2) as conn:
-                conn.execute("SELECT 1")
-                return
-        except psycopg.Error as exc:
-            last = str(exc).strip()
-        # The postmaster writes its pid file within moments of starting, and removes it when it stops.
-        if time.monotonic() - started > 10 and not (replica.datadir / "postmaster.pid").exists():
-            raise ReplicaUnavailable(f"the replica stopped while starting (last: {last})")
-        time.sleep(0.5)
-    raise ReplicaUnavailable(
-        f"the replica did not accept connections within {seconds:.0f}s (last: {last}); a transaction with many "
-        "subtransactions running on the primary that long keeps a standby from opening"
+    minutes, hence the generous bound."""
+    why = (
+        "did not accept connections (a transaction with many subtransactions running on the primary that long "
+        "keeps a standby from opening)"
     )
+    _wait(replica, seconds, _accepting, why)
 
 
 def _wait_streaming(replica: Replica, seconds: float = 60) -> None:
-    deadline = time.monotonic() + seconds
-    status = "no answer"
-    while time.monotonic() < deadline:
-        try:
-            with psycopg.connect(replica.dsn("postgres"), connect_timeout=2) as conn:
-                row = conn.execute("SELECT status FROM pg_stat_wal_receiver").fetchone()
-                status = str(row[0]) if row else "no WAL receiver yet"
-        except psycopg.Error as exc:
-            status = str(exc).strip()
-        if status == "streaming":
-            return
-        time.sleep(0.2)
-    raise ReplicaUnavailable(f"the replica did not start streaming within {seconds:.0f}s (last: {status})")
+    _wait(replica, seconds, _streaming, "did not start streaming")
 
 
 def start_replica(primary: dict[str, Any]) -> Replica:
